@@ -1,0 +1,34 @@
+// User-facing errors: each carries a stable code, the place it refers to and a hint for the fix.
+// The CLI prints them (or one JSON line) and exits with `exitCode`; nothing else is shown.
+
+export const EXIT = {
+  ok: 0,
+  checkFailed: 1, // a check found a problem (drift, graph error, edited generated file)
+  badInput: 2, // bad flags, manifest or path; nothing was written
+  busy: 3, // another fastdapr run holds the lock on this folder
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+export interface ErrorDetails {
+  /** Where the problem is: "--port", "fastdapr.yaml:12:5", a file path. */
+  location?: string;
+  hint?: string;
+  exitCode?: ExitCode;
+}
+
+export class FastdaprError extends Error {
+  readonly code: string;
+  readonly location: string | undefined;
+  readonly hint: string | undefined;
+  readonly exitCode: ExitCode;
+
+  constructor(code: string, message: string, details: ErrorDetails = {}) {
+    super(message);
+    this.name = "FastdaprError";
+    this.code = code;
+    this.location = details.location;
+    this.hint = details.hint;
+    this.exitCode = details.exitCode ?? EXIT.badInput;
+  }
+}

@@ -1,0 +1,183 @@
+// Builds a ServiceModel from user options (flags of `fastdapr new`, or one service of a manifest),
+// validating every value and filling every default.
+import { FastdaprError } from "../core/errors.js";
+import { constantCase, pascalCase, snakeCase } from "./names.js";
+import { checkComponentName, checkPort, checkServiceName, checkStateKey, checkTopic } from "./rules.js";
+import type { AgentBackend, AgentModel, Invocation, PayloadModel, ServiceModel, StateKey, Tier, TopicRef } from "./service.js";
+import { TIERS } from "./service.js";
+import { SIDECAR_RESOURCES, TIER_RESOURCES } from "./tiers.js";
+import { PYTHON_VERSION } from "../versions.js";
+
+export const DEFAULTS = {
+  port: 8000,
+  tier: "standard" as Tier,
+  pubsubName: "kafka-pubsub",
+  stateStore: "state-store",
+  daprConfig: "appconfig",
+  agentModel: "gpt-4o-mini",
+  conversationComponent: "llm",
+  historyMaxMessages: 20,
+  historyTtlSeconds: 86400,
+  imageRegistry: "fastdapr",
+  imageTag: "0.1.0",
+};
+
+export interface TopicInput {
+  name: string;
+  description?: string;
+  /** Payload model from the topic's JSON Schema; an open model when absent. */
+  payload?: PayloadModel;
+}
+
+export interface ServiceOptions {
+  name: string;
+  description?: string;
+  tier?: string;
+  port?: number;
+  subscribes?: (string | TopicInput)[];
+  publishes?: (string | TopicInput)[];
+  stateKeys?: string[];
+  invokes?: string[];
+  agent?: boolean;
+  agentBackend?: AgentBackend;
+  agentModel?: string;
+  systemPrompt?: string;
+  pubsubName?: string;
+  stateStore?: string;
+  daprConfig?: string;
+  imageRegistry?: string;
+  imageTag?: string;
+  namespace?: string | null;
+}
+
+/** Where each option came from, so errors can point at a flag or a manifest line. */
+export type LocationOf = (option: string, index?: number) => string;
+
+const flagLocation: LocationOf = (option) => `--${option}`;
+
+function fail(code: string, message: string, location: string, hint?: string): never {
+  throw new FastdaprError(code, message, { location, ...(hint ? { hint } : {}) });
+}
+
+export function openPayload(topic: string, description: string): PayloadModel {
+  return { className: pascalCase(topic), description, fields: [], open: true };
+}
+
+export function topicRef(input: string | TopicInput): TopicRef {
+  const t = typeof input === "string" ? { name: input } : input;
+  const description = t.description ?? `Payload of the ${t.name} event.`;
+  return {
+    name: t.name,
+    description,
+    payload: t.payload ?? openPayload(t.name, description),
+    module: snakeCase(t.name),
+    route: `/events/${t.name}`,
+    deadLetterTopic: `${t.name}-dlq`,
+  };
+}
+
+function topics(inputs: (string | TopicInput)[] | undefined, option: string, where: LocationOf): TopicRef[] {
+  const seen = new Set<string>();
+  return (inputs ?? []).map((input, index) => {
+    const name = typeof input === "string" ? input : input.name;
+    const problem = checkTopic(name);
+    if (problem) fail("E_TOPIC", problem, where(option, index));
+    if (seen.has(name)) fail("E_TOPIC", `topic "${name}" is listed twice`, where(option, index), "list each topic once");
+    seen.add(name);
+    return topicRef(input);
+  });
+}
+
+export function stateKey(pattern: string): StateKey {
+  const params = [...pattern.matchAll(/\{([a-z_][a-z0-9_]*)\}/g)].map((m) => m[1]!);
+  const head = pattern.split(/[:{]/)[0] || "state";
+  return { pattern, functionName: `${snakeCase(head)}_key`, params };
+}
+
+export function buildServiceModel(options: ServiceOptions, where: LocationOf = flagLocation): ServiceModel {
+  const nameProblem = checkServiceName(options.name);
+  if (nameProblem) fail("E_SERVICE_NAME", nameProblem, where("name"));
+
+  const tierValue = options.tier ?? DEFAULTS.tier;
+  if (!(TIERS as readonly string[]).includes(tierValue)) {
+    fail("E_TIER", `unknown tier "${tierValue}": use one of ${TIERS.join(", ")}`, where("tier"));
+  }
+  const tier = tierValue as Tier;
+
+  const port = options.port ?? DEFAULTS.port;
+  const portProblem = checkPort(port);
+  if (portProblem) fail("E_PORT", portProblem, where("port"));
+
+  const components = {
+    pubsubName: options.pubsubName ?? DEFAULTS.pubsubName,
+    stateStore: options.stateStore ?? DEFAULTS.stateStore,
+    daprConfig: options.daprConfig ?? DEFAULTS.daprConfig,
+  };
+  for (const [option, value] of [
+    ["pubsub", components.pubsubName],
+    ["state-store", components.stateStore],
+    ["config", components.daprConfig],
+  ] as const) {
+    const problem = checkComponentName(value);
+    if (problem) fail("E_COMPONENT_NAME", problem, where(option));
+  }
+
+  const subscribes = topics(options.subscribes, "subscribe", where);
+  const publishes = topics(options.publishes, "publish", where);
+
+  const keys = new Map<string, StateKey>();
+  (options.stateKeys ?? []).forEach((pattern, index) => {
+    const problem = checkStateKey(pattern);
+    if (problem) fail("E_STATE_KEY", problem, where("state-key", index));
+    let key = stateKey(pattern);
+    // two patterns with the same head ("attempts:{user_id}" and "attempts:{user_id}:{exercise_id}")
+    // get distinct helper names from their placeholders
+    if ([...keys.values()].some((k) => k.functionName === key.functionName)) {
+      key = { ...key, functionName: key.functionName.replace(/_key$/, `_by_${key.params.join("_and_") || "default"}_key`) };
+    }
+    if (keys.has(pattern)) fail("E_STATE_KEY", `state key "${pattern}" is listed twice`, where("state-key", index));
+    keys.set(pattern, key);
+  });
+
+  const invokes: Invocation[] = [];
+  (options.invokes ?? []).forEach((appId, index) => {
+    const problem = checkServiceName(appId);
+    if (problem) fail("E_INVOKE_TARGET", `invoke target ${problem}`, where("invoke", index));
+    if (invokes.some((i) => i.appId === appId)) return;
+    invokes.push({ appId, constant: constantCase(appId) });
+  });
+
+  const agentOn = options.agent ?? tier === "agent";
+  const agent: AgentModel | null = agentOn
+    ? {
+        backend: options.agentBackend ?? "openai",
+        model: options.agentModel ?? DEFAULTS.agentModel,
+        conversationComponent: DEFAULTS.conversationComponent,
+        systemPrompt:
+          options.systemPrompt ??
+          `You are ${options.name}, a helpful assistant. Answer concisely and accurately.`,
+        historyMaxMessages: DEFAULTS.historyMaxMessages,
+        historyTtlSeconds: DEFAULTS.historyTtlSeconds,
+      }
+    : null;
+
+  const registry = options.imageRegistry ?? DEFAULTS.imageRegistry;
+  return {
+    name: options.name,
+    appId: options.name,
+    description: options.description ?? `The ${options.name} Dapr microservice.`,
+    port,
+    tier,
+    resources: TIER_RESOURCES[tier],
+    sidecarResources: SIDECAR_RESOURCES,
+    ...components,
+    subscribes,
+    publishes,
+    stateKeys: [...keys.values()],
+    invokes,
+    agent,
+    pythonVersion: PYTHON_VERSION,
+    image: `${registry}/${options.name}:${options.imageTag ?? DEFAULTS.imageTag}`,
+    namespace: options.namespace ?? null,
+  };
+}

@@ -1,0 +1,13 @@
+// Renders one service into a tree scoped at the service folder: the same code path for
+// `fastdapr new` and for every service of a platform manifest.
+import type { ServiceModel } from "../model/service.js";
+import type { Tree } from "../tree/tree.js";
+import { renderPythonApp } from "./python-app.js";
+
+export type Capability = (svc: ServiceModel, tree: Tree) => void;
+
+const CAPABILITIES: Capability[] = [renderPythonApp];
+
+export function renderService(svc: ServiceModel, tree: Tree): void {
+  for (const capability of CAPABILITIES) capability(svc, tree);
+}

@@ -1,0 +1,51 @@
+// The in-memory file tree: every capability adds files here; nothing touches the disk until commit.
+import { posix } from "node:path";
+
+export type Owner = "generated" | "scaffolded";
+
+export interface TreeFile {
+  path: string; // POSIX, relative to the project root
+  content: string;
+  owner: Owner;
+  executable?: boolean;
+}
+
+export class DuplicatePathError extends Error {}
+
+export class Tree {
+  private readonly files = new Map<string, TreeFile>();
+
+  constructor(private readonly prefix = "") {}
+
+  /** A view of this tree whose paths are relative to `dir`. */
+  scope(dir: string): Tree {
+    const child = new Tree(posix.join(this.prefix, dir));
+    // share the same storage: a scope is only a path prefix
+    (child as unknown as { files: Map<string, TreeFile> }).files = this.files;
+    return child;
+  }
+
+  add(path: string, content: string, owner: Owner, options: { executable?: boolean } = {}): void {
+    const full = posix.normalize(posix.join(this.prefix, path));
+    if (this.files.has(full)) {
+      // Two capabilities claiming one path is a bug in fastdapr, never user error.
+      throw new DuplicatePathError(`two renderers wrote ${full}`);
+    }
+    // every text file ends with exactly one newline, whatever its template did
+    const text = content.length === 0 ? content : content.replace(/\n*$/, "\n");
+    this.files.set(full, { path: full, content: text, owner, ...(options.executable ? { executable: true } : {}) });
+  }
+
+  get(path: string): TreeFile | undefined {
+    return this.files.get(posix.normalize(posix.join(this.prefix, path)));
+  }
+
+  /** All files, sorted by path so output and plans are deterministic. */
+  list(): TreeFile[] {
+    return [...this.files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  }
+
+  get size(): number {
+    return this.files.size;
+  }
+}

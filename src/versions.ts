@@ -1,0 +1,32 @@
+// Versions written into generated projects, as data (checked by the generated-code tests, which
+// install exactly these into a cached virtual environment).
+export const PYTHON_VERSION = "3.11";
+export const DAPR_RUNTIME_VERSION = "1.18.3";
+
+export const PYTHON_DEPENDENCIES = {
+  fastapi: "0.165.0",
+  uvicorn: "0.54.0",
+  pydantic: "2.14.4",
+  "pydantic-settings": "2.16.3",
+  httpx: "0.28.1",
+} as const;
+
+export const PYTHON_AGENT_DEPENDENCIES = {
+  openai: "3.57.0",
+} as const;
+
+export const PYTHON_DEV_DEPENDENCIES = {
+  pytest: "9.2.0",
+  "pytest-asyncio": "1.5.0",
+  httpx2: "2.16.2",
+  ruff: "0.17.6",
+  mypy: "2.4.1",
+} as const;
+
+export const CONTAINER_IMAGES = {
+  python: `python:${PYTHON_VERSION}-slim-bookworm`,
+  daprd: `daprio/daprd:${DAPR_RUNTIME_VERSION}`,
+  redis: "redis:7.4-alpine",
+  kafka: "apache/kafka:3.9.1",
+  postgres: "postgres:16-alpine",
+} as const;
