@@ -1,5 +1,6 @@
 // The in-memory file tree: every capability adds files here; nothing touches the disk until commit.
 import { posix } from "node:path";
+import { withGeneratedHeader } from "./header.js";
 
 export type Owner = "generated" | "scaffolded";
 
@@ -32,7 +33,8 @@ export class Tree {
       throw new DuplicatePathError(`two renderers wrote ${full}`);
     }
     // every text file ends with exactly one newline, whatever its template did
-    const text = content.length === 0 ? content : content.replace(/\n*$/, "\n");
+    const body = content.length === 0 ? content : content.replace(/\n*$/, "\n");
+    const text = owner === "generated" ? withGeneratedHeader(full, body) : body;
     this.files.set(full, { path: full, content: text, owner, ...(options.executable ? { executable: true } : {}) });
   }
 
