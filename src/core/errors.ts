@@ -6,6 +6,7 @@ export const EXIT = {
   checkFailed: 1, // a check found a problem (drift, graph error, edited generated file)
   badInput: 2, // bad flags, manifest or path; nothing was written
   busy: 3, // another fastdapr run holds the lock on this folder
+  internal: 70, // a bug in fastdapr (EX_SOFTWARE)
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -53,7 +53,7 @@ export interface ServiceOptions {
 /** Where each option came from, so errors can point at a flag or a manifest line. */
 export type LocationOf = (option: string, index?: number) => string;
 
-const flagLocation: LocationOf = (option) => `--${option}`;
+const flagLocation: LocationOf = (option) => (option === "name" ? "<service-name>" : `--${option}`);
 
 function fail(code: string, message: string, location: string, hint?: string): never {
   throw new FastdaprError(code, message, { location, ...(hint ? { hint } : {}) });

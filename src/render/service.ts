@@ -3,10 +3,22 @@
 import type { ServiceModel } from "../model/service.js";
 import type { Tree } from "../tree/tree.js";
 import { renderPythonApp } from "./python-app.js";
+import { renderDocker } from "./docker.js";
+import { renderKubernetes } from "./kubernetes.js";
+import { renderLocalDaprResources } from "./dapr-resources.js";
+import { renderCompose } from "./compose.js";
+import { renderProjectFiles } from "./project-files.js";
 
 export type Capability = (svc: ServiceModel, tree: Tree) => void;
 
-const CAPABILITIES: Capability[] = [renderPythonApp];
+const CAPABILITIES: Capability[] = [
+  renderPythonApp,
+  renderDocker,
+  renderKubernetes,
+  renderLocalDaprResources,
+  renderCompose,
+  renderProjectFiles,
+];
 
 export function renderService(svc: ServiceModel, tree: Tree): void {
   for (const capability of CAPABILITIES) capability(svc, tree);

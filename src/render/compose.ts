@@ -1,0 +1,87 @@
+// docker-compose.yml for local development: the service, its daprd sidecar sharing the service's
+// network namespace (so the app reaches Dapr on localhost:3500), Redis and Kafka.
+import type { ServiceModel } from "../model/service.js";
+import type { Tree } from "../tree/tree.js";
+import { CONTAINER_IMAGES } from "../versions.js";
+import { serviceConfig } from "./environment.js";
+import { toYaml } from "./yaml.js";
+
+export const KAFKA_SERVICE = {
+  image: CONTAINER_IMAGES.kafka,
+  environment: {
+    KAFKA_NODE_ID: "1",
+    KAFKA_PROCESS_ROLES: "broker,controller",
+    KAFKA_LISTENERS: "PLAINTEXT://:9092,CONTROLLER://:9093",
+    KAFKA_ADVERTISED_LISTENERS: "PLAINTEXT://kafka:9092",
+    KAFKA_CONTROLLER_LISTENER_NAMES: "CONTROLLER",
+    KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+    KAFKA_CONTROLLER_QUORUM_VOTERS: "1@kafka:9093",
+    KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: "1",
+    KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: "1",
+    KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: "1",
+    KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: "0",
+  },
+  healthcheck: {
+    test: ["CMD", "/opt/kafka/bin/kafka-broker-api-versions.sh", "--bootstrap-server", "localhost:9092"],
+    interval: "10s",
+    timeout: "10s",
+    retries: 10,
+    start_period: "20s",
+  },
+};
+
+export const REDIS_SERVICE = {
+  image: CONTAINER_IMAGES.redis,
+  command: ["redis-server", "--save", "", "--appendonly", "no"],
+  healthcheck: { test: ["CMD", "redis-cli", "ping"], interval: "5s", timeout: "3s", retries: 10 },
+};
+
+/** The app container and its daprd sidecar, as compose services (shared with the platform file). */
+export function appWithSidecar(svc: ServiceModel, context: string, hostPort: number): Record<string, object> {
+  return {
+    [svc.name]: {
+      build: { context },
+      image: svc.image,
+      ports: [`${hostPort}:${svc.port}`],
+      environment: { ...serviceConfig(svc, "compose"), DAPR_HTTP_PORT: "3500" },
+      env_file: [{ path: `${context}/.env`, required: false }],
+      read_only: true,
+      tmpfs: ["/tmp"],
+      restart: "unless-stopped",
+    },
+    [`${svc.name}-dapr`]: {
+      image: CONTAINER_IMAGES.daprd,
+      command: [
+        "./daprd",
+        "--app-id", svc.appId,
+        "--app-port", String(svc.port),
+        "--app-protocol", "http",
+        "--dapr-http-port", "3500",
+        "--resources-path", "/dapr/resources",
+        "--config", "/dapr/config.yaml",
+        "--log-as-json",
+      ],
+      volumes: [`${context}/dapr:/dapr:ro`],
+      // share the app's network namespace: the app calls Dapr on localhost, Dapr calls the app back
+      network_mode: `service:${svc.name}`,
+      depends_on: {
+        [svc.name]: { condition: "service_started" },
+        redis: { condition: "service_healthy" },
+        kafka: { condition: "service_healthy" },
+      },
+      restart: "unless-stopped",
+    },
+  };
+}
+
+export function renderCompose(svc: ServiceModel, tree: Tree): void {
+  const compose = {
+    name: svc.name,
+    services: {
+      ...appWithSidecar(svc, ".", svc.port),
+      redis: REDIS_SERVICE,
+      kafka: KAFKA_SERVICE,
+    },
+  };
+  tree.add("docker-compose.yml", toYaml(compose), "generated");
+}

@@ -1,0 +1,116 @@
+// Dapr resources a service needs: pub/sub and state components (local: Kafka + Redis for compose;
+// production: Kafka with SASL/TLS and PostgreSQL, credentials from secrets), the Configuration and a
+// Resiliency policy. Component names are the same everywhere, so the code never changes.
+import type { ServiceModel } from "../model/service.js";
+import type { Tree } from "../tree/tree.js";
+import { toYaml } from "./yaml.js";
+
+type MetadataItem = { name: string; value: string } | { name: string; secretKeyRef: { name: string; key: string } };
+
+function component(name: string, type: string, version: string, metadata: MetadataItem[], extra: object = {}): object {
+  return { apiVersion: "dapr.io/v1alpha1", kind: "Component", metadata: { name }, spec: { type, version, metadata }, ...extra };
+}
+
+export const LOCAL_HOSTS = { redis: "redis:6379", kafka: "kafka:9092" };
+
+export function localPubsub(svc: ServiceModel, brokers = LOCAL_HOSTS.kafka): object {
+  // consumerGroup is left unset on purpose: Dapr then uses the app id, so every replica of one app
+  // shares a group and every app gets its own copy of each event (one shared group would split them)
+  return component(svc.pubsubName, "pubsub.kafka", "v1", [
+    { name: "brokers", value: brokers },
+    { name: "authType", value: "none" },
+    // a new consumer group starts at the oldest retained event, so nothing published before the
+    // subscriber's first start is lost (handlers are idempotent under redelivery anyway)
+    { name: "initialOffset", value: "oldest" },
+  ]);
+}
+
+export function localStateStore(svc: ServiceModel, redisHost = LOCAL_HOSTS.redis): object {
+  return component(svc.stateStore, "state.redis", "v1", [{ name: "redisHost", value: redisHost }]);
+}
+
+export function productionPubsub(svc: ServiceModel): object {
+  const secret = (key: string) => ({ secretKeyRef: { name: "kafka-credentials", key } });
+  return component(svc.pubsubName, "pubsub.kafka", "v1", [
+    { name: "brokers", value: "kafka-kafka-bootstrap.kafka.svc.cluster.local:9093" },
+    { name: "authType", value: "password" },
+    { name: "saslMechanism", value: "SHA-512" },
+    { name: "saslUsername", ...secret("username") },
+    { name: "saslPassword", ...secret("password") },
+    { name: "initialOffset", value: "oldest" },
+  ]);
+}
+
+export function productionStateStore(svc: ServiceModel): object {
+  // v2 keeps an explicit UUID etag column and is the version Dapr recommends for new stores
+  return component(svc.stateStore, "state.postgresql", "v2", [
+    { name: "connectionString", secretKeyRef: { name: "postgres-connection", key: "connection-string" } },
+  ]);
+}
+
+export function daprConfiguration(svc: ServiceModel): object {
+  return {
+    apiVersion: "dapr.io/v1alpha1",
+    kind: "Configuration",
+    metadata: { name: svc.daprConfig },
+    spec: {
+      tracing: { samplingRate: "1", stdout: false },
+      metric: { enabled: true },
+    },
+  };
+}
+
+export const PUBSUB_RETRY = "pubsubRetry";
+
+/**
+ * Timeouts and circuit breakers for calls to the apps this service invokes (no Dapr-level retries
+ * there: the generated client retries only idempotent calls), and redelivery of events the handler
+ * answered RETRY: without an inbound retry policy Dapr sends a failed delivery straight to the
+ * dead-letter topic.
+ */
+export function resiliency(svc: ServiceModel): object {
+  const apps = Object.fromEntries(
+    svc.invokes.map((i) => [i.appId, { timeout: "invokeTimeout", circuitBreaker: "invokeBreaker" }]),
+  );
+  return {
+    apiVersion: "dapr.io/v1alpha1",
+    kind: "Resiliency",
+    metadata: { name: `${svc.appId}-resiliency` },
+    spec: {
+      policies: {
+        timeouts: { invokeTimeout: "10s", stateTimeout: "5s" },
+        retries: {
+          [PUBSUB_RETRY]: { policy: "exponential", duration: "500ms", maxInterval: "10s", maxRetries: 5 },
+        },
+        circuitBreakers: {
+          invokeBreaker: { maxRequests: 1, interval: "10s", timeout: "30s", trip: "consecutiveFailures >= 5" },
+        },
+      },
+      targets: {
+        ...(svc.invokes.length > 0 ? { apps } : {}),
+        components: {
+          [svc.pubsubName]: { inbound: { retry: PUBSUB_RETRY } },
+          [svc.stateStore]: { outbound: { timeout: "stateTimeout" } },
+        },
+      },
+    },
+    scopes: [svc.appId],
+  };
+}
+
+export function daprResourcesForKubernetes(svc: ServiceModel): Record<string, object> {
+  return {
+    "pubsub.yaml": productionPubsub(svc),
+    "statestore.yaml": productionStateStore(svc),
+    "configuration.yaml": daprConfiguration(svc),
+    "resiliency.yaml": resiliency(svc),
+  };
+}
+
+/** Self-hosted resources (compose, `daprd --resources-path dapr/resources --config dapr/config.yaml`). */
+export function renderLocalDaprResources(svc: ServiceModel, tree: Tree): void {
+  tree.add("dapr/resources/pubsub.yaml", toYaml(localPubsub(svc)), "generated");
+  tree.add("dapr/resources/statestore.yaml", toYaml(localStateStore(svc)), "generated");
+  tree.add("dapr/resources/resiliency.yaml", toYaml(resiliency(svc)), "generated");
+  tree.add("dapr/config.yaml", toYaml(daprConfiguration(svc)), "generated");
+}

@@ -1,0 +1,41 @@
+// The service's environment contract, shared by the ConfigMap, compose and the docs: which settings
+// are plain configuration and which come from secrets. Names match app/core/config.py.
+import type { ServiceModel } from "../model/service.js";
+
+export const API_TOKEN_SECRET = "dapr-api-token";
+export const APP_TOKEN_SECRET = "dapr-app-token";
+
+export type Target = "kubernetes" | "compose";
+
+export function serviceConfig(svc: ServiceModel, _target: Target): Record<string, string> {
+  const config: Record<string, string> = {
+    LOG_LEVEL: "INFO",
+    PUBSUB_NAME: svc.pubsubName,
+    STATE_STORE_NAME: svc.stateStore,
+  };
+  if (svc.agent) {
+    config.OPENAI_MODEL = svc.agent.model;
+  }
+  return config;
+}
+
+export interface SecretRef {
+  env: string;
+  secret: string;
+  key: string;
+  optional: boolean;
+}
+
+export function serviceSecrets(svc: ServiceModel): SecretRef[] {
+  const secrets: SecretRef[] = [
+    // The same Secrets the pod annotations hand to daprd (dapr.io/api-token-secret and
+    // dapr.io/app-token-secret; Dapr's convention is the key `token`): both sides must agree, or the
+    // app would refuse Dapr's deliveries (or Dapr the app's calls), so neither is optional.
+    { env: "DAPR_API_TOKEN", secret: API_TOKEN_SECRET, key: "token", optional: false },
+    { env: "APP_API_TOKEN", secret: APP_TOKEN_SECRET, key: "token", optional: false },
+  ];
+  if (svc.agent && svc.agent.backend === "openai") {
+    secrets.push({ env: "OPENAI_API_KEY", secret: `${svc.name}-llm`, key: "api-key", optional: false });
+  }
+  return secrets;
+}
