@@ -1,0 +1,41 @@
+// Test helpers to run the CLI: in-process with captured output, or as a real child process.
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { main } from "../../src/cli/main.js";
+import type { Output } from "../../src/cli/output.js";
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export async function runCli(argv: string[], cwd: string): Promise<CliRun> {
+  let stdout = "";
+  let stderr = "";
+  const output: Output = {
+    json: argv.includes("--json"),
+    out: (t) => (stdout += t.endsWith("\n") ? t : `${t}\n`),
+    err: (t) => (stderr += t.endsWith("\n") ? t : `${t}\n`),
+  };
+  const previous = process.cwd();
+  process.chdir(cwd);
+  try {
+    return { code: await main(argv, output), stdout, stderr };
+  } finally {
+    process.chdir(previous);
+  }
+}
+
+const ENTRY = fileURLToPath(new URL("./cli-entry.ts", import.meta.url));
+
+/** The CLI as a separate process (what users and agents run), from the TypeScript sources. */
+export function spawnCli(argv: string[], cwd: string, env: NodeJS.ProcessEnv = {}): CliRun {
+  const result = spawnSync(process.execPath, ["--import", "tsx", ENTRY, ...argv], {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, ...env },
+    timeout: 60_000,
+  });
+  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
