@@ -44,6 +44,15 @@ export function schemasDir(): string {
   return path.resolve(REPO_ROOT, "../shared/schemas");
 }
 
+/** Path of a pinned schema file/folder; throws a clear error when shared/ is not beside the repo. */
+export function schemaPath(rel: string): string {
+  const p = path.join(schemasDir(), rel);
+  if (!existsSync(p)) {
+    throw new Error(`pinned schema ${rel} not found at ${p}: put a copy of shared/ beside the repo or set FASTDAPR_SHARED_DIR`);
+  }
+  return p;
+}
+
 export interface ParsedDoc {
   index: number;
   value: unknown;

@@ -1,15 +1,14 @@
 // docker-compose.yml: the pinned Compose Specification schema (ajv) plus daprd-sidecar and depends_on rules.
 import { readFileSync } from "node:fs";
-import path from "node:path";
 import type { ValidateFunction } from "ajv";
 import { makeAjv } from "./ajv.js";
-import { type JsonObject, type Problem, asArray, asObject, formatAjvError, isObject, parseYamlDocs, schemasDir } from "./common.js";
+import { type JsonObject, type Problem, asArray, asObject, formatAjvError, isObject, parseYamlDocs, schemaPath } from "./common.js";
 
 let composeValidator: ValidateFunction | undefined;
 
 function compileCompose(): ValidateFunction {
   if (composeValidator) return composeValidator;
-  const schema = JSON.parse(readFileSync(path.join(schemasDir(), "compose-spec.json"), "utf8")) as JsonObject;
+  const schema = JSON.parse(readFileSync(schemaPath("compose-spec.json"), "utf8")) as JsonObject;
   delete schema.$schema; // ajv does not know the draft-07 id spelled https://json-schema.org/draft-07/schema
   composeValidator = makeAjv().compile(schema);
   return composeValidator;

@@ -14,7 +14,7 @@ import {
   formatAjvError,
   isObject,
   parseYamlDocs,
-  schemasDir,
+  schemaPath,
 } from "./common.js";
 
 export const DAPR_CRD_DIR = "dapr-crds-v1.18.3";
@@ -59,7 +59,7 @@ let validators: Map<string, ValidateFunction> | undefined;
 /** "dapr.io/v1alpha1/Component" → compiled strict validator, built once from the CRD YAML files. */
 export function daprValidators(): Map<string, ValidateFunction> {
   if (validators) return validators;
-  const dir = path.join(schemasDir(), DAPR_CRD_DIR);
+  const dir = schemaPath(DAPR_CRD_DIR);
   const ajv = makeAjv();
   const map = new Map<string, ValidateFunction>();
   for (const f of readdirSync(dir).filter((x) => x.endsWith(".yaml")).sort()) {
