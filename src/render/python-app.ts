@@ -1,8 +1,136 @@
-// The Python application of a service: app/, tests/, pyproject and env files.
-import type { ServiceModel } from "../model/service.js";
-import type { Tree } from "../tree/tree.js";
+// The Python application of a service: app/, tests/, env and README files (pyproject.toml is
+// rendered as data by pyproject.ts). Generated files are regenerated; scaffolded ones are the
+// user's after the first write: routes, handlers, handler tests and the agent's system prompt.
+import type { PayloadField, PayloadModel, ServiceModel, StateKey, TopicRef } from "../model/service.js";
+import type { Owner, Tree } from "../tree/tree.js";
+import { PYTHON_DEV_DEPENDENCIES } from "../versions.js";
+import { pins } from "./pyproject.js";
 import { renderTemplate } from "./templates.js";
 
-export function renderPythonApp(svc: ServiceModel, tree: Tree): void {
-  tree.add("app/__init__.py", renderTemplate("service/app/__init__.py.eta", { svc }), "generated");
+/** Escapes text for a double-quoted (or triple-quoted) Python string. */
+export function pyStr(text: string): string {
+  return text.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, " ");
 }
+
+/** Arguments of `Field(...)` for one payload field. */
+function fieldArgs(f: PayloadField): string {
+  const args: string[] = [];
+  if (!f.required) args.push(`default=${f.defaultRepr ?? "None"}`);
+  if (f.alias) args.push(`alias="${pyStr(f.alias)}"`);
+  if (f.description) args.push(`description="${pyStr(f.description)}"`);
+  return args.join(", ");
+}
+
+/** A Python literal value that validates against a field's type, for generated tests. */
+function exampleValue(pyType: string): string {
+  const t = pyType.replace(/\s/g, "");
+  if (t.includes("|None") || t.startsWith("None|") || t.startsWith("Optional[")) return "None";
+  if (t === "str") return '"example"';
+  if (t === "int") return "1";
+  if (t === "float") return "1.5";
+  if (t === "bool") return "True";
+  if (t.startsWith("list[") || t.startsWith("List[")) return "[]";
+  if (t.startsWith("dict[") || t.startsWith("Dict[")) return "{}";
+  const literal = /^Literal\[(.+?)[,\]]/.exec(t);
+  if (literal) return literal[1]!;
+  if (t === "Any") return '"example"';
+  return '"example"';
+}
+
+/** A Python dict literal of a valid payload: required fields only (open models get one field). */
+function example(p: PayloadModel): string {
+  if (p.open) return '{"example": True}';
+  const required = p.fields.filter((f) => f.required);
+  return `{${required.map((f) => `"${pyStr(f.alias ?? f.name)}": ${exampleValue(f.pyType)}`).join(", ")}}`;
+}
+
+function keyFormat(k: StateKey): string {
+  return k.pattern.replace(/\{([a-z_][a-z0-9_]*)\}/g, "{_part($1)}");
+}
+
+function keyExample(k: StateKey): string {
+  return k.pattern.replace(/\{([a-z_][a-z0-9_]*)\}/g, "$1-1");
+}
+
+/** Payload models of every topic, once per class name (a topic may be both read and written). */
+function payloads(svc: ServiceModel): PayloadModel[] {
+  const seen = new Map<string, PayloadModel>();
+  for (const t of [...svc.subscribes, ...svc.publishes]) {
+    if (!seen.has(t.payload.className)) seen.set(t.payload.className, t.payload);
+  }
+  return [...seen.values()];
+}
+
+const APP_FILES: [string, Owner][] = [
+  ["app/__init__.py", "generated"],
+  ["app/main.py", "generated"],
+  ["app/core/__init__.py", "generated"],
+  ["app/core/config.py", "generated"],
+  ["app/core/logging.py", "generated"],
+  ["app/core/security.py", "generated"],
+  ["app/core/tracing.py", "generated"],
+  ["app/api/__init__.py", "generated"],
+  ["app/api/deps.py", "generated"],
+  ["app/api/health.py", "generated"],
+  ["app/api/events.py", "generated"],
+  ["app/api/routes.py", "scaffolded"],
+  ["app/models/__init__.py", "generated"],
+  ["app/models/schemas.py", "generated"],
+  ["app/models/keys.py", "generated"],
+  ["app/services/__init__.py", "generated"],
+  ["app/services/dapr.py", "generated"],
+  ["app/services/state.py", "generated"],
+  ["app/services/publisher.py", "generated"],
+  ["app/services/pubsub.py", "generated"],
+  ["app/services/invoke.py", "generated"],
+  ["app/handlers/__init__.py", "generated"],
+  ["tests/__init__.py", "generated"],
+  ["tests/conftest.py", "generated"],
+  ["tests/fake_sidecar.py", "generated"],
+  ["tests/test_health.py", "generated"],
+  ["tests/test_state.py", "generated"],
+  ["tests/test_publish.py", "generated"],
+  ["tests/test_subscriptions.py", "generated"],
+  ["tests/test_invoke.py", "generated"],
+  ["tests/test_security.py", "generated"],
+  ["tests/test_logging.py", "generated"],
+  ["tests/test_dapr_contract.py", "generated"],
+  [".env.example", "generated"],
+  ["README.md", "generated"],
+];
+
+const AGENT_FILES: [string, Owner][] = [
+  ["app/agents/__init__.py", "generated"],
+  ["app/agents/llm.py", "generated"],
+  ["app/agents/memory.py", "generated"],
+  ["app/agents/routes.py", "generated"],
+  ["app/agents/prompts/__init__.py", "generated"],
+  ["app/agents/prompts/system.md", "scaffolded"],
+  ["tests/test_agent.py", "generated"],
+];
+
+export function renderPythonApp(svc: ServiceModel, tree: Tree): void {
+  const data = {
+    svc,
+    payloads: payloads(svc),
+    pyStr,
+    fieldArgs,
+    example,
+    keyFormat,
+    keyExample,
+    devPins: pins(PYTHON_DEV_DEPENDENCIES).map((p) => `"${p}"`).join(" "),
+  };
+  const render = (template: string, extra: object = {}): string =>
+    renderTemplate(`service/${template}.eta`, { ...data, ...extra });
+
+  for (const [path, owner] of [...APP_FILES, ...(svc.agent ? AGENT_FILES : [])]) {
+    tree.add(path, render(path), owner);
+  }
+  if (svc.subscribes.length > 0) tree.add("tests/handlers/__init__.py", "", "generated");
+  for (const topic of svc.subscribes) {
+    tree.add(`app/handlers/${topic.module}.py`, render("app/handlers/handler.py", { topic }), "scaffolded");
+    tree.add(`tests/handlers/test_${topic.module}.py`, render("tests/handler_test.py", { topic }), "scaffolded");
+  }
+}
+
+export type { TopicRef };

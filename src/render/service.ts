@@ -3,6 +3,7 @@
 import type { ServiceModel } from "../model/service.js";
 import type { Tree } from "../tree/tree.js";
 import { renderPythonApp } from "./python-app.js";
+import { renderPyproject } from "./pyproject.js";
 import { renderDocker } from "./docker.js";
 import { renderKubernetes } from "./kubernetes.js";
 import { renderLocalDaprResources } from "./dapr-resources.js";
@@ -13,6 +14,7 @@ export type Capability = (svc: ServiceModel, tree: Tree) => void;
 
 const CAPABILITIES: Capability[] = [
   renderPythonApp,
+  renderPyproject,
   renderDocker,
   renderKubernetes,
   renderLocalDaprResources,

@@ -1,0 +1,66 @@
+// pyproject.toml of a generated service, built as data and serialised with smol-toml.
+import { stringify } from "smol-toml";
+import type { ServiceModel } from "../model/service.js";
+import type { Tree } from "../tree/tree.js";
+import { PYTHON_AGENT_DEPENDENCIES, PYTHON_DEPENDENCIES, PYTHON_DEV_DEPENDENCIES } from "../versions.js";
+
+export function pins(deps: Record<string, string>): string[] {
+  return Object.entries(deps).map(([name, version]) => `${name}==${version}`);
+}
+
+export function pyproject(svc: ServiceModel): Record<string, unknown> {
+  const runtime = { ...PYTHON_DEPENDENCIES, ...(svc.agent ? PYTHON_AGENT_DEPENDENCIES : {}) };
+  return {
+    "build-system": { requires: ["setuptools>=77"], "build-backend": "setuptools.build_meta" },
+    project: {
+      name: svc.name,
+      version: "0.1.0",
+      description: svc.description,
+      "requires-python": `>=${svc.pythonVersion}`,
+      dependencies: pins(runtime),
+    },
+    "dependency-groups": { dev: pins(PYTHON_DEV_DEPENDENCIES) },
+    tool: {
+      setuptools: {
+        packages: { find: { include: ["app*"] } },
+        // the agent's system prompt ships inside the package
+        "package-data": { "*": ["*.md"] },
+      },
+      ruff: {
+        "target-version": "py311",
+        "line-length": 100,
+        src: ["."],
+        lint: {
+          select: ["E", "W", "F", "I", "B", "C4", "UP", "ASYNC", "S", "ARG", "T20", "N", "SIM", "RUF"],
+          isort: { "known-first-party": ["app", "tests"] },
+          "per-file-ignores": {
+            // asserts are how pytest tests, dummy tokens are not secrets, and test callbacks
+            // ignore arguments they do not need
+            "tests/**": ["S101", "S105", "S106", "ARG001"],
+          },
+        },
+      },
+      mypy: {
+        strict: true,
+        python_version: svc.pythonVersion,
+        plugins: ["pydantic.mypy"],
+        exclude: ["^build/"],
+      },
+      "pydantic-mypy": { init_forbid_extra: true, init_typed: true, warn_required_dynamic_aliases: true },
+      pytest: {
+        ini_options: {
+          asyncio_mode: "auto",
+          asyncio_default_fixture_loop_scope: "function",
+          testpaths: ["tests"],
+          pythonpath: ["."],
+          addopts: ["--strict-markers"],
+          filterwarnings: ["error"],
+        },
+      },
+    },
+  };
+}
+
+export function renderPyproject(svc: ServiceModel, tree: Tree): void {
+  tree.add("pyproject.toml", stringify(pyproject(svc)), "generated");
+}
