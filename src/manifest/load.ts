@@ -1,0 +1,360 @@
+// Loading fastdapr.yaml: YAML with source positions → the validated Manifest. Every problem (YAML
+// syntax, duplicate keys, schema) becomes a FastdaprError that points at "file:LINE:COL" of the
+// offending node and names the field path and what was expected.
+import { readFileSync } from "node:fs";
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import type { $ZodIssue } from "zod/v4/core";
+import { EXIT, FastdaprError } from "../core/errors.js";
+import { manifestJsonSchema, ManifestSchema, type Manifest } from "./schema.js";
+
+/** The default manifest file name. */
+export const MANIFEST_FILE = "fastdapr.yaml";
+
+export type PathSegment = string | number;
+
+/** Maps a path in the manifest (["services", "triage-service", "port"]) to "file:LINE:COL". */
+export interface Positions {
+  readonly fileName: string;
+  /**
+   * Location of the node at `path`: its value, or its key with `{ key: true }` (for map entries).
+   * When the path does not exist (a defaulted field), the nearest existing ancestor is used.
+   */
+  at(path: readonly PathSegment[], options?: { key?: boolean }): string;
+}
+
+/** A parsed and validated manifest, with what is needed to point at its lines and to edit it. */
+export interface LoadedManifest {
+  manifest: Manifest;
+  /** The parsed YAML document (comments and key order kept): pass it to the edit functions. */
+  doc: Document;
+  positions: Positions;
+  fileName: string;
+  text: string;
+}
+
+/** Positions that know no file: every path maps to the file name alone. */
+export function noPositions(fileName = MANIFEST_FILE): Positions {
+  return { fileName, at: () => fileName };
+}
+
+function manifestError(code: string, message: string, location: string, hint?: string): FastdaprError {
+  return new FastdaprError(code, message, { location, exitCode: EXIT.badInput, ...(hint ? { hint } : {}) });
+}
+
+/** Positions over a parsed document. */
+export function documentPositions(doc: Document, lineCounter: LineCounter, fileName: string): Positions {
+  const locate = (offset: number): string => {
+    const { line, col } = lineCounter.linePos(offset);
+    return `${fileName}:${line}:${col}`;
+  };
+  return {
+    fileName,
+    at(path, options = {}) {
+      let node: unknown = doc.contents;
+      let offset = node && (node as Node).range ? (node as Node).range![0] : 0;
+      for (let i = 0; i < path.length; i++) {
+        if (isAlias(node)) node = node.resolve(doc);
+        const seg = path[i]!;
+        const last = i === path.length - 1;
+        if (isMap(node)) {
+          const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
+          if (!pair) break;
+          const keyNode = pair.key as Node;
+          if (last && options.key && keyNode.range) return locate(keyNode.range[0]);
+          const value = pair.value as Node | null;
+          // a key with no value ("port:") points at the key
+          if (value && value.range && !(isScalar(value) && value.value === null && value.range[0] === value.range[1])) {
+            offset = value.range[0];
+          } else if (keyNode.range) {
+            offset = keyNode.range[0];
+          }
+          node = value;
+        } else if (isSeq(node) && typeof seg === "number") {
+          const item = node.items[seg] as Node | undefined;
+          if (!item || !item.range) break;
+          offset = item.range[0];
+          node = item;
+        } else {
+          break;
+        }
+      }
+      return locate(offset);
+    },
+  };
+}
+
+/** Renders a manifest path for messages: services.triage-service.port, topics["learning.query"].schema */
+export function formatPath(path: readonly PathSegment[]): string {
+  let out = "";
+  for (const seg of path) {
+    if (typeof seg === "number") out += `[${seg}]`;
+    else if (/^[A-Za-z_$][\w$-]*$/.test(seg)) out += out ? `.${seg}` : seg;
+    else out += `[${JSON.stringify(seg)}]`;
+  }
+  return out || "(top level)";
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return "nothing";
+  if (value === null) return "null (an empty value)";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping";
+  if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
+  return `the ${typeof value} ${String(value)}`;
+}
+
+// --- what the schema expects at a path (for "unknown field" messages) ---------------------------
+
+type JsonSchemaNode = Record<string, unknown>;
+let cachedJsonSchema: JsonSchemaNode | undefined;
+
+function resolveRef(root: JsonSchemaNode, node: JsonSchemaNode | undefined): JsonSchemaNode | undefined {
+  let current = node;
+  for (let guard = 0; current && guard < 10; guard++) {
+    if (typeof current.$ref === "string") {
+      const name = current.$ref.replace(/^#\/definitions\//, "");
+      current = (root.definitions as Record<string, JsonSchemaNode> | undefined)?.[name];
+    } else if (Array.isArray(current.allOf) && current.allOf.length === 1) {
+      current = current.allOf[0] as JsonSchemaNode;
+    } else if (Array.isArray(current.anyOf)) {
+      current = (current.anyOf as JsonSchemaNode[]).find((b) => b.properties) ?? current;
+      if (!current.anyOf) continue;
+      break;
+    } else break;
+  }
+  return current;
+}
+
+/** The field names the schema allows at `path` (an object node), in schema order. */
+export function expectedFields(path: readonly PathSegment[]): string[] {
+  const root = (cachedJsonSchema ??= manifestJsonSchema());
+  let node = resolveRef(root, root);
+  for (const seg of path) {
+    if (!node) return [];
+    const props = node.properties as Record<string, JsonSchemaNode> | undefined;
+    if (typeof seg === "string" && props && props[seg]) node = resolveRef(root, props[seg]);
+    else if (typeof seg === "number" && node.items) node = resolveRef(root, node.items as JsonSchemaNode);
+    else if (node.additionalProperties && typeof node.additionalProperties === "object") {
+      node = resolveRef(root, node.additionalProperties as JsonSchemaNode);
+    } else return [];
+  }
+  return Object.keys((node?.properties as object | undefined) ?? {});
+}
+
+function closest(word: string, candidates: string[]): string | undefined {
+  const distance = (a: string, b: string): number => {
+    const d = Array.from({ length: b.length + 1 }, (_, i) => i);
+    for (let i = 1; i <= a.length; i++) {
+      let prev = d[0]!;
+      d[0] = i;
+      for (let j = 1; j <= b.length; j++) {
+        const tmp = d[j]!;
+        d[j] = Math.min(d[j]! + 1, d[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+        prev = tmp;
+      }
+    }
+    return d[b.length]!;
+  };
+  let best: string | undefined;
+  let bestScore = Infinity;
+  for (const c of candidates) {
+    const score = distance(word.toLowerCase(), c.toLowerCase());
+    if (score < bestScore) [best, bestScore] = [c, score];
+  }
+  return bestScore <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+// --- zod issues → errors -------------------------------------------------------------------------
+
+function valueAt(data: unknown, path: readonly PathSegment[]): unknown {
+  let v = data;
+  for (const seg of path) {
+    if (v === null || typeof v !== "object") return undefined;
+    v = (v as Record<string, unknown>)[seg as string];
+  }
+  return v;
+}
+
+interface Problem {
+  code: string;
+  message: string;
+  location: string;
+  hint?: string;
+}
+
+function issueProblem(issue: $ZodIssue, data: unknown, positions: Positions): Problem {
+  const path = issue.path as PathSegment[];
+  const where = formatPath(path);
+  const input = "input" in issue ? issue.input : valueAt(data, path);
+  switch (issue.code) {
+    case "unrecognized_keys": {
+      const key = issue.keys[0]!;
+      const allowed = expectedFields(path);
+      const guess = closest(key, allowed);
+      return {
+        code: "E_MANIFEST_UNKNOWN_FIELD",
+        message: `${formatPath([...path, key])}: unknown field "${key}"${allowed.length ? `; expected one of: ${allowed.join(", ")}` : ""}`,
+        location: positions.at([...path, key], { key: true }),
+        ...(guess ? { hint: `did you mean "${guess}"?` } : {}),
+      };
+    }
+    case "invalid_key": {
+      const inner = issue.issues[0];
+      return {
+        code: "E_MANIFEST_KEY",
+        message: `${where}: invalid name "${String(path[path.length - 1])}": ${inner?.message ?? issue.message}`,
+        location: positions.at(path, { key: true }),
+      };
+    }
+    case "invalid_type": {
+      if (input === undefined) {
+        const field = path[path.length - 1];
+        return {
+          code: "E_MANIFEST_MISSING",
+          message: `${formatPath(path.slice(0, -1))}: missing required field "${String(field)}" (expected ${issue.expected})`,
+          location: positions.at(path.slice(0, -1)),
+        };
+      }
+      const quoteHint =
+        issue.expected === "string" && (typeof input === "number" || typeof input === "boolean")
+          ? `YAML reads ${String(input)} as a ${typeof input}; quote it: "${String(input)}"`
+          : undefined;
+      const expected = issue.expected === "record" || issue.expected === "object" ? "a mapping" : issue.expected === "array" ? "a list" : `${issue.expected === "int" ? "an integer" : `a ${issue.expected}`}`;
+      return {
+        code: "E_MANIFEST_TYPE",
+        message: `${where}: expected ${expected}, got ${describeValue(input)}`,
+        location: positions.at(path),
+        ...(quoteHint ? { hint: quoteHint } : {}),
+      };
+    }
+    case "invalid_value":
+      return {
+        code: "E_MANIFEST_VALUE",
+        message: `${where}: expected ${issue.values.map((v) => JSON.stringify(v)).join(" or ")}, got ${describeValue(input)}`,
+        location: positions.at(path),
+      };
+    case "invalid_union": {
+      const expected = where.endsWith("agent")
+        ? "true, false or a mapping with backend, model, systemPrompt"
+        : "a value of one of the allowed forms";
+      return {
+        code: "E_MANIFEST_TYPE",
+        message: `${where}: expected ${expected}, got ${describeValue(input)}`,
+        location: positions.at(path),
+      };
+    }
+    default:
+      return {
+        code: "E_MANIFEST_VALUE",
+        message: `${where}: ${issue.message}${input !== undefined && typeof input !== "object" ? ` (got ${describeValue(input)})` : ""}`,
+        location: positions.at(path),
+      };
+  }
+}
+
+function offsetOf(location: string): [number, number] {
+  const m = /:(\d+):(\d+)$/.exec(location);
+  return m ? [Number(m[1]), Number(m[2])] : [0, 0];
+}
+
+/** Throws the first problem in document order, mentioning how many more there are. */
+function throwProblems(problems: Problem[]): never {
+  const sorted = [...problems].sort((a, b) => {
+    const [la, ca] = offsetOf(a.location);
+    const [lb, cb] = offsetOf(b.location);
+    return la - lb || ca - cb;
+  });
+  const first = sorted[0]!;
+  const more = sorted.length > 1 ? ` (and ${sorted.length - 1} more problem${sorted.length > 2 ? "s" : ""})` : "";
+  throw manifestError(first.code, `${first.message}${more}`, first.location, first.hint);
+}
+
+/**
+ * Parses and validates manifest text. `fileName` is used in error locations ("fastdapr.yaml:3:5").
+ * Throws FastdaprError (exit code 2) for YAML syntax errors, duplicate keys and schema violations.
+ */
+export function parseManifest(text: string, fileName = MANIFEST_FILE): LoadedManifest {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, keepSourceTokens: false });
+  const positions = documentPositions(doc, lineCounter, fileName);
+  const locate = (offset: number): string => {
+    const { line, col } = lineCounter.linePos(offset);
+    return `${fileName}:${line}:${col}`;
+  };
+  if (doc.errors.length > 0) {
+    throwProblems(
+      doc.errors.map((e) =>
+        e.code === "DUPLICATE_KEY"
+          ? {
+              code: "E_MANIFEST_DUPLICATE_KEY",
+              message: `duplicate key ${JSON.stringify(keyText(text, e.pos[0]))}${keyContext(doc, e.pos[0])}: each key may appear once in a mapping`,
+              location: locate(e.pos[0]),
+              hint: "merge the two entries into one",
+            }
+          : {
+              code: "E_MANIFEST_SYNTAX",
+              message: `YAML syntax error: ${e.message.split("\n")[0]}`,
+              location: locate(e.pos[0]),
+            },
+      ),
+    );
+  }
+  if (doc.contents === null) {
+    throw manifestError("E_MANIFEST_EMPTY", "the manifest is empty", `${fileName}:1:1`, 'start with "apiVersion: fastdapr/v1"');
+  }
+  const data = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  if (data === null || typeof data !== "object" || Array.isArray(data)) {
+    throw manifestError("E_MANIFEST_TYPE", `the manifest must be a mapping, got ${describeValue(data)}`, positions.at([]));
+  }
+  const result = ManifestSchema.safeParse(data, { reportInput: true });
+  if (!result.success) throwProblems(result.error.issues.map((i) => issueProblem(i, data, positions)));
+  return { manifest: result.data, doc, positions, fileName, text };
+}
+
+/** The source text of the key at `offset` ("port", "learning.query"). */
+function keyText(text: string, offset: number): string {
+  const m = /^("(?:[^"\\]|\\.)*"|'[^']*'|[^:\n]+?)\s*:/.exec(text.slice(offset));
+  const raw = m ? m[1]! : text.slice(offset).split(/[\s:]/)[0]!;
+  return /^["']/.test(raw) ? raw.slice(1, -1) : raw;
+}
+
+/** " in services.triage-service" for a duplicate key at `offset`, when the map can be found. */
+function keyContext(doc: Document, offset: number): string {
+  const path: PathSegment[] = [];
+  let node: unknown = doc.contents;
+  for (let depth = 0; depth < 50; depth++) {
+    if (!isMap(node) && !isSeq(node)) break;
+    const items = node.items as unknown[];
+    let next: unknown;
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
+      const value = isPair(item) ? item.value : item;
+      const range = (value as Node | null)?.range;
+      if (range && range[0] <= offset && offset < range[2]) {
+        path.push(isPair(item) && isScalar(item.key) ? String(item.key.value) : i);
+        next = value;
+        break;
+      }
+    }
+    if (next === undefined) break;
+    node = next;
+  }
+  return path.length ? ` in ${formatPath(path)}` : "";
+}
+
+/** Reads and parses a manifest file; a missing or unreadable file is an E_MANIFEST_NOT_FOUND error. */
+export function loadManifest(path = MANIFEST_FILE): LoadedManifest {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw manifestError(
+      "E_MANIFEST_NOT_FOUND",
+      code === "ENOENT" ? `no manifest at ${path}` : `cannot read ${path}: ${(error as Error).message}`,
+      path,
+      code === "ENOENT" ? 'run "fastdapr init <name>" to create one, or pass --manifest PATH' : undefined,
+    );
+  }
+  return parseManifest(text, path);
+}

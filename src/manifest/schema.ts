@@ -1,0 +1,221 @@
+// The manifest schema: the ONE source of truth for `fastdapr.yaml`. Validation (load.ts), the JSON
+// Schema for editors (schemas/fastdapr.schema.json, via yaml-language-server) and agent tool inputs
+// are all derived from the zod schema below; nothing else describes the manifest's shape.
+import { z } from "zod";
+import { AGENT_BACKENDS, TIERS } from "../model/service.js";
+import { DEFAULTS } from "../model/build-service.js";
+import { PYTHON_VERSION } from "../versions.js";
+
+export const API_VERSION = "fastdapr/v1";
+
+// The patterns repeat src/model/rules.ts so that editors see them too; rules.ts stays the final word
+// (buildServiceModel runs it on every service of a manifest).
+/** Kubernetes Service names are RFC 1035 labels: a service name must start with a letter. */
+export const SERVICE_NAME_PATTERN = "^[a-z]([-a-z0-9]*[a-z0-9])?$";
+export const DNS_LABEL_PATTERN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+export const TOPIC_PATTERN = "^[a-z0-9]+(?:-[a-z0-9]+)*\\.[a-z0-9]+(?:-[a-z0-9]+)*$";
+export const STATE_KEY_PATTERN = "^(?:[A-Za-z0-9_.:\\-]|\\{[a-z_][a-z0-9_]*\\})+$";
+
+const serviceName = z
+  .string()
+  .regex(new RegExp(SERVICE_NAME_PATTERN), {
+    error: "a service name is a DNS label that starts with a letter: lowercase letters, digits and hyphens (e.g. \"triage-service\")",
+  })
+  .max(58, { error: "a service name has at most 58 characters (Dapr adds \"-dapr\" to it for a 63-character Service name)" });
+
+const dnsLabel = z
+  .string()
+  .regex(new RegExp(DNS_LABEL_PATTERN), {
+    error: "expected a DNS label: lowercase letters, digits and hyphens, starting and ending with a letter or digit (e.g. \"learnflow\")",
+  })
+  .max(63, { error: "a DNS label has at most 63 characters" });
+
+const topicName = z.string().regex(new RegExp(TOPIC_PATTERN), {
+  error: "a topic is domain.action: two lowercase parts joined by one dot, hyphens allowed inside each part (e.g. \"learning.concept-request\")",
+});
+
+const stateKeyPattern = z
+  .string()
+  .regex(new RegExp(STATE_KEY_PATTERN), {
+    error: "a state-key pattern uses letters, digits and _ . : - with {snake_case} placeholders (e.g. \"progress:{user_id}\")",
+  })
+  .refine((s) => !s.includes("||"), { error: "\"||\" is Dapr's key-prefix separator; use \":\" between parts" });
+
+// ---------------------------------------------------------------------------------------------
+// Event payloads: the subset of JSON Schema that maps cleanly onto pydantic v2 (see payload.ts).
+
+export const PAYLOAD_TYPES = ["string", "integer", "number", "boolean", "array", "object", "null"] as const;
+const payloadType = z.enum(PAYLOAD_TYPES);
+const jsonValue = z.json();
+
+/** One JSON Schema node of an event payload (a topic's `schema`, or one of its properties). */
+export interface PayloadSchema {
+  type?: (typeof PAYLOAD_TYPES)[number] | (typeof PAYLOAD_TYPES)[number][] | undefined;
+  title?: string | undefined;
+  description?: string | undefined;
+  properties?: Record<string, PayloadSchema> | undefined;
+  required?: string[] | undefined;
+  items?: PayloadSchema | undefined;
+  additionalProperties?: boolean | PayloadSchema | undefined;
+  enum?: (string | number | boolean | null)[] | undefined;
+  format?: string | undefined;
+  default?: z.infer<typeof jsonValue> | undefined;
+  examples?: z.infer<typeof jsonValue>[] | undefined;
+}
+
+export const PayloadSchemaSchema: z.ZodType<PayloadSchema> = z
+  .strictObject({
+    type: z
+      .union([payloadType, z.array(payloadType).min(1)])
+      .optional()
+      .describe('JSON type of the value; a list such as ["string", "null"] makes it nullable.'),
+    title: z.string().optional().describe("Short title (documentation only)."),
+    description: z.string().optional().describe("What the value means; becomes the pydantic field description."),
+    get properties() {
+      return z
+        .record(z.string().min(1), PayloadSchemaSchema)
+        .optional()
+        .describe("Fields of an object, in order; each becomes a field of the generated pydantic model.");
+    },
+    required: z.array(z.string()).optional().describe("Names of the properties that must be present."),
+    get items() {
+      return PayloadSchemaSchema.optional().describe("Schema of the elements of an array.");
+    },
+    get additionalProperties() {
+      return z
+        .union([z.boolean(), PayloadSchemaSchema])
+        .optional()
+        .describe("For a nested object: the schema of its values (mapped to dict[str, T]).");
+    },
+    enum: z
+      .array(z.union([z.string(), z.number(), z.boolean(), z.null()]))
+      .min(1)
+      .optional()
+      .describe("The allowed values; mapped to typing.Literal."),
+    format: z
+      .string()
+      .optional()
+      .describe('"date-time" → datetime, "date" → date, "time" → time, "uuid" → UUID; other formats stay str.'),
+    default: jsonValue.optional().describe("Default value of an optional property."),
+    examples: z.array(jsonValue).optional().describe("Example values (documentation only)."),
+  })
+  .describe("JSON Schema of an event payload (the subset that maps onto pydantic v2: no $ref, oneOf, allOf, anyOf).");
+
+// ---------------------------------------------------------------------------------------------
+
+export const TopicSchema = z
+  .strictObject({
+    description: z.string().optional().describe("What the event means; becomes the payload model's docstring."),
+    schema: PayloadSchemaSchema.optional().describe(
+      "JSON Schema of the payload (type: object). Without it the payload model accepts any JSON object.",
+    ),
+  })
+  .describe("One pub/sub topic of the platform.");
+
+export const AgentSchema = z
+  .strictObject({
+    backend: z.enum(AGENT_BACKENDS).default("openai").describe("LLM client: the OpenAI API, or Dapr's Conversation API."),
+    model: z.string().min(1).default(DEFAULTS.agentModel).describe("Default LLM model name."),
+    systemPrompt: z.string().min(1).optional().describe("Scaffolded system prompt (you own the prompt file afterwards)."),
+  })
+  .describe("LLM agent settings of a service.");
+
+export const ServiceSchema = z
+  .strictObject({
+    description: z.string().optional().describe("What the service does; goes into its README and OpenAPI title."),
+    tier: z
+      .enum(TIERS)
+      .default(DEFAULTS.tier)
+      .describe("Resource tier: lightweight (100m/128Mi), standard (200m/256Mi), agent (500m/512Mi, LLM agent on)."),
+    port: z
+      .number()
+      .int({ error: "a port is an integer" })
+      .min(1024, { error: "ports below 1024 need root; use 1024–65535" })
+      .max(65535, { error: "a port is at most 65535" })
+      .describe("App port, unique within the platform (local runs put every service on one host)."),
+    subscribes: z.array(topicName).default([]).describe("Topics this service consumes (each must be declared under topics)."),
+    publishes: z.array(topicName).default([]).describe("Topics this service produces (each must be declared under topics)."),
+    state: z.array(stateKeyPattern).default([]).describe('State-key patterns this service owns, e.g. "progress:{user_id}".'),
+    invokes: z.array(serviceName).default([]).describe("App ids this service calls with Dapr service invocation."),
+    agent: z
+      .union([z.boolean(), AgentSchema])
+      .optional()
+      .describe("LLM agent: true/false, or its settings. Defaults to on for the agent tier, off otherwise."),
+  })
+  .describe("One FastAPI + Dapr microservice; its key is its name and Dapr app id.");
+
+const PubsubDefaults = z
+  .strictObject({
+    name: dnsLabel.default(DEFAULTS.pubsubName).describe("Dapr pub/sub component name."),
+    dev: z.enum(["redis", "kafka"]).default("redis").describe("Broker for local runs (docker compose)."),
+    prod: z.enum(["kafka"]).default("kafka").describe("Broker in Kubernetes."),
+  })
+  .describe("The platform's pub/sub component.");
+
+const StateStoreDefaults = z
+  .strictObject({
+    name: dnsLabel.default(DEFAULTS.stateStore).describe("Dapr state store component name."),
+    dev: z.enum(["redis", "postgresql"]).default("redis").describe("Store for local runs (docker compose)."),
+    prod: z.enum(["postgresql", "redis"]).default("postgresql").describe("Store in Kubernetes."),
+  })
+  .describe("The platform's state store component.");
+
+export const DefaultsSchema = z
+  .strictObject({
+    python: z.enum([PYTHON_VERSION]).default(PYTHON_VERSION).describe("Python version of every service (quote it: \"3.11\")."),
+    imageRegistry: z
+      .string()
+      .regex(/^[a-z0-9]+([._\-/:][a-z0-9]+)*$/, { error: "expected an image registry path such as \"ghcr.io/example/learnflow\"" })
+      .default(DEFAULTS.imageRegistry)
+      .describe("Registry prefix of the images: <imageRegistry>/<service>:<imageTag>."),
+    imageTag: z
+      .string()
+      .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, { error: "expected an image tag such as \"0.1.0\"" })
+      .default(DEFAULTS.imageTag)
+      .describe("Tag of every image (quote numbers: \"1.0\")."),
+    pubsub: PubsubDefaults.prefault({}),
+    stateStore: StateStoreDefaults.prefault({}),
+    daprConfig: dnsLabel.default(DEFAULTS.daprConfig).describe("Dapr Configuration resource the sidecars use."),
+  })
+  .describe("Settings shared by every service.");
+
+export const ManifestSchema = z
+  .strictObject({
+    apiVersion: z.literal(API_VERSION).describe(`Manifest format version; always "${API_VERSION}".`),
+    name: dnsLabel.describe("Platform name (a DNS label); also the default Kubernetes namespace."),
+    namespace: dnsLabel.optional().describe("Kubernetes namespace; defaults to the platform name."),
+    description: z.string().optional().describe("What the platform is for."),
+    defaults: DefaultsSchema.prefault({}),
+    topics: z
+      .record(topicName, TopicSchema)
+      .default({})
+      .describe("Every pub/sub topic of the platform, keyed by domain.action name."),
+    services: z
+      .record(serviceName, ServiceSchema)
+      .default({})
+      .describe("The services, keyed by name (also the Dapr app id), in the order they are generated."),
+  })
+  .meta({ title: "fastdapr platform manifest (fastdapr.yaml)" })
+  .describe("A platform of FastAPI + Dapr microservices, generated by fastdapr.");
+
+/** The validated manifest, with every default filled in. */
+export type Manifest = z.output<typeof ManifestSchema>;
+/** The manifest as written (defaults may be missing). */
+export type ManifestInput = z.input<typeof ManifestSchema>;
+export type ServiceEntry = Manifest["services"][string];
+export type TopicEntry = Manifest["topics"][string];
+export type AgentEntry = z.output<typeof AgentSchema>;
+
+/** The JSON Schema (draft-07, which yaml-language-server understands) generated from the zod schema. */
+export function manifestJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(ManifestSchema, { target: "draft-7", io: "input" }) as Record<string, unknown>;
+}
+
+/** The exact text of schemas/fastdapr.schema.json. */
+export function manifestJsonSchemaText(): string {
+  return `${JSON.stringify(manifestJsonSchema(), null, 2)}\n`;
+}
+
+/** Repository path of the committed JSON Schema, and where a project finds it after `npm i fastdapr`. */
+export const SCHEMA_FILE = "schemas/fastdapr.schema.json";
+export const SCHEMA_REF_FROM_NODE_MODULES = "./node_modules/fastdapr/schemas/fastdapr.schema.json";

@@ -1,0 +1,42 @@
+// The typed model of a whole platform: every service fully built (ServiceModel), the topics with
+// their payload models, and the shared infrastructure settings. Renderers read this and nothing else.
+import type { PayloadModel, ServiceModel } from "../model/service.js";
+
+/** A problem that does not stop generation (e.g. a topic nobody subscribes to). */
+export interface Warning {
+  code: string;
+  message: string;
+  /** "fastdapr.yaml:LINE:COL" */
+  location: string;
+}
+
+export interface PlatformTopic {
+  name: string; // "learning.query"
+  description: string;
+  payload: PayloadModel;
+  /** Names of the services that publish / subscribe to it, in service order. */
+  publishers: string[];
+  subscribers: string[];
+}
+
+export interface PlatformDefaults {
+  pythonVersion: string;
+  imageRegistry: string;
+  imageTag: string;
+  pubsub: { name: string; dev: "redis" | "kafka"; prod: "kafka" };
+  stateStore: { name: string; dev: "redis" | "postgresql"; prod: "postgresql" | "redis" };
+  daprConfig: string;
+}
+
+export interface PlatformModel {
+  name: string;
+  /** Kubernetes namespace (the manifest's `namespace`, else its name). */
+  namespace: string;
+  description: string;
+  defaults: PlatformDefaults;
+  /** Every declared topic, in manifest order. */
+  topics: PlatformTopic[];
+  /** Every service, in manifest order, built by buildServiceModel with topic payloads filled in. */
+  services: ServiceModel[];
+  warnings: Warning[];
+}
