@@ -21,6 +21,12 @@ function fieldArgs(f: PayloadField): string {
   return args.join(", ");
 }
 
+/** One field declaration: `name: type`, with `= Field(...)` when it has a default, alias or doc. */
+function fieldDecl(f: PayloadField): string {
+  const args = fieldArgs(f);
+  return args ? `${f.name}: ${f.pyType} = Field(${args})` : `${f.name}: ${f.pyType}`;
+}
+
 /** A Python literal value that validates against a field's type, for generated tests. */
 function exampleValue(pyType: string): string {
   const t = pyType.replace(/\s/g, "");
@@ -115,6 +121,7 @@ export function renderPythonApp(svc: ServiceModel, tree: Tree): void {
     payloads: payloads(svc),
     pyStr,
     fieldArgs,
+    fieldDecl,
     example,
     keyFormat,
     keyExample,

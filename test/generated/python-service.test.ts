@@ -34,7 +34,7 @@ for (const options of SAMPLE_SERVICES) {
     writeTreeTo(tree, out);
     const dir = join(out, options.name);
     for (const [tool, args] of CHECKS) {
-      const env = { ...process.env, PATH: `${join(venv, "bin")}:${process.env.PATH ?? ""}` };
+      const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${join(venv, "bin")}:${process.env.PATH ?? ""}` };
       // the generated tests must not depend on a developer's Dapr variables
       for (const name of ["DAPR_HTTP_PORT", "DAPR_API_TOKEN", "APP_API_TOKEN", "DAPR_CONTRACT_HTTP_PORT"]) delete env[name];
       const run = spawnSync(join(venv, "bin", tool), args, { cwd: dir, env, encoding: "utf8", timeout: 300_000 });

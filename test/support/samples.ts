@@ -13,7 +13,24 @@ export const SAMPLE_SERVICES: ServiceOptions[] = [
     name: "progress-service",
     tier: "standard",
     port: 8006,
-    subscribes: ["exercise.response", "code.review-feedback"],
+    subscribes: [
+      {
+        // a topic with a schema: a closed payload model with aliases and optional fields
+        name: "exercise.response",
+        payload: {
+          className: "ExerciseResponse",
+          description: "A learner's answer to an exercise.",
+          open: false,
+          fields: [
+            { name: "user_id", alias: "userId", pyType: "str", required: true, description: "The learner.", defaultRepr: null },
+            { name: "score", alias: null, pyType: "float", required: true, description: null, defaultRepr: null },
+            { name: "passed", alias: null, pyType: "bool | None", required: false, description: "Whether all checks passed.", defaultRepr: "None" },
+            { name: "tags", alias: null, pyType: "list[str]", required: false, description: null, defaultRepr: "[]" },
+          ],
+        },
+      },
+      "code.review-feedback",
+    ],
     publishes: ["struggle.alert"],
     stateKeys: ["progress:{user_id}", "streak:{user_id}"],
     invokes: ["concepts-service"],
