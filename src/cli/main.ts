@@ -4,6 +4,7 @@ import { EXIT, FastdaprError } from "../core/errors.js";
 import { VERSION } from "../core/version.js";
 import { consoleOutput, printError, type Output } from "./output.js";
 import { registerNew } from "./commands/new.js";
+import { registerPlatformCommands } from "./commands/check.js";
 
 export interface CommandContext {
   output: Output;
@@ -32,6 +33,7 @@ function buildProgram(ctx: CommandContext): Command {
       writeErr: () => undefined,
     });
   registerNew(program, ctx);
+  registerPlatformCommands(program, ctx);
   return program;
 }
 

@@ -5,6 +5,11 @@ import { buildPlatform, PlatformError } from "../../src/platform/build-platform.
 import { mermaidGraph, platformGraph } from "../../src/platform/graph.js";
 import { learnflowPreset } from "../../src/manifest/presets/learnflow.js";
 import { FastdaprError } from "../../src/core/errors.js";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { main } from "../../src/cli/main.js";
+import type { Output } from "../../src/cli/output.js";
 
 function platformOf(text: string) {
   const { manifest, positions } = parseManifest(text);
@@ -203,4 +208,81 @@ services:
   const text = mermaidGraph(platform);
   assert.match(text, /topic_a_b_c\(\["a-b\.c"\]\)/);
   assert.match(text, /topic_a_b_c_2\(\["a\.b-c"\]\)/);
+});
+
+// --- CLI: check and graph ------------------------------------------------------------------------
+
+function capture(json: boolean): Output & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return { json, out: (t) => stdout.push(t), err: (t) => stderr.push(t), stdout, stderr };
+}
+
+function manifestFile(text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), "fastdapr-platform-"));
+  const file = join(dir, "fastdapr.yaml");
+  writeFileSync(file, text);
+  return file;
+}
+
+async function run(argv: string[]): Promise<{ code: number; stdout: string[]; stderr: string[] }> {
+  const output = capture(argv.includes("--json"));
+  const code = await main(argv, output);
+  return { code, stdout: output.stdout, stderr: output.stderr };
+}
+
+test("fastdapr check --json: the LearnFlow preset is clean (exit 0, one line)", async () => {
+  const r = await run(["check", "--manifest", manifestFile(learnflowPreset()), "--json"]);
+  assert.equal(r.code, 0);
+  assert.equal(r.stdout.length, 1);
+  assert.deepEqual(JSON.parse(r.stdout[0]!), { ok: true, command: "check", services: 6, topics: 11, warnings: [] });
+});
+
+test("fastdapr check: warnings keep exit 0 and are printed", async () => {
+  const file = manifestFile(small.replace("  orders.shipped: {}\n", "  orders.shipped: {}\n  orders.lost: {}\n"));
+  const human = await run(["check", "--manifest", file]);
+  assert.equal(human.code, 0);
+  assert.deepEqual(human.stderr, [`warning: topics["orders.lost"]: no service publishes or subscribes to it (${file}:12:3)`]);
+  assert.deepEqual(human.stdout, [`${file}: 3 services, 3 topics, 1 warning`]);
+  const json = JSON.parse((await run(["check", "--manifest", file, "--json"])).stdout[0]!);
+  assert.deepEqual(json.warnings.map((w: { code: string }) => w.code), ["W_UNUSED_TOPIC"]);
+});
+
+test("fastdapr check: exit 1 on a graph error, 2 on an invalid or missing manifest", async () => {
+  const graphError = await run(["check", "--manifest", manifestFile(small.replace("port: 8002", "port: 8001")), "--json"]);
+  assert.equal(graphError.code, 1);
+  assert.equal(graphError.stdout.length, 1);
+  const body = JSON.parse(graphError.stdout[0]!);
+  assert.equal(body.ok, false);
+  assert.equal(body.error.code, "E_DUPLICATE_PORT");
+  assert.match(body.error.location, /fastdapr\.yaml:19:11$/);
+  assert.equal(body.problems.length, 1);
+
+  const invalid = await run(["check", "--manifest", manifestFile(small.replace("tier: lightweight", "tier: tiny")), "--json"]);
+  assert.equal(invalid.code, 2);
+  const err = JSON.parse(invalid.stdout[0]!);
+  assert.equal(err.error.code, "E_MANIFEST_VALUE");
+  assert.match(err.error.location, /fastdapr\.yaml:18:11$/);
+
+  const missing = await run(["check", "--manifest", "/nonexistent/fastdapr.yaml", "--json"]);
+  assert.equal(missing.code, 2);
+  assert.equal(JSON.parse(missing.stdout[0]!).error.code, "E_MANIFEST_NOT_FOUND");
+});
+
+test("fastdapr graph: Mermaid by default, JSON with --format json, one line with --json", async () => {
+  const file = manifestFile(small);
+  const platform = platformOf(small);
+  const mermaid = await run(["graph", "--manifest", file]);
+  assert.equal(mermaid.code, 0);
+  assert.deepEqual(mermaid.stdout, [mermaidGraph(platform)]);
+  const json = await run(["graph", "--format", "json", "--manifest", file, "--json"]);
+  assert.equal(json.code, 0);
+  assert.equal(json.stdout.length, 1);
+  assert.deepEqual(JSON.parse(json.stdout[0]!), { ok: true, command: "graph", format: "json", graph: platformGraph(platform) });
+  const bad = await run(["graph", "--format", "dot", "--manifest", file, "--json"]);
+  assert.equal(bad.code, 2);
+  assert.equal(JSON.parse(bad.stdout[0]!).error.code, "E_USAGE");
+  const broken = await run(["graph", "--manifest", manifestFile(small.replace("invokes: [ stock-service ]", "invokes: [ x-service ]"))]);
+  assert.equal(broken.code, 1);
+  assert.match(broken.stderr.join("\n"), /"x-service" is not a service of this platform/);
 });
