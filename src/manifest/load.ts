@@ -257,12 +257,16 @@ function offsetOf(location: string): [number, number] {
   return m ? [Number(m[1]), Number(m[2])] : [0, 0];
 }
 
-/** Throws the first problem in document order, mentioning how many more there are. */
+/**
+ * Throws the first problem in document order, mentioning how many more there are. A missing field
+ * comes last: it is often the echo of a misspelt one ("prot: 8001"), which is the real cause.
+ */
 function throwProblems(problems: Problem[]): never {
+  const rank = (p: Problem): number => (p.code === "E_MANIFEST_MISSING" ? 1 : 0);
   const sorted = [...problems].sort((a, b) => {
     const [la, ca] = offsetOf(a.location);
     const [lb, cb] = offsetOf(b.location);
-    return la - lb || ca - cb;
+    return rank(a) - rank(b) || la - lb || ca - cb;
   });
   const first = sorted[0]!;
   const more = sorted.length > 1 ? ` (and ${sorted.length - 1} more problem${sorted.length > 2 ? "s" : ""})` : "";

@@ -142,6 +142,14 @@ test("several problems: the first in the file is reported, with a count of the r
   });
 });
 
+test("a misspelt required field is reported as the unknown field, not as the missing one", () => {
+  assertManifestError(base.replace("port: 8001", "prot: 8001"), {
+    code: "E_MANIFEST_UNKNOWN_FIELD",
+    at: "9:5",
+    message: /unknown field "prot".*\(and 1 more problem\)$/,
+  });
+});
+
 test("empty manifest and missing file", () => {
   assertManifestError("# nothing\n", { code: "E_MANIFEST_EMPTY", at: "1:1", message: /empty/ });
   assert.throws(() => loadManifest("/nonexistent/fastdapr.yaml"), (e: FastdaprError) => e.code === "E_MANIFEST_NOT_FOUND" && e.exitCode === 2);
