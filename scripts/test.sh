@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 
 [ -d node_modules ] || npm ci
 bash scripts/provision.sh
-npx tsc -p tsconfig.json --noEmit
+# compile (and type-check) so the tests that run bin/fastdapr.js use the current sources
+npm run build
 
 # one runner invocation, so the closing summary counts every test; files run one at a time
 # because the end-to-end cases start real servers and the machine has two cores

@@ -26,7 +26,11 @@ const DOCKERIGNORE = [
 export function renderDocker(svc: ServiceModel, tree: Tree): void {
   tree.add(
     "Dockerfile",
-    renderTemplate("docker/Dockerfile.eta", { baseImage: CONTAINER_IMAGES.python, uid: APP_UID, port: svc.port }),
+    renderTemplate(
+      "docker/Dockerfile.eta",
+      { baseImage: CONTAINER_IMAGES.python, uid: APP_UID, port: svc.port },
+      { keepNewlines: true },
+    ),
     "generated",
   );
   tree.add(".dockerignore", DOCKERIGNORE.join("\n"), "generated");

@@ -11,7 +11,7 @@ export function serviceConfig(svc: ServiceModel, _target: Target): Record<string
   const config: Record<string, string> = {
     LOG_LEVEL: "INFO",
     PUBSUB_NAME: svc.pubsubName,
-    STATE_STORE_NAME: svc.stateStore,
+    STATE_STORE: svc.stateStore,
   };
   if (svc.agent) {
     config.OPENAI_MODEL = svc.agent.model;

@@ -17,16 +17,16 @@ function findTemplatesDir(): string {
 
 export const TEMPLATES_DIR = findTemplatesDir();
 
-const eta = new Eta({
-  views: TEMPLATES_DIR,
-  autoEscape: false,
-  // keep the template's own newlines except the one right after a tag, so Python stays readable
-  autoTrim: [false, "nl"],
-  cache: true,
-  useWith: false,
-});
+const common = { views: TEMPLATES_DIR, autoEscape: false, cache: true, useWith: false } as const;
+
+// Code templates drop the newline right after a tag, so control lines (`<% if … { %>`) leave no
+// blank line behind; line-oriented files (Dockerfile) keep every newline, since their value tags
+// end lines.
+const codeEngine = new Eta({ ...common, autoTrim: [false, "nl"] });
+const lineEngine = new Eta({ ...common, autoTrim: false });
 
 /** Render `templates/<name>` (e.g. "service/app/main.py.eta") with `it` as its data. */
-export function renderTemplate(name: string, it: object): string {
-  return eta.render(name, it as Record<string, unknown>);
+export function renderTemplate(name: string, it: object, options: { keepNewlines?: boolean } = {}): string {
+  const engine = options.keepNewlines ? lineEngine : codeEngine;
+  return engine.render(name, it as Record<string, unknown>);
 }

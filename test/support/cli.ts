@@ -27,11 +27,11 @@ export async function runCli(argv: string[], cwd: string): Promise<CliRun> {
   }
 }
 
-const ENTRY = fileURLToPath(new URL("./cli-entry.ts", import.meta.url));
+const BIN = fileURLToPath(new URL("../../bin/fastdapr.js", import.meta.url));
 
-/** The CLI as a separate process (what users and agents run), from the TypeScript sources. */
+/** The real executable (bin/fastdapr.js → dist/, compiled by `npm run build`), as users run it. */
 export function spawnCli(argv: string[], cwd: string, env: NodeJS.ProcessEnv = {}): CliRun {
-  const result = spawnSync(process.execPath, ["--import", "tsx", ENTRY, ...argv], {
+  const result = spawnSync(process.execPath, [BIN, ...argv], {
     cwd,
     encoding: "utf8",
     env: { ...process.env, ...env },
