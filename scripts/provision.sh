@@ -1,0 +1,212 @@
+#!/usr/bin/env bash
+# Provision the real Dapr runtime used by the e2e tests (test/e2e/).
+#
+#   bash scripts/provision.sh          # idempotent; a warm run takes seconds
+#
+# What it does (each step prints its elapsed time, a summary comes last):
+#   1. apt: installs redis-server / postgresql only when they are missing
+#      (no `apt-get update` when nothing is missing). Package maintainer scripts
+#      are kept from starting system daemons: the tests start their own servers
+#      on 127.0.0.1 and free ports.
+#   2. daprd: built from the Go module proxy (github.com/dapr/dapr@vX) with
+#      CGO_ENABLED=0 and the tags below, cached under
+#      $FASTDAPR_CACHE/daprd/<version>-<tags>/daprd
+#   3. Kafka: broker jars from Maven Central via a generated pom and
+#      `mvn dependency:copy-dependencies`, cached under $FASTDAPR_CACHE/kafka/<version>/libs
+#   4. writes $FASTDAPR_CACHE/runtime.json, read by test/e2e/harness.
+#
+# Environment:
+#   FASTDAPR_CACHE          cache root (default $HOME/.cache/fastdapr)
+#   FASTDAPR_DAPR_VERSION   daprd version (default 1.18.2, see docs/real-runtime.md for why not 1.18.3)
+#   FASTDAPR_DAPR_TAGS      build tags (default stablecomponents,conversation_echo)
+#   FASTDAPR_KAFKA_VERSION  Kafka broker version (default 4.4.0)
+#
+# Go's module and build caches are kept under the same root
+# ($FASTDAPR_CACHE/go/{mod,build}) so one directory holds everything and
+# deleting it reproduces a cold run exactly.
+set -euo pipefail
+
+CACHE="${FASTDAPR_CACHE:-$HOME/.cache/fastdapr}"
+DAPR_VERSION="${FASTDAPR_DAPR_VERSION:-1.18.2}"
+DAPR_VERSION="${DAPR_VERSION#v}"
+DAPR_TAGS="${FASTDAPR_DAPR_TAGS:-stablecomponents,conversation_echo}"
+KAFKA_VERSION="${FASTDAPR_KAFKA_VERSION:-4.4.0}"
+LOG4J_VERSION="2.25.5"               # log4j-slf4j-impl binding, matches kafka 4.4.0's log4j-core
+DEP_PLUGIN_VERSION="3.8.1"           # maven-dependency-plugin
+
+mkdir -p "$CACHE"
+CACHE="$(cd "$CACHE" && pwd)"
+export GOMODCACHE="$CACHE/go/mod"
+export GOCACHE="$CACHE/go/build"
+export GOTOOLCHAIN=local
+export GOFLAGS="-buildvcs=false"
+export CGO_ENABLED=0
+
+T0=$(date +%s)
+declare -a SUMMARY=()
+
+now() { date +%s; }
+step() { STEP_NAME="$1"; STEP_T0=$(now); echo "==> [$(( $(now) - T0 ))s] $STEP_NAME"; }
+done_step() {
+  local dt=$(( $(now) - STEP_T0 ))
+  echo "    done: $STEP_NAME (${dt}s) $*"
+  SUMMARY+=("$(printf '%-28s %5ss  %s' "$STEP_NAME" "$dt" "$*")")
+}
+die() { echo "provision: ERROR: $*" >&2; exit 1; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo -n "$@"; else die "need root for: $*"; fi
+}
+
+pg_bindir() {
+  local d
+  for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+    if [ -x "$d/initdb" ] && [ -x "$d/pg_ctl" ] && [ -x "$d/postgres" ]; then echo "$d"; return 0; fi
+  done
+  return 1
+}
+
+# ---------------------------------------------------------------- 1. apt
+step "apt packages"
+missing=()
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+pg_bindir >/dev/null || missing+=(postgresql)
+command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jre-headless)
+command -v mvn >/dev/null 2>&1 || missing+=(maven)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "    installing: ${missing[*]}"
+  # Keep maintainer scripts from starting redis/postgres daemons and from
+  # creating the default 'main' PostgreSQL cluster: tests run their own.
+  policy_added=0
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' | as_root tee /usr/sbin/policy-rc.d >/dev/null
+    as_root chmod 755 /usr/sbin/policy-rc.d
+    policy_added=1
+  fi
+  if [ ! -e /etc/postgresql-common/createcluster.conf ]; then
+    as_root mkdir -p /etc/postgresql-common
+    echo "create_main_cluster = false" | as_root tee /etc/postgresql-common/createcluster.conf >/dev/null
+  fi
+  cleanup_policy() { [ "$policy_added" = 1 ] && as_root rm -f /usr/sbin/policy-rc.d; return 0; }
+  trap cleanup_policy EXIT
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+  cleanup_policy; trap - EXIT
+  done_step "installed ${missing[*]}"
+else
+  done_step "nothing missing"
+fi
+command -v redis-server >/dev/null || die "redis-server still missing"
+PG_BIN="$(pg_bindir)" || die "PostgreSQL binaries not found under /usr/lib/postgresql/*/bin"
+REDIS_SERVER="$(command -v redis-server)"
+id postgres >/dev/null 2>&1 || die "user 'postgres' missing (the postgresql package creates it)"
+
+# ---------------------------------------------------------------- 2. daprd
+step "daprd ${DAPR_VERSION} (${DAPR_TAGS})"
+command -v go >/dev/null || die "go not found (need Go >= the version in dapr's go.mod)"
+DAPRD_DIR="$CACHE/daprd/${DAPR_VERSION}-${DAPR_TAGS}"
+DAPRD="$DAPRD_DIR/daprd"
+if [ -x "$DAPRD" ] && [ "$("$DAPRD" --version 2>/dev/null)" = "$DAPR_VERSION" ]; then
+  done_step "cached $DAPRD"
+else
+  mkdir -p "$DAPRD_DIR"
+  BUILD_TMP="$(mktemp -d "${TMPDIR:-/tmp}/fastdapr-daprd-build.XXXXXX")"
+  # go install refuses modules with replace directives: download the module
+  # from the proxy and build inside a writable copy of it.
+  ( cd "$BUILD_TMP" && go mod init fastdapr-daprd-scratch >/dev/null 2>&1 \
+      && GOFLAGS=-mod=mod go mod download -json "github.com/dapr/dapr@v${DAPR_VERSION}" > dl.json ) \
+    || die "go mod download github.com/dapr/dapr@v${DAPR_VERSION} failed"
+  SRC_DIR="$(sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p' "$BUILD_TMP/dl.json")"
+  [ -d "$SRC_DIR" ] || die "module dir not found after download"
+  cp -r "$SRC_DIR" "$BUILD_TMP/src"
+  chmod -R u+w "$BUILD_TMP/src"
+  go_t0=$(now)
+  ( cd "$BUILD_TMP/src" && go build -trimpath -tags "$DAPR_TAGS" \
+      -ldflags "-s -w -X github.com/dapr/dapr/pkg/buildinfo.version=${DAPR_VERSION}" \
+      -o "$DAPRD_DIR/daprd.tmp" ./cmd/daprd ) \
+    || die "go build of daprd ${DAPR_VERSION} failed (a dependency not served by the module proxy? see docs/real-runtime.md)"
+  mv -f "$DAPRD_DIR/daprd.tmp" "$DAPRD"
+  rm -rf "$BUILD_TMP"
+  echo "    go build took $(( $(now) - go_t0 ))s"
+  [ "$("$DAPRD" --version)" = "$DAPR_VERSION" ] || die "built daprd reports '$("$DAPRD" --version)'"
+  done_step "built $DAPRD"
+fi
+
+# ---------------------------------------------------------------- 3. kafka
+step "kafka ${KAFKA_VERSION} jars"
+KAFKA_DIR="$CACHE/kafka/${KAFKA_VERSION}"
+KAFKA_LIBS="$KAFKA_DIR/libs"
+if [ -f "$KAFKA_DIR/.complete" ] && ls "$KAFKA_LIBS"/kafka_2.13-"${KAFKA_VERSION}".jar >/dev/null 2>&1; then
+  done_step "cached $KAFKA_LIBS"
+else
+  command -v java >/dev/null || die "java not found"
+  command -v mvn >/dev/null || die "mvn not found"
+  POM_TMP="$(mktemp -d "${TMPDIR:-/tmp}/fastdapr-kafka-pom.XXXXXX")"
+  cat > "$POM_TMP/pom.xml" <<EOF
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>dev.fastdapr</groupId>
+  <artifactId>kafka-broker-jars</artifactId>
+  <version>1</version>
+  <packaging>pom</packaging>
+  <dependencies>
+    <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka_2.13</artifactId><version>${KAFKA_VERSION}</version></dependency>
+    <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka-storage</artifactId><version>${KAFKA_VERSION}</version></dependency>
+    <dependency><groupId>org.apache.logging.log4j</groupId><artifactId>log4j-slf4j-impl</artifactId><version>${LOG4J_VERSION}</version></dependency>
+  </dependencies>
+  <build><plugins><plugin>
+    <groupId>org.apache.maven.plugins</groupId><artifactId>maven-dependency-plugin</artifactId><version>${DEP_PLUGIN_VERSION}</version>
+  </plugin></plugins></build>
+</project>
+EOF
+  rm -rf "$KAFKA_LIBS.tmp"
+  ( cd "$POM_TMP" && mvn -B -q -Dmaven.repo.local="$CACHE/maven/repo" \
+      -Dstyle.color=never dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$KAFKA_LIBS.tmp" \
+      > "$POM_TMP/mvn.log" 2>&1 || { cat "$POM_TMP/mvn.log" >&2; false; } ) \
+    || die "mvn dependency:copy-dependencies for kafka ${KAFKA_VERSION} failed"
+  rm -rf "$KAFKA_LIBS"; mv "$KAFKA_LIBS.tmp" "$KAFKA_LIBS"
+  cat > "$KAFKA_DIR/log4j2.properties" <<'EOF'
+status = warn
+appender.console.type = Console
+appender.console.name = STDOUT
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = [%d] %p %m (%c)%n
+rootLogger.level = info
+rootLogger.appenderRef.stdout.ref = STDOUT
+logger.kafka.name = kafka
+logger.kafka.level = info
+logger.apache.name = org.apache.kafka
+logger.apache.level = warn
+EOF
+  touch "$KAFKA_DIR/.complete"
+  rm -rf "$POM_TMP"
+  done_step "$(ls "$KAFKA_LIBS" | wc -l) jars in $KAFKA_LIBS"
+fi
+
+# ---------------------------------------------------------------- 4. runtime.json
+step "runtime.json"
+JAVA_BIN="$(command -v java)"
+cat > "$CACHE/runtime.json.tmp" <<EOF
+{
+  "daprd": "$DAPRD",
+  "daprdVersion": "$DAPR_VERSION",
+  "daprdTags": "$DAPR_TAGS",
+  "kafkaVersion": "$KAFKA_VERSION",
+  "kafkaLibs": "$KAFKA_LIBS",
+  "kafkaLog4j": "$KAFKA_DIR/log4j2.properties",
+  "java": "$JAVA_BIN",
+  "redisServer": "$REDIS_SERVER",
+  "pgBin": "$PG_BIN"
+}
+EOF
+mv -f "$CACHE/runtime.json.tmp" "$CACHE/runtime.json"
+done_step "$CACHE/runtime.json"
+
+echo
+echo "provision summary (total $(( $(now) - T0 ))s, cache $CACHE):"
+for line in "${SUMMARY[@]}"; do echo "  $line"; done
+echo "  daprd   $("$DAPRD" --version) [$DAPR_TAGS] $DAPRD"
+echo "  kafka   $KAFKA_VERSION $KAFKA_LIBS"
+echo "  redis   $("$REDIS_SERVER" --version | awk '{print $3}') $REDIS_SERVER"
+echo "  pg      $("$PG_BIN/postgres" --version) $PG_BIN"
+echo "  java    $("$JAVA_BIN" -version 2>&1 | head -1)"
