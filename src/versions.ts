@@ -19,7 +19,8 @@ export const PYTHON_DEV_DEPENDENCIES = {
   pytest: "9.2.0",
   "pytest-asyncio": "1.5.0",
   httpx2: "2.16.2",
-  ruff: "0.17.6",
+  // the same version as the @astral-sh/ruff-wasm-nodejs that formats generated code
+  ruff: "0.17.4",
   mypy: "2.4.1",
 } as const;
 

@@ -5,6 +5,7 @@ import { VERSION } from "../core/version.js";
 import { consoleOutput, printError, type Output } from "./output.js";
 import { registerNew } from "./commands/new.js";
 import { registerPlatformCommands } from "./commands/check.js";
+import { registerPlatform } from "./commands/platform.js";
 
 export interface CommandContext {
   output: Output;
@@ -34,6 +35,7 @@ function buildProgram(ctx: CommandContext): Command {
     });
   registerNew(program, ctx);
   registerPlatformCommands(program, ctx);
+  registerPlatform(program, ctx);
   return program;
 }
 

@@ -7,13 +7,13 @@ import { toYaml } from "./yaml.js";
 
 type MetadataItem = { name: string; value: string } | { name: string; secretKeyRef: { name: string; key: string } };
 
-function component(name: string, type: string, version: string, metadata: MetadataItem[], extra: object = {}): object {
+export function component(name: string, type: string, version: string, metadata: MetadataItem[], extra: object = {}): object {
   return { apiVersion: "dapr.io/v1alpha1", kind: "Component", metadata: { name }, spec: { type, version, metadata }, ...extra };
 }
 
 export const LOCAL_HOSTS = { redis: "redis:6379", kafka: "kafka:9092" };
 
-export function localPubsub(svc: ServiceModel, brokers = LOCAL_HOSTS.kafka): object {
+export function localPubsub(svc: Pick<ServiceModel, "pubsubName">, brokers = LOCAL_HOSTS.kafka): object {
   // consumerGroup is left unset on purpose: Dapr then uses the app id, so every replica of one app
   // shares a group and every app gets its own copy of each event (one shared group would split them)
   return component(svc.pubsubName, "pubsub.kafka", "v1", [
@@ -25,11 +25,11 @@ export function localPubsub(svc: ServiceModel, brokers = LOCAL_HOSTS.kafka): obj
   ]);
 }
 
-export function localStateStore(svc: ServiceModel, redisHost = LOCAL_HOSTS.redis): object {
+export function localStateStore(svc: Pick<ServiceModel, "stateStore">, redisHost = LOCAL_HOSTS.redis): object {
   return component(svc.stateStore, "state.redis", "v1", [{ name: "redisHost", value: redisHost }]);
 }
 
-export function productionPubsub(svc: ServiceModel): object {
+export function productionPubsub(svc: Pick<ServiceModel, "pubsubName">): object {
   const secret = (key: string) => ({ secretKeyRef: { name: "kafka-credentials", key } });
   return component(svc.pubsubName, "pubsub.kafka", "v1", [
     { name: "brokers", value: "kafka-kafka-bootstrap.kafka.svc.cluster.local:9093" },
@@ -41,14 +41,14 @@ export function productionPubsub(svc: ServiceModel): object {
   ]);
 }
 
-export function productionStateStore(svc: ServiceModel): object {
+export function productionStateStore(svc: Pick<ServiceModel, "stateStore">): object {
   // v2 keeps an explicit UUID etag column and is the version Dapr recommends for new stores
   return component(svc.stateStore, "state.postgresql", "v2", [
     { name: "connectionString", secretKeyRef: { name: "postgres-connection", key: "connection-string" } },
   ]);
 }
 
-export function daprConfiguration(svc: ServiceModel): object {
+export function daprConfiguration(svc: Pick<ServiceModel, "daprConfig">): object {
   return {
     apiVersion: "dapr.io/v1alpha1",
     kind: "Configuration",

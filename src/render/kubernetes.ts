@@ -175,23 +175,30 @@ function pdb(svc: ServiceModel): object {
   };
 }
 
-export function renderKubernetes(svc: ServiceModel, tree: Tree): void {
-  const files: Record<string, object> = {
+/** The workload objects of one service, by file name (no Dapr resources, no autoscaling). */
+export function workloadObjects(svc: ServiceModel): Record<string, object> {
+  return {
     "deployment.yaml": deployment(svc),
     "service.yaml": service(svc),
     "configmap.yaml": configMap(svc),
     "serviceaccount.yaml": serviceAccount(svc),
-    "hpa.yaml": hpa(svc),
-    "pdb.yaml": pdb(svc),
   };
+}
+
+/** Autoscaling and disruption budget: production only in a platform, always for a lone service. */
+export function scalingObjects(svc: ServiceModel): Record<string, object> {
+  return { "hpa.yaml": hpa(svc), "pdb.yaml": pdb(svc) };
+}
+
+export function kustomization(resources: string[], extra: object = {}): string {
+  return toYaml({ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", ...extra, resources });
+}
+
+export function renderKubernetes(svc: ServiceModel, tree: Tree): void {
+  const files: Record<string, object> = { ...workloadObjects(svc), ...scalingObjects(svc) };
   const dapr = daprResourcesForKubernetes(svc);
   for (const [name, doc] of Object.entries(files)) tree.add(`k8s/${name}`, toYaml(doc), "generated");
   for (const [name, doc] of Object.entries(dapr)) tree.add(`k8s/dapr/${name}`, toYaml(doc), "generated");
-  const kustomization = {
-    apiVersion: "kustomize.config.k8s.io/v1beta1",
-    kind: "Kustomization",
-    resources: [...Object.keys(files), ...Object.keys(dapr).map((n) => `dapr/${n}`)],
-    ...(svc.namespace ? { namespace: svc.namespace } : {}),
-  };
-  tree.add("k8s/kustomization.yaml", toYaml(kustomization), "generated");
+  const resources = [...Object.keys(files), ...Object.keys(dapr).map((n) => `dapr/${n}`)];
+  tree.add("k8s/kustomization.yaml", kustomization(resources, svc.namespace ? { namespace: svc.namespace } : {}), "generated");
 }

@@ -1,4 +1,5 @@
 // pyproject.toml of a generated service, built as data and serialised with smol-toml.
+import { RUFF_SETTINGS } from "./python-format.js";
 import { stringify } from "smol-toml";
 import type { ServiceModel } from "../model/service.js";
 import type { Tree } from "../tree/tree.js";
@@ -27,11 +28,12 @@ export function pyproject(svc: ServiceModel): Record<string, unknown> {
         "package-data": { "*": ["*.md"] },
       },
       ruff: {
-        "target-version": "py311",
-        "line-length": 100,
+        ...RUFF_SETTINGS,
         src: ["."],
         lint: {
           select: ["E", "W", "F", "I", "B", "C4", "UP", "ASYNC", "S", "ARG", "T20", "N", "SIM", "RUF"],
+          // line length is the formatter's job; it cannot split long strings, which E501 would flag
+          ignore: ["E501"],
           isort: { "known-first-party": ["app", "tests"] },
           "per-file-ignores": {
             // asserts are how pytest tests, dummy tokens are not secrets, and test callbacks

@@ -6,6 +6,8 @@ import type { Owner, Tree } from "../tree/tree.js";
 import { PYTHON_DEV_DEPENDENCIES } from "../versions.js";
 import { pins } from "./pyproject.js";
 import { renderTemplate } from "./templates.js";
+import { formatPython } from "./python-format.js";
+import { payloadImports } from "../manifest/payload.js";
 
 /** Escapes text for a double-quoted (or triple-quoted) Python string. */
 export function pyStr(text: string): string {
@@ -115,10 +117,15 @@ const AGENT_FILES: [string, Owner][] = [
   ["tests/test_agent.py", "generated"],
 ];
 
-export function renderPythonApp(svc: ServiceModel, tree: Tree): void {
+export function renderPythonApp(svc: ServiceModel, out: Tree): void {
+  const tree = {
+    add: (path: string, content: string, owner: Owner) =>
+      out.add(path, path.endsWith(".py") ? formatPython(content) : content, owner),
+  };
   const data = {
     svc,
     payloads: payloads(svc),
+    payloadImports: payloadImports(payloads(svc)),
     pyStr,
     fieldArgs,
     fieldDecl,

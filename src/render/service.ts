@@ -12,16 +12,13 @@ import { renderProjectFiles } from "./project-files.js";
 
 export type Capability = (svc: ServiceModel, tree: Tree) => void;
 
-const CAPABILITIES: Capability[] = [
-  renderPythonApp,
-  renderPyproject,
-  renderDocker,
-  renderKubernetes,
-  renderLocalDaprResources,
-  renderCompose,
-  renderProjectFiles,
-];
+/** What every service folder holds, alone or in a platform. */
+const SERVICE_CAPABILITIES: Capability[] = [renderPythonApp, renderPyproject, renderDocker, renderProjectFiles];
 
-export function renderService(svc: ServiceModel, tree: Tree): void {
-  for (const capability of CAPABILITIES) capability(svc, tree);
+/** What a lone service carries itself; in a platform these are shared at the platform root. */
+const STANDALONE_CAPABILITIES: Capability[] = [renderKubernetes, renderLocalDaprResources, renderCompose];
+
+export function renderService(svc: ServiceModel, tree: Tree, options: { standalone?: boolean } = {}): void {
+  const capabilities = options.standalone === false ? SERVICE_CAPABILITIES : [...SERVICE_CAPABILITIES, ...STANDALONE_CAPABILITIES];
+  for (const capability of capabilities) capability(svc, tree);
 }

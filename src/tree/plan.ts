@@ -52,7 +52,10 @@ function planFile(root: string, file: TreeFile, lock: LockFile | null, force: bo
   const locked = lock?.files[file.path];
   const base = { path: file.path, owner: file.owner, ...(file.executable ? { executable: true } : {}) };
   if (current === undefined) return { ...base, action: "create", content: file.content };
-  if (file.owner === "scaffolded") return { ...base, action: "keep", current };
+  if (file.owner === "scaffolded") {
+    if (file.rewrite && current !== file.content) return { ...base, action: "update", content: file.content, current };
+    return { ...base, action: "keep", current };
+  }
   if (current === file.content) return { ...base, action: "unchanged" };
   const untouched = locked !== undefined && locked.owner === "generated" && locked.sha256 === sha256(current);
   if (untouched || force) return { ...base, action: "update", content: file.content, current };

@@ -9,6 +9,8 @@ export interface TreeFile {
   content: string;
   owner: Owner;
   executable?: boolean;
+  /** A scaffolded file the user asked fastdapr to change now (e.g. `add` editing fastdapr.yaml). */
+  rewrite?: boolean;
 }
 
 export class DuplicatePathError extends Error {}
@@ -26,7 +28,7 @@ export class Tree {
     return child;
   }
 
-  add(path: string, content: string, owner: Owner, options: { executable?: boolean } = {}): void {
+  add(path: string, content: string, owner: Owner, options: { executable?: boolean; rewrite?: boolean } = {}): void {
     const full = posix.normalize(posix.join(this.prefix, path));
     if (this.files.has(full)) {
       // Two capabilities claiming one path is a bug in fastdapr, never user error.
@@ -35,7 +37,13 @@ export class Tree {
     // every text file ends with exactly one newline, whatever its template did
     const body = content.length === 0 ? content : content.replace(/\n*$/, "\n");
     const text = owner === "generated" ? withGeneratedHeader(full, body) : body;
-    this.files.set(full, { path: full, content: text, owner, ...(options.executable ? { executable: true } : {}) });
+    this.files.set(full, {
+      path: full,
+      content: text,
+      owner,
+      ...(options.executable ? { executable: true } : {}),
+      ...(options.rewrite ? { rewrite: true } : {}),
+    });
   }
 
   get(path: string): TreeFile | undefined {

@@ -1,0 +1,129 @@
+// Platform commands as library functions: `init` (preset → manifest → generate), `generate`
+// (manifest → whole tree) and the `add` edits (manifest edit → validate → generate), all through
+// the same plan/commit step, so the manifest change and the files it implies land together.
+import { existsSync, readFileSync } from "node:fs";
+import { basename, dirname, relative } from "node:path";
+import type { Document } from "yaml";
+import { FastdaprError } from "../core/errors.js";
+import { MANIFEST_FILE, parseManifest } from "../manifest/load.js";
+import { PRESETS, PRESET_NAMES, type PresetName } from "../manifest/presets/index.js";
+import { buildPlatform, PlatformError } from "../platform/build-platform.js";
+import type { PlatformModel, Warning } from "../platform/model.js";
+import { renderPlatform } from "../render/platform.js";
+import { applyTree, planFor, type ApplyResult } from "../generate/apply.js";
+import { isClean, type Plan } from "../tree/plan.js";
+import { confineUserPath } from "../tree/paths.js";
+import { Tree } from "../tree/tree.js";
+import { checkServiceName } from "../model/rules.js";
+
+export interface PlatformResult extends ApplyResult {
+  platform: PlatformModel;
+  root: string;
+  path: string;
+  warnings: Warning[];
+}
+
+export interface WriteOptions {
+  dryRun?: boolean;
+  force?: boolean;
+  cwd?: string;
+}
+
+/** Manifest text → validated platform; graph errors are bad input here (exit 2, nothing written). */
+function platformFrom(text: string, fileName: string): { platform: PlatformModel; doc: Document } {
+  const loaded = parseManifest(text, fileName);
+  try {
+    return { platform: buildPlatform(loaded.manifest, loaded.positions), doc: loaded.doc };
+  } catch (error) {
+    if (error instanceof PlatformError) {
+      throw new FastdaprError(error.code, error.message, {
+        ...(error.location ? { location: error.location } : {}),
+        ...(error.hint ? { hint: error.hint } : {}),
+      });
+    }
+    throw error;
+  }
+}
+
+/** The whole tree a manifest asks for, the manifest itself included (scaffolded: it is the user's). */
+export function platformTree(platform: PlatformModel, manifestText: string, rewriteManifest = false): Tree {
+  const tree = new Tree();
+  tree.add(MANIFEST_FILE, manifestText, "scaffolded", { rewrite: rewriteManifest });
+  renderPlatform(platform, tree);
+  return tree;
+}
+
+function manifestPath(cwd: string, manifest: string | undefined): { file: string; root: string } {
+  const file = confineUserPath(cwd, manifest ?? MANIFEST_FILE, "--manifest");
+  if (!existsSync(file)) {
+    throw new FastdaprError("E_MANIFEST_NOT_FOUND", `no ${relative(cwd, file) || MANIFEST_FILE} here`, {
+      location: relative(cwd, file) || MANIFEST_FILE,
+      hint: "run fastdapr init [DIR] --preset learnflow|blank, or cd into the platform folder",
+    });
+  }
+  return { file, root: dirname(file) };
+}
+
+async function write(
+  root: string,
+  cwd: string,
+  platform: PlatformModel,
+  text: string,
+  options: WriteOptions & { rewriteManifest?: boolean },
+): Promise<PlatformResult> {
+  const tree = platformTree(platform, text, options.rewriteManifest ?? false);
+  const result = await applyTree(root, tree, { dryRun: options.dryRun ?? false, force: options.force ?? false });
+  return { ...result, platform, root, path: relative(cwd, root) || ".", warnings: platform.warnings };
+}
+
+export async function generatePlatform(options: WriteOptions & { manifest?: string }): Promise<PlatformResult> {
+  const cwd = options.cwd ?? process.cwd();
+  const { file, root } = manifestPath(cwd, options.manifest);
+  const text = readFileSync(file, "utf8");
+  const { platform } = platformFrom(text, relative(cwd, file) || MANIFEST_FILE);
+  return write(root, cwd, platform, text, options);
+}
+
+/** `generate --check` / `check --drift`: the plan a generate would carry out, without writing. */
+export function driftPlan(options: { manifest?: string; cwd?: string }): { plan: Plan; clean: boolean; platform: PlatformModel } {
+  const cwd = options.cwd ?? process.cwd();
+  const { file, root } = manifestPath(cwd, options.manifest);
+  const text = readFileSync(file, "utf8");
+  const { platform } = platformFrom(text, relative(cwd, file) || MANIFEST_FILE);
+  const plan = planFor(root, platformTree(platform, text));
+  return { plan, clean: isClean(plan), platform };
+}
+
+export async function initPlatform(options: WriteOptions & { dir?: string; preset: string }): Promise<PlatformResult> {
+  const cwd = options.cwd ?? process.cwd();
+  if (!(PRESET_NAMES as string[]).includes(options.preset)) {
+    throw new FastdaprError("E_PRESET", `unknown preset "${options.preset}": use one of ${PRESET_NAMES.join(", ")}`, {
+      location: "--preset",
+    });
+  }
+  const root = confineUserPath(cwd, options.dir ?? ".", "[DIR]");
+  if (existsSync(`${root}/${MANIFEST_FILE}`) && !options.force) {
+    throw new FastdaprError("E_TARGET_EXISTS", `${relative(cwd, root) || "."} already has a ${MANIFEST_FILE}`, {
+      location: relative(cwd, root) || ".",
+      hint: "run fastdapr generate there, or choose another folder",
+    });
+  }
+  const folder = basename(root);
+  const name = checkServiceName(folder) === undefined ? folder : undefined;
+  const text = PRESETS[options.preset as PresetName](name ? { name } : {});
+  const { platform } = platformFrom(text, MANIFEST_FILE);
+  return write(root, cwd, platform, text, options);
+}
+
+export type ManifestEdit = (doc: Document) => string;
+
+/** Applies one manifest edit, validates the result, and regenerates in the same commit. */
+export async function editPlatform(edit: ManifestEdit, options: WriteOptions & { manifest?: string }): Promise<PlatformResult> {
+  const cwd = options.cwd ?? process.cwd();
+  const { file, root } = manifestPath(cwd, options.manifest);
+  const fileName = relative(cwd, file) || MANIFEST_FILE;
+  const { doc } = platformFrom(readFileSync(file, "utf8"), fileName);
+  const text = edit(doc);
+  const { platform } = platformFrom(text, fileName);
+  return write(root, cwd, platform, text, { ...options, rewriteManifest: true });
+}

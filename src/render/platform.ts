@@ -1,0 +1,172 @@
+// Renders a whole platform: one folder per service (the same renderer `fastdapr new` uses) plus the
+// infrastructure they share — Dapr resources per environment, a kustomize base with dev/prod
+// overlays, one compose file, a Dapr multi-app run file and a README with the topology.
+import type { PlatformModel } from "../platform/model.js";
+import type { ServiceModel } from "../model/service.js";
+import type { Tree } from "../tree/tree.js";
+import { mermaidGraph } from "../platform/graph.js";
+import { renderService } from "./service.js";
+import {
+  component,
+  daprConfiguration,
+  localPubsub,
+  localStateStore,
+  productionPubsub,
+  productionStateStore,
+  resiliency,
+} from "./dapr-resources.js";
+import { kustomization, scalingObjects, workloadObjects } from "./kubernetes.js";
+import { appWithSidecar, KAFKA_SERVICE, REDIS_SERVICE } from "./compose.js";
+import { toYaml } from "./yaml.js";
+import { renderTemplate } from "./templates.js";
+
+export const SERVICES_DIR = "services";
+
+/** Pub/sub scoping from the graph: each app may publish and subscribe only to what it declares. */
+function scopingMetadata(p: PlatformModel): { name: string; value: string }[] {
+  const scope = (pick: (s: ServiceModel) => string[]) =>
+    p.services.map((s) => `${s.appId}=${pick(s).join(",")}`).join(";");
+  return [
+    { name: "publishingScopes", value: scope((s) => s.publishes.map((t) => t.name)) },
+    {
+      name: "subscriptionScopes",
+      value: scope((s) => s.subscribes.flatMap((t) => [t.name])),
+    },
+  ];
+}
+
+function withMetadata(doc: object, extra: { name: string; value: string }[], scopes: string[]): object {
+  const d = structuredClone(doc) as { spec: { metadata: object[] }; scopes?: string[] };
+  d.spec.metadata.push(...extra);
+  d.scopes = scopes;
+  return d;
+}
+
+type Env = "local" | "compose" | "dev" | "prod";
+
+const HOSTS: Record<Exclude<Env, "prod">, { redis: string; kafka: string }> = {
+  local: { redis: "localhost:6379", kafka: "localhost:9092" },
+  compose: { redis: "redis:6379", kafka: "kafka:9092" },
+  dev: { redis: "redis-master.default.svc.cluster.local:6379", kafka: "kafka.default.svc.cluster.local:9092" },
+};
+
+/** The shared pub/sub and state components of one environment, same names everywhere. */
+function sharedComponents(p: PlatformModel, env: Env): Record<string, object> {
+  const names = { pubsubName: p.defaults.pubsub.name, stateStore: p.defaults.stateStore.name };
+  const appIds = p.services.map((s) => s.appId);
+  const scoping = scopingMetadata(p);
+  if (env === "prod") {
+    return {
+      "pubsub.yaml": withMetadata(productionPubsub(names), scoping, appIds),
+      "statestore.yaml": withMetadata(productionStateStore(names), [], appIds),
+    };
+  }
+  const hosts = HOSTS[env];
+  const pubsub =
+    p.defaults.pubsub.dev === "redis"
+      ? component(names.pubsubName, "pubsub.redis", "v1", [{ name: "redisHost", value: hosts.redis }])
+      : localPubsub(names, hosts.kafka);
+  return {
+    "pubsub.yaml": withMetadata(pubsub, scoping, appIds),
+    "statestore.yaml": withMetadata(localStateStore(names, hosts.redis), [], appIds),
+  };
+}
+
+function daprResources(p: PlatformModel, env: Env): Record<string, object> {
+  const files: Record<string, object> = { ...sharedComponents(p, env) };
+  for (const svc of p.services) files[`resiliency-${svc.name}.yaml`] = resiliency(svc);
+  return files;
+}
+
+function renderSelfHostedDapr(p: PlatformModel, tree: Tree): void {
+  for (const env of ["local", "compose"] as const) {
+    for (const [name, doc] of Object.entries(daprResources(p, env))) {
+      tree.add(`dapr/${env}/${name}`, toYaml(doc), "generated");
+    }
+  }
+  tree.add("dapr/config.yaml", toYaml(daprConfiguration({ daprConfig: p.defaults.daprConfig })), "generated");
+}
+
+function renderKustomize(p: PlatformModel, tree: Tree): void {
+  for (const svc of p.services) {
+    const objects = workloadObjects(svc);
+    for (const [name, doc] of Object.entries(objects)) tree.add(`deploy/base/${svc.name}/${name}`, toYaml(doc), "generated");
+    tree.add(`deploy/base/${svc.name}/kustomization.yaml`, kustomization(Object.keys(objects)), "generated");
+  }
+  tree.add(
+    "deploy/base/kustomization.yaml",
+    kustomization(
+      p.services.map((s) => s.name),
+      { labels: [{ pairs: { "app.kubernetes.io/part-of": p.name }, includeSelectors: false }] },
+    ),
+    "generated",
+  );
+  for (const env of ["dev", "prod"] as const) {
+    const resources = ["../../base"];
+    const add = (name: string, doc: object) => {
+      tree.add(`deploy/overlays/${env}/${name}`, toYaml(doc), "generated");
+      resources.push(name);
+    };
+    for (const [name, doc] of Object.entries(daprResources(p, env))) add(`dapr/${name}`, doc);
+    add("dapr/configuration.yaml", daprConfiguration({ daprConfig: p.defaults.daprConfig }));
+    if (env === "prod") {
+      for (const svc of p.services) {
+        for (const [name, doc] of Object.entries(scalingObjects(svc))) add(`${svc.name}-${name}`, doc);
+      }
+    }
+    tree.add(
+      `deploy/overlays/${env}/kustomization.yaml`,
+      kustomization(resources, {
+        namespace: env === "prod" ? p.namespace : `${p.namespace}-dev`,
+        images: p.services.map((s) => ({
+          name: s.image.replace(/:[^:/]+$/, ""),
+          newTag: env === "prod" ? p.defaults.imageTag : "dev",
+        })),
+      }),
+      "generated",
+    );
+  }
+}
+
+function renderCompose(p: PlatformModel, tree: Tree): void {
+  const services: Record<string, object> = {};
+  p.services.forEach((svc) => {
+    const pair = appWithSidecar(svc, `./${SERVICES_DIR}/${svc.name}`, svc.port) as Record<string, Record<string, unknown>>;
+    const sidecar = pair[`${svc.name}-dapr`]!;
+    // the platform shares one resources folder, mounted from the root
+    sidecar.volumes = ["./dapr:/dapr:ro"];
+    sidecar.command = (sidecar.command as string[]).map((arg) => (arg === "/dapr/resources" ? "/dapr/compose" : arg));
+    Object.assign(services, pair);
+  });
+  const compose = { name: p.name, services: { ...services, redis: REDIS_SERVICE, kafka: KAFKA_SERVICE } };
+  tree.add("docker-compose.yml", toYaml(compose), "generated");
+}
+
+/** `dapr run -f .`: every service with its sidecar on this machine, Redis and Kafka on localhost. */
+function renderMultiAppRun(p: PlatformModel, tree: Tree): void {
+  const run = {
+    version: 1,
+    common: { resourcesPaths: ["./dapr/local"], configFilePath: "./dapr/config.yaml", appProtocol: "http", logLevel: "info" },
+    apps: p.services.map((svc, index) => ({
+      appID: svc.appId,
+      appDirPath: `./${SERVICES_DIR}/${svc.name}`,
+      appPort: svc.port,
+      daprHTTPPort: 3500 + index * 10 + 10,
+      command: [".venv/bin/uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", String(svc.port)],
+    })),
+  };
+  tree.add("dapr.yaml", toYaml(run), "generated");
+}
+
+export function renderPlatform(p: PlatformModel, tree: Tree): void {
+  for (const svc of p.services) renderService(svc, tree.scope(`${SERVICES_DIR}/${svc.name}`), { standalone: false });
+  renderSelfHostedDapr(p, tree);
+  renderKustomize(p, tree);
+  renderCompose(p, tree);
+  renderMultiAppRun(p, tree);
+  tree.add(
+    "README.md",
+    renderTemplate("platform/README.md.eta", { p, graph: mermaidGraph(p), servicesDir: SERVICES_DIR }, { keepNewlines: true }),
+    "generated",
+  );
+}
