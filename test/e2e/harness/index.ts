@@ -87,6 +87,11 @@ export function json(res: ServerResponse, status: number, body: unknown): void {
 export class Scope {
   private readonly stoppers: (() => Promise<void>)[] = [];
   readonly procs: ManagedProcess[] = [];
+  /** default deadline of every process this scope starts (runCase: its own deadline + 10 s) */
+  constructor(readonly deadlineMs?: number) {}
+  private d<T extends { deadlineMs?: number }>(o: T | undefined): T {
+    return { ...(o ?? ({} as T)), deadlineMs: o?.deadlineMs ?? this.deadlineMs };
+  }
 
   private track<T extends { stop(): Promise<void>; proc?: ManagedProcess }>(x: T): T {
     this.stoppers.push(() => x.stop());
@@ -94,19 +99,19 @@ export class Scope {
     return x;
   }
   redis(opts?: Parameters<typeof startRedis>[0]): Promise<RedisServer> {
-    return startRedis(opts).then((x) => this.track(x));
+    return startRedis(this.d(opts)).then((x) => this.track(x));
   }
   postgres(opts?: Parameters<typeof startPostgres>[0]): Promise<PostgresServer> {
-    return startPostgres(opts).then((x) => this.track(x));
+    return startPostgres(this.d(opts)).then((x) => this.track(x));
   }
   kafka(opts?: Parameters<typeof startKafka>[0]): Promise<KafkaServer> {
-    return startKafka(opts).then((x) => this.track(x));
+    return startKafka(this.d(opts)).then((x) => this.track(x));
   }
   daprd(opts: StartDaprdOptions): Promise<Daprd> {
-    return startDaprd(opts).then((x) => this.track(x));
+    return startDaprd(this.d(opts)).then((x) => this.track(x));
   }
   app(opts: StartAppOptions): Promise<AppProcess> {
-    return startApp(opts).then((x) => this.track(x));
+    return startApp(this.d(opts)).then((x) => this.track(x));
   }
   httpApp(routes: Record<string, HttpHandler>): Promise<HttpApp> {
     return startHttpApp(routes).then((x) => this.track(x));
@@ -132,7 +137,7 @@ export class Scope {
  * On failure the logs of the case's processes are printed; in all cases everything is stopped.
  */
 export async function runCase<T>(label: string, deadlineMs: number, fn: (s: Scope) => Promise<T>): Promise<T> {
-  const scope = new Scope();
+  const scope = new Scope(deadlineMs + 10_000);
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`${label}: deadline of ${deadlineMs} ms exceeded`)), deadlineMs);
