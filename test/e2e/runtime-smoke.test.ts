@@ -201,6 +201,9 @@ describe("real Dapr runtime smoke", () => {
     await runCase("conversation.echo", CASE_MS, async (s) => {
       const resources = writeResources("res", { "echo.yaml": component("echo", "conversation.echo", {}) });
       const d = await s.daprd({ appId: "llm", resourcesPath: resources });
+      // no config given: the harness's loopback resolver is used, never mDNS (multicast)
+      assert.match(d.logs(), /nr \(kubernetes\/v1\)|name resolution to kubernetes/i);
+      assert.doesNotMatch(d.logs(), /mdns/i);
       const r = await fetchT(`${d.url}/v1.0-alpha2/conversation/echo/converse`, {
         method: "POST",
         headers: { "content-type": "application/json" },

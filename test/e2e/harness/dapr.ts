@@ -1,6 +1,7 @@
 // daprd (self-hosted, no placement/scheduler, metrics off) and the Python app process.
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { parse, stringify } from "yaml";
 import { spawnManaged, type ManagedProcess } from "./proc.js";
 import { fetchT, freePort, loadRuntime, tcpOpen, tempDir, waitFor } from "./util.js";
 
@@ -19,7 +20,14 @@ export interface StartDaprdOptions {
   appId: string;
   appPort?: number;
   resourcesPath: string;
+  /**
+   * Configuration file. Whatever is passed, daprd never falls back to mDNS (it would
+   * multicast on every interface): without a config the harness writes one with the
+   * loopback name resolution below, and a config without `spec.nameResolution` gets it added.
+   */
   configPath?: string;
+  /** other sidecars this one may invoke: app id → internal gRPC port (itself is always included) */
+  peers?: Record<string, number>;
   env?: Record<string, string>;
   ports?: DaprPorts;
   logLevel?: "debug" | "info" | "warn" | "error";
@@ -42,6 +50,7 @@ export interface Daprd extends DaprPorts {
 export async function startDaprd(opts: StartDaprdOptions): Promise<Daprd> {
   const rt = loadRuntime();
   const ports = opts.ports ?? (await reserveDaprPorts());
+  const configPath = effectiveConfig(opts.configPath, { ...opts.peers, [opts.appId]: ports.internalGrpcPort });
   const args = [
     "--app-id", opts.appId,
     "--mode", "standalone",
@@ -55,9 +64,9 @@ export async function startDaprd(opts: StartDaprdOptions): Promise<Daprd> {
     "--enable-metrics=false",
     "--log-level", opts.logLevel ?? "info",
     "--dapr-graceful-shutdown-seconds", "1",
+    "--config", configPath,
   ];
   if (opts.appPort !== undefined) args.push("--app-port", String(opts.appPort), "--app-protocol", "http");
-  if (opts.configPath) args.push("--config", opts.configPath);
   args.push(...(opts.extraArgs ?? []));
   const proc = spawnManaged({
     name: `daprd-${opts.appId}-${ports.httpPort}`,
@@ -105,6 +114,23 @@ export function loopbackNameResolutionConfig(sidecars: Record<string, number>, e
     extraSpec,
     "",
   ].join("\n");
+}
+
+/** the config daprd gets: `configPath` if it sets nameResolution, else a copy/new file with the loopback resolver */
+function effectiveConfig(configPath: string | undefined, table: Record<string, number>): string {
+  const loopback = loopbackNameResolutionConfig(table);
+  let text = loopback;
+  if (configPath) {
+    const doc = (parse(readFileSync(configPath, "utf8")) ?? {}) as { spec?: { nameResolution?: unknown } };
+    const nr = doc.spec?.nameResolution as { component?: string } | undefined;
+    if (nr?.component === "mdns") throw new Error(`${configPath}: mdns name resolution would multicast on every interface; use loopbackNameResolutionConfig()`);
+    if (nr) return configPath;
+    doc.spec = { ...doc.spec, nameResolution: (parse(loopback) as { spec: { nameResolution: unknown } }).spec.nameResolution };
+    text = stringify(doc);
+  }
+  const dir = tempDir("config");
+  writeFileSync(join(dir, "config.yaml"), text);
+  return join(dir, "config.yaml");
 }
 
 /** write `files` (name → YAML text) into a fresh temp dir and return its path */
