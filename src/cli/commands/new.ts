@@ -93,7 +93,7 @@ export function registerNew(program: Command, ctx: CommandContext): void {
         [
           "next steps:",
           `  cd ${result.path}`,
-          "  python3 -m venv .venv && .venv/bin/pip install -e '.[dev]'",
+          "  python3 -m venv .venv && .venv/bin/pip install -U 'pip>=25.1' && .venv/bin/pip install -e . --group dev",
           "  .venv/bin/pytest            # tests run without a sidecar",
           "  docker compose up --build   # the service, its daprd sidecar, Redis and Kafka",
         ].join("\n"),
