@@ -172,8 +172,10 @@ export async function startKafka(opts: { deadlineMs?: number; heapMb?: number } 
   );
   const cp = join(rt.kafkaLibs, "*");
   const jvm = [`-Xms128m`, `-Xmx${opts.heapMb ?? 512}m`, `-Dlog4j2.configurationFile=${rt.kafkaLog4j}`, "-Djava.awt.headless=true"];
-  // Kafka cluster ids are 16 random bytes, base64url without padding
-  const clusterId = randomBytes(16).toString("base64url");
+  // Kafka cluster ids are 16 random bytes, base64url without padding; like Kafka's own
+  // Uuid.randomUuid() avoid a leading '-', which the storage tool's parser takes for an option
+  let clusterId = randomBytes(16).toString("base64url");
+  while (clusterId.startsWith("-")) clusterId = randomBytes(16).toString("base64url");
   const fmt = spawnManaged({
     name: `kafka-format-${port}`,
     command: rt.java,
