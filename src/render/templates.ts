@@ -1,21 +1,9 @@
 // Text templates (Python, Dockerfile, Markdown) rendered with Eta. Structured files never come from here.
 import { Eta } from "eta";
-import { fileURLToPath } from "node:url";
-import { dirname, join } from "node:path";
-import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { PACKAGE_ROOT } from "../core/package-root.js";
 
-function findTemplatesDir(): string {
-  // Works from src/ (tsx) and from dist/src/ (compiled): walk up to the package root.
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    const candidate = join(dir, "templates");
-    if (existsSync(join(candidate, "service"))) return candidate;
-    dir = dirname(dir);
-  }
-  throw new Error("fastdapr templates folder not found");
-}
-
-export const TEMPLATES_DIR = findTemplatesDir();
+export const TEMPLATES_DIR = join(PACKAGE_ROOT, "templates");
 
 const common = { views: TEMPLATES_DIR, autoEscape: false, cache: true, useWith: false } as const;
 
