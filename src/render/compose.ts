@@ -36,13 +36,19 @@ export const REDIS_SERVICE = {
   healthcheck: { test: ["CMD", "redis-cli", "ping"], interval: "5s", timeout: "3s", retries: 10 },
 };
 
+/** Where a sidecar's Dapr files live: the host folder mounted at /dapr, and the resources folder in it. */
+export interface SidecarFiles {
+  hostDir: string;
+  resources: string;
+}
+
 /** The app container and its daprd sidecar, as compose services (shared with the platform file). */
-export function appWithSidecar(svc: ServiceModel, context: string, hostPort: number): Record<string, object> {
+export function appWithSidecar(svc: ServiceModel, context: string, dapr: SidecarFiles): Record<string, object> {
   return {
     [svc.name]: {
       build: { context },
       image: svc.image,
-      ports: [`${hostPort}:${svc.port}`],
+      ports: [`${svc.port}:${svc.port}`],
       environment: { ...serviceConfig(svc, "compose"), DAPR_HTTP_PORT: "3500" },
       env_file: [{ path: `${context}/.env`, required: false }],
       read_only: true,
@@ -57,11 +63,11 @@ export function appWithSidecar(svc: ServiceModel, context: string, hostPort: num
         "--app-port", String(svc.port),
         "--app-protocol", "http",
         "--dapr-http-port", "3500",
-        "--resources-path", "/dapr/resources",
+        "--resources-path", `/dapr/${dapr.resources}`,
         "--config", "/dapr/config.yaml",
         "--log-as-json",
       ],
-      volumes: [`${context}/dapr:/dapr:ro`],
+      volumes: [`${dapr.hostDir}:/dapr:ro`],
       // share the app's network namespace: the app calls Dapr on localhost, Dapr calls the app back
       network_mode: `service:${svc.name}`,
       depends_on: {
@@ -78,7 +84,7 @@ export function renderCompose(svc: ServiceModel, tree: Tree): void {
   const compose = {
     name: svc.name,
     services: {
-      ...appWithSidecar(svc, ".", svc.port),
+      ...appWithSidecar(svc, ".", { hostDir: "./dapr", resources: "resources" }),
       redis: REDIS_SERVICE,
       kafka: KAFKA_SERVICE,
     },

@@ -28,10 +28,7 @@ function scopingMetadata(p: PlatformModel): { name: string; value: string }[] {
     p.services.map((s) => `${s.appId}=${pick(s).join(",")}`).join(";");
   return [
     { name: "publishingScopes", value: scope((s) => s.publishes.map((t) => t.name)) },
-    {
-      name: "subscriptionScopes",
-      value: scope((s) => s.subscribes.flatMap((t) => [t.name])),
-    },
+    { name: "subscriptionScopes", value: scope((s) => s.subscribes.map((t) => t.name)) },
   ];
 }
 
@@ -130,14 +127,10 @@ function renderKustomize(p: PlatformModel, tree: Tree): void {
 
 function renderCompose(p: PlatformModel, tree: Tree): void {
   const services: Record<string, object> = {};
-  p.services.forEach((svc) => {
-    const pair = appWithSidecar(svc, `./${SERVICES_DIR}/${svc.name}`, svc.port) as Record<string, Record<string, unknown>>;
-    const sidecar = pair[`${svc.name}-dapr`]!;
-    // the platform shares one resources folder, mounted from the root
-    sidecar.volumes = ["./dapr:/dapr:ro"];
-    sidecar.command = (sidecar.command as string[]).map((arg) => (arg === "/dapr/resources" ? "/dapr/compose" : arg));
-    Object.assign(services, pair);
-  });
+  for (const svc of p.services) {
+    // the platform's sidecars share one Dapr folder at the root, with the compose-network components
+    Object.assign(services, appWithSidecar(svc, `./${SERVICES_DIR}/${svc.name}`, { hostDir: "./dapr", resources: "compose" }));
+  }
   const compose = { name: p.name, services: { ...services, redis: REDIS_SERVICE, kafka: KAFKA_SERVICE } };
   tree.add("docker-compose.yml", toYaml(compose), "generated");
 }
