@@ -31,6 +31,22 @@ export function countsSummary(c: PlanCounts): string {
   return parts.join(", ");
 }
 
+/** The counts every writing command reports under --json (zeros of the rarer ones left out). */
+export function countFields(c: PlanCounts): Record<string, number> {
+  return {
+    created: c.created,
+    updated: c.updated,
+    unchanged: c.unchanged,
+    ...(c.deleted ? { deleted: c.deleted } : {}),
+  };
+}
+
+/** A dry run's human answer: the plan with its diffs, then one summary line. */
+export function printDryRun(output: Output, path: string, plan: Plan, counts: PlanCounts): void {
+  printPlan(output, plan);
+  output.out(`dry run: ${path}/ would have ${countsSummary(counts)}; nothing was written`);
+}
+
 /** The dry-run listing: every path that would change, with unified diffs for updates. */
 export function printPlan(output: Output, plan: Plan): void {
   const label: Record<string, string> = {

@@ -76,20 +76,31 @@ async function write(
   return { ...result, platform, root, path: relative(cwd, root) || ".", warnings: platform.warnings };
 }
 
+interface LoadedPlatform {
+  root: string;
+  fileName: string;
+  text: string;
+  platform: PlatformModel;
+  doc: Document;
+}
+
+/** Finds, reads and validates the manifest named by `--manifest` (default ./fastdapr.yaml). */
+function loadPlatformAt(cwd: string, manifest: string | undefined): LoadedPlatform {
+  const { file, root } = manifestPath(cwd, manifest);
+  const fileName = relative(cwd, file) || MANIFEST_FILE;
+  const text = readFileSync(file, "utf8");
+  return { root, fileName, text, ...platformFrom(text, fileName) };
+}
+
 export async function generatePlatform(options: WriteOptions & { manifest?: string }): Promise<PlatformResult> {
   const cwd = options.cwd ?? process.cwd();
-  const { file, root } = manifestPath(cwd, options.manifest);
-  const text = readFileSync(file, "utf8");
-  const { platform } = platformFrom(text, relative(cwd, file) || MANIFEST_FILE);
+  const { root, platform, text } = loadPlatformAt(cwd, options.manifest);
   return write(root, cwd, platform, text, options);
 }
 
-/** `generate --check` / `check --drift`: the plan a generate would carry out, without writing. */
+/** `generate --check`: the plan a generate would carry out, without writing. */
 export function driftPlan(options: { manifest?: string; cwd?: string }): { plan: Plan; clean: boolean; platform: PlatformModel } {
-  const cwd = options.cwd ?? process.cwd();
-  const { file, root } = manifestPath(cwd, options.manifest);
-  const text = readFileSync(file, "utf8");
-  const { platform } = platformFrom(text, relative(cwd, file) || MANIFEST_FILE);
+  const { root, platform, text } = loadPlatformAt(options.cwd ?? process.cwd(), options.manifest);
   const plan = planFor(root, platformTree(platform, text));
   return { plan, clean: isClean(plan), platform };
 }
@@ -120,9 +131,7 @@ export type ManifestEdit = (doc: Document) => string;
 /** Applies one manifest edit, validates the result, and regenerates in the same commit. */
 export async function editPlatform(edit: ManifestEdit, options: WriteOptions & { manifest?: string }): Promise<PlatformResult> {
   const cwd = options.cwd ?? process.cwd();
-  const { file, root } = manifestPath(cwd, options.manifest);
-  const fileName = relative(cwd, file) || MANIFEST_FILE;
-  const { doc } = platformFrom(readFileSync(file, "utf8"), fileName);
+  const { root, fileName, doc } = loadPlatformAt(cwd, options.manifest);
   const text = edit(doc);
   const { platform } = platformFrom(text, fileName);
   return write(root, cwd, platform, text, { ...options, rewriteManifest: true });

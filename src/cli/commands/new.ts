@@ -5,7 +5,7 @@ import { newService } from "../../commands/new.js";
 import { TIERS } from "../../model/service.js";
 import { DEFAULTS } from "../../model/build-service.js";
 import { collect, jsonOption, type CommandContext } from "../main.js";
-import { countsSummary, printJson, printPlan } from "../output.js";
+import { countFields, countsSummary, printDryRun, printJson } from "../output.js";
 
 interface NewFlags {
   out?: string;
@@ -53,6 +53,7 @@ export function registerNew(program: Command, ctx: CommandContext): void {
     .option("--force", "write into a folder fastdapr did not create, and overwrite edited generated files")
     .addOption(jsonOption())
     .action(async (name: string, flags: NewFlags) => {
+      const port = parsePort(flags.port);
       const result = await newService({
         name,
         ...(flags.out !== undefined ? { out: flags.out } : {}),
@@ -64,7 +65,7 @@ export function registerNew(program: Command, ctx: CommandContext): void {
         ...(flags.agent !== undefined ? { agent: flags.agent } : {}),
         ...(flags.pubsub !== undefined ? { pubsubName: flags.pubsub } : {}),
         ...(flags.stateStore !== undefined ? { stateStore: flags.stateStore } : {}),
-        ...(parsePort(flags.port) !== undefined ? { port: parsePort(flags.port)! } : {}),
+        ...(port !== undefined ? { port } : {}),
         dryRun: flags.dryRun ?? false,
         force: flags.force ?? false,
       });
@@ -75,17 +76,13 @@ export function registerNew(program: Command, ctx: CommandContext): void {
           ok: true,
           command: "new",
           path: result.path,
-          created: c.created,
-          updated: c.updated,
-          unchanged: c.unchanged,
-          ...(c.deleted ? { deleted: c.deleted } : {}),
+          ...countFields(c),
           ...(flags.dryRun ? { dryRun: true } : {}),
         });
         return;
       }
       if (flags.dryRun) {
-        printPlan(output, result.plan);
-        output.out(`dry run: ${result.path}/ would have ${countsSummary(c)}; nothing was written`);
+        printDryRun(output, result.path, result.plan, c);
         return;
       }
       output.out(`${result.path}/: ${countsSummary(c)}`);

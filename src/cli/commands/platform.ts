@@ -7,7 +7,7 @@ import { PRESET_NAMES } from "../../manifest/presets/index.js";
 import { TIERS, type Tier } from "../../model/service.js";
 import { countPlan } from "../../tree/plan.js";
 import { collect, jsonOption, type CommandContext } from "../main.js";
-import { countsSummary, printJson, printPlan } from "../output.js";
+import { countFields, countsSummary, printDryRun, printJson, printPlan } from "../output.js";
 
 interface WriteFlags {
   dryRun?: boolean;
@@ -31,10 +31,7 @@ function report(ctx: CommandContext, command: string, result: PlatformResult, dr
       ok: true,
       command,
       root: result.path,
-      created: c.created,
-      updated: c.updated,
-      unchanged: c.unchanged,
-      ...(c.deleted ? { deleted: c.deleted } : {}),
+      ...countFields(c),
       ...(c.orphaned ? { unused: c.orphaned } : {}),
       ...(result.warnings.length ? { warnings: result.warnings.map((w) => `${w.code} ${w.location}`) } : {}),
       ...(dryRun ? { dryRun: true } : {}),
@@ -43,8 +40,7 @@ function report(ctx: CommandContext, command: string, result: PlatformResult, dr
   }
   for (const w of result.warnings) output.err(`warning: ${w.message} (${w.location})`);
   if (dryRun) {
-    printPlan(output, result.plan);
-    output.out(`dry run: ${result.path}/ would have ${countsSummary(c)}; nothing was written`);
+    printDryRun(output, result.path, result.plan, c);
     return;
   }
   output.out(`${result.path}/: ${result.platform.services.length} services; ${countsSummary(c)}`);
