@@ -122,10 +122,11 @@ export function renderPythonApp(svc: ServiceModel, out: Tree): void {
     add: (path: string, content: string, owner: Owner) =>
       out.add(path, path.endsWith(".py") ? formatPython(content) : content, owner),
   };
+  const models = payloads(svc);
   const data = {
     svc,
-    payloads: payloads(svc),
-    payloadImports: payloadImports(payloads(svc)),
+    payloads: models,
+    payloadImports: payloadImports(models),
     pyStr,
     fieldArgs,
     fieldDecl,

@@ -16,16 +16,14 @@ export interface TreeFile {
 export class DuplicatePathError extends Error {}
 
 export class Tree {
-  private readonly files = new Map<string, TreeFile>();
+  constructor(
+    private readonly prefix = "",
+    private readonly files = new Map<string, TreeFile>(),
+  ) {}
 
-  constructor(private readonly prefix = "") {}
-
-  /** A view of this tree whose paths are relative to `dir`. */
+  /** A view of this tree whose paths are relative to `dir` (same files: a scope is only a prefix). */
   scope(dir: string): Tree {
-    const child = new Tree(posix.join(this.prefix, dir));
-    // share the same storage: a scope is only a path prefix
-    (child as unknown as { files: Map<string, TreeFile> }).files = this.files;
-    return child;
+    return new Tree(posix.join(this.prefix, dir), this.files);
   }
 
   add(path: string, content: string, owner: Owner, options: { executable?: boolean; rewrite?: boolean } = {}): void {
