@@ -3,22 +3,17 @@
 // pytest, and `add`/`generate --check` behave on the generated tree.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "../support/cli.js";
+import { assertPythonChecksPass, pythonVenv } from "../support/python-checks.js";
 import { validateFile, validateKubernetesSet, type Problem } from "../support/validators/index.js";
 
-const root = join(import.meta.dirname, "..", "..");
 const show = (problems: Problem[]) => problems.map((p) => `${p.file}: [${p.rule}] ${p.message}`).join("\n");
 
-function initLearnflow(): string {
-  const cwd = mkdtempSync(join(tmpdir(), "fastdapr-platform-"));
-  return cwd;
-}
-
-const cwd = initLearnflow();
+const cwd = mkdtempSync(join(tmpdir(), "fastdapr-platform-"));
 const platform = join(cwd, "learnflow");
 
 test("init --preset learnflow generates six services and the shared infrastructure", async () => {
@@ -44,11 +39,11 @@ test("init --preset learnflow generates six services and the shared infrastructu
 test("the platform's structured files validate", () => {
   const files: { file: string; text: string }[] = [];
   const walk = (dir: string, rel: string) => {
-    for (const name of readdirSync(join(dir))) {
-      const full = join(dir, name);
-      const r = rel ? `${rel}/${name}` : name;
-      if (name === "services" || name === ".fastdapr" || name === "fastdapr.yaml") continue;
-      if (readdirSync(dir, { withFileTypes: true }).find((d) => d.name === name)!.isDirectory()) walk(full, r);
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (["services", ".fastdapr", "fastdapr.yaml"].includes(entry.name)) continue;
+      const full = join(dir, entry.name);
+      const r = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) walk(full, r);
       else files.push({ file: r, text: readFileSync(full, "utf8") });
     }
   };
@@ -75,20 +70,9 @@ for (const overlay of ["dev", "prod"]) {
 }
 
 test("every LearnFlow service passes ruff, mypy and its own tests", () => {
-  const venv = execFileSync("bash", [join(root, "scripts", "python-env.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
+  const venv = pythonVenv();
   for (const svc of readdirSync(join(platform, "services"))) {
-    const dir = join(platform, "services", svc);
-    for (const [tool, args] of [
-      ["ruff", ["check", "--no-cache", "."]],
-      ["ruff", ["format", "--check", "--no-cache", "."]],
-      ["mypy", ["--no-incremental", "."]],
-      ["pytest", ["-q", "-p", "no:cacheprovider"]],
-    ] as const) {
-      const env: NodeJS.ProcessEnv = { ...process.env };
-      for (const name of ["DAPR_HTTP_PORT", "DAPR_API_TOKEN", "APP_API_TOKEN", "DAPR_CONTRACT_HTTP_PORT"]) delete env[name];
-      const run = spawnSync(join(venv, "bin", tool), [...args], { cwd: dir, env, encoding: "utf8", timeout: 300_000 });
-      assert.equal(run.status, 0, `${tool} in ${svc}:\n${run.stdout}\n${run.stderr}`);
-    }
+    assertPythonChecksPass(join(platform, "services", svc), venv, svc);
   }
 });
 
