@@ -222,19 +222,6 @@ async function pubsubCase(s: Scope, pubsub: PubsubKind, redisHost: string): Prom
   assert.equal(await readState(b.dapr, names.stateStore, "attempts:o-1"), 1);
 }
 
-/**
- * The harness's random Kafka cluster id starts with "-" about once in 64 runs, and
- * kafka-storage then reads it as an option ("--cluster-id: expected one argument"): start again.
- */
-async function startKafka(s: Scope): Promise<Awaited<ReturnType<Scope["kafka"]>>> {
-  try {
-    return await s.kafka();
-  } catch (e) {
-    if (!/expected one argument/.test(String(e))) throw e;
-    return s.kafka();
-  }
-}
-
 // ------------------------------------------------------------------ 2. state contract (pytest)
 function pytest(dir: string, files: string[], env: Record<string, string>): Promise<{ code: number; out: string }> {
   const clean: NodeJS.ProcessEnv = { ...process.env };
@@ -311,7 +298,7 @@ async function contractAgainstRealDapr(s: Scope, state: StateKind, redisHost: st
 describe("generated services on real Dapr", () => {
   it("pub/sub over Kafka: typed delivery A→B, RETRY redelivered, invalid payload dead-lettered once, subscriptions live", async () => {
     await runCase("generated pubsub.kafka", 240_000, async (s) => {
-      const [kafka, redis] = await Promise.all([startKafka(s), s.redis()]);
+      const [kafka, redis] = await Promise.all([s.kafka(), s.redis()]);
       await pubsubCase(s, { kind: "kafka", brokers: kafka.brokers }, redis.host);
     });
   });
