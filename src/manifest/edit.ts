@@ -8,7 +8,6 @@ import { FastdaprError } from "../core/errors.js";
 import { DEFAULTS } from "../model/build-service.js";
 import { checkPort, checkServiceName, checkStateKey, checkTopic } from "../model/rules.js";
 import { AGENT_BACKENDS, TIERS, type AgentBackend, type Tier } from "../model/service.js";
-import { SERVICE_NAME_PATTERN } from "./schema.js";
 
 /** Key order of a service entry; new keys are inserted at their place in it. */
 const SERVICE_KEYS = ["description", "tier", "port", "subscribes", "publishes", "state", "invokes", "agent"] as const;
@@ -206,7 +205,7 @@ export function addAgent(doc: Document, service: string, options: AgentOptions =
  * Returns the new text.
  */
 export function addService(doc: Document, name: string, options: AddServiceOptions = {}): string {
-  const nameProblem = checkServiceName(name) ?? (new RegExp(SERVICE_NAME_PATTERN).test(name) ? undefined : `"${name}" must start with a letter (Kubernetes Service names are RFC 1035 labels)`);
+  const nameProblem = checkServiceName(name);
   if (nameProblem) bad("E_SERVICE_NAME", nameProblem, "<service-name>");
   if (options.tier !== undefined && !(TIERS as readonly string[]).includes(options.tier)) {
     bad("E_TIER", `unknown tier "${options.tier}": use one of ${TIERS.join(", ")}`, "--tier");

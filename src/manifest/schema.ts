@@ -8,13 +8,10 @@ import { PYTHON_VERSION } from "../versions.js";
 
 export const API_VERSION = "fastdapr/v1";
 
-// The patterns repeat src/model/rules.ts so that editors see them too; rules.ts stays the final word
-// (buildServiceModel runs it on every service of a manifest).
-/** Kubernetes Service names are RFC 1035 labels: a service name must start with a letter. */
-export const SERVICE_NAME_PATTERN = "^[a-z]([-a-z0-9]*[a-z0-9])?$";
-export const DNS_LABEL_PATTERN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
-export const TOPIC_PATTERN = "^[a-z0-9]+(?:-[a-z0-9]+)*\\.[a-z0-9]+(?:-[a-z0-9]+)*$";
-export const STATE_KEY_PATTERN = "^(?:[A-Za-z0-9_.:\\-]|\\{[a-z_][a-z0-9_]*\\})+$";
+// The patterns come from src/model/rules.ts, which buildServiceModel also runs on every service,
+// so the editor schema and the generator cannot disagree.
+export { DNS_LABEL_PATTERN, SERVICE_NAME_PATTERN, STATE_KEY_PATTERN, TOPIC_PATTERN } from "../model/rules.js";
+import { DNS_LABEL_PATTERN, SERVICE_NAME_PATTERN, STATE_KEY_PATTERN, TOPIC_PATTERN } from "../model/rules.js";
 
 const serviceName = z
   .string()

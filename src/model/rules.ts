@@ -1,18 +1,26 @@
 // Validation of names and values that end up in Kubernetes, Dapr and Python: each returns an
 // error message naming what would be accepted, or undefined when the value is fine.
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+// The patterns as strings too: the manifest's JSON Schema (src/manifest/schema.ts) shows them to editors.
+/** Kubernetes Service names are RFC 1035 labels: a service name (the app id) starts with a letter. */
+export const SERVICE_NAME_PATTERN = "^[a-z]([-a-z0-9]*[a-z0-9])?$";
+export const DNS_LABEL_PATTERN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
 const TOPIC_PART = "[a-z0-9]+(?:-[a-z0-9]+)*";
-const TOPIC = new RegExp(`^${TOPIC_PART}\\.${TOPIC_PART}$`);
-const STATE_KEY = /^(?:[A-Za-z0-9_.:\-]|\{[a-z_][a-z0-9_]*\})+$/;
+export const TOPIC_PATTERN = `^${TOPIC_PART}\\.${TOPIC_PART}$`;
+export const STATE_KEY_PATTERN = "^(?:[A-Za-z0-9_.:\\-]|\\{[a-z_][a-z0-9_]*\\})+$";
+
+const SERVICE_NAME = new RegExp(SERVICE_NAME_PATTERN);
+const DNS_LABEL = new RegExp(DNS_LABEL_PATTERN);
+const TOPIC = new RegExp(TOPIC_PATTERN);
+const STATE_KEY = new RegExp(STATE_KEY_PATTERN);
 /** Ports the Dapr sidecar binds inside the same pod (API, gRPC, internal, public, metrics). */
 const DAPR_POD_PORTS = new Set([3500, 3501, 50001, 50002, 9090]);
 /** `<app-id>-dapr` is a Service name Dapr creates: it must fit a 63-character DNS label. */
 export const MAX_APP_ID_LENGTH = 63 - "-dapr".length;
 
 export function checkServiceName(name: string): string | undefined {
-  if (!DNS_LABEL.test(name)) {
-    return `"${name}" is not a DNS-1123 label: use lowercase letters, digits and hyphens, starting and ending with a letter or digit (e.g. "triage-service")`;
+  if (!SERVICE_NAME.test(name)) {
+    return `"${name}" is not a DNS-1123 label that starts with a letter: use lowercase letters, digits and hyphens, starting with a letter and ending with a letter or digit, since it also names a Kubernetes Service (e.g. "triage-service")`;
   }
   if (name.length > MAX_APP_ID_LENGTH) {
     return `"${name}" is ${name.length} characters; at most ${MAX_APP_ID_LENGTH} fit, because Dapr names a Service "<app-id>-dapr" that must stay within 63`;

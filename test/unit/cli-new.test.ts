@@ -49,6 +49,7 @@ test("without --json: a short summary and next steps", async () => {
 
 const BAD_INPUT: { name: string; argv: string[]; location: string; says: RegExp }[] = [
   { name: "service name not a DNS label", argv: ["new", "Triage_Service"], location: "<service-name>", says: /DNS-1123/ },
+  { name: "service name starting with a digit", argv: ["new", "1triage"], location: "<service-name>", says: /starts with a letter/ },
   { name: "service name too long for <app-id>-dapr", argv: ["new", "a".repeat(59)], location: "<service-name>", says: /at most 58/ },
   { name: "bad topic", argv: ["new", "x", "--subscribe", "learning"], location: "--subscribe", says: /domain\.action/ },
   { name: "bad published topic", argv: ["new", "x", "--publish", "Code.Review"], location: "--publish", says: /domain\.action/ },

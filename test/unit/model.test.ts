@@ -48,7 +48,8 @@ test("state-key patterns become typed key builders with distinct names", () => {
 
 test("names: DNS-1123 labels that leave room for <app-id>-dapr", () => {
   assert.equal(checkServiceName("code-review-service"), undefined);
-  for (const bad of ["Triage", "triage_service", "-triage", "triage-", "", "a.b"]) {
+  // it also names a Kubernetes Service, an RFC 1035 label: no leading digit
+  for (const bad of ["Triage", "triage_service", "-triage", "triage-", "", "a.b", "1triage"]) {
     assert.match(checkServiceName(bad) ?? "", /DNS-1123/, bad);
   }
   assert.equal(checkServiceName("a".repeat(58)), undefined);
