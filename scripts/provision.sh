@@ -13,7 +13,10 @@
 #      $FASTDAPR_CACHE/daprd/<version>-<tags>/daprd
 #   3. Kafka: broker jars from Maven Central via a generated pom and
 #      `mvn dependency:copy-dependencies`, cached under $FASTDAPR_CACHE/kafka/<version>/libs
-#   4. writes $FASTDAPR_CACHE/runtime.json, read by test/e2e/harness.
+#   4. schemas for the validation tests, for a clone that has no shared/ beside it: the Dapr CRDs
+#      of the daprd module above and the Compose Specification schema of compose-go, both from
+#      the Go module proxy, under $FASTDAPR_CACHE/schemas
+#   5. writes $FASTDAPR_CACHE/runtime.json, read by test/e2e/harness.
 #
 # Environment:
 #   FASTDAPR_CACHE          cache root (default $HOME/.cache/fastdapr)
@@ -31,6 +34,7 @@ DAPR_VERSION="${FASTDAPR_DAPR_VERSION:-1.18.2}"
 DAPR_VERSION="${DAPR_VERSION#v}"
 DAPR_TAGS="${FASTDAPR_DAPR_TAGS:-stablecomponents,conversation_echo}"
 KAFKA_VERSION="${FASTDAPR_KAFKA_VERSION:-4.4.0}"
+COMPOSE_GO_VERSION="2.10.2"          # newest compose-go whose compose-spec.json is draft-07, like shared/'s
 LOG4J_VERSION="2.25.5"               # log4j-slf4j-impl binding, matches kafka 4.4.0's log4j-core
 DEP_PLUGIN_VERSION="3.8.1"           # maven-dependency-plugin
 
@@ -183,7 +187,30 @@ EOF
   done_step "$(ls "$KAFKA_LIBS" | wc -l) jars in $KAFKA_LIBS"
 fi
 
-# ---------------------------------------------------------------- 4. runtime.json
+# ---------------------------------------------------------------- 4. schemas
+step "schemas (Dapr CRDs ${DAPR_VERSION}, compose-go ${COMPOSE_GO_VERSION})"
+SCHEMAS="$CACHE/schemas"
+CRDS="$SCHEMAS/dapr-crds-v${DAPR_VERSION}"
+if [ -f "$SCHEMAS/compose-spec.json" ] && [ -f "$CRDS/components.yaml" ]; then
+  done_step "cached $SCHEMAS"
+else
+  mod_dir() { # download a module from the proxy (a no-op when cached) and print its folder
+    ( cd "$(mktemp -d "${TMPDIR:-/tmp}/fastdapr-mod.XXXXXX")" && go mod init scratch >/dev/null 2>&1 \
+        && GOFLAGS=-mod=mod go mod download -json "$1" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p' )
+  }
+  DAPR_MOD="$(mod_dir "github.com/dapr/dapr@v${DAPR_VERSION}")" || die "download of github.com/dapr/dapr@v${DAPR_VERSION} failed"
+  COMPOSE_MOD="$(mod_dir "github.com/compose-spec/compose-go/v2@v${COMPOSE_GO_VERSION}")" || die "download of compose-go failed"
+  mkdir -p "$CRDS.tmp"
+  for crd in components configuration resiliency subscription httpendpoints; do
+    cp "$DAPR_MOD/charts/dapr/crds/$crd.yaml" "$CRDS.tmp/"
+  done
+  rm -rf "$CRDS" && mv "$CRDS.tmp" "$CRDS"
+  cp "$COMPOSE_MOD/schema/compose-spec.json" "$SCHEMAS/compose-spec.json.tmp"
+  mv -f "$SCHEMAS/compose-spec.json.tmp" "$SCHEMAS/compose-spec.json"
+  done_step "$SCHEMAS"
+fi
+
+# ---------------------------------------------------------------- 5. runtime.json
 step "runtime.json"
 JAVA_BIN="$(command -v java)"
 cat > "$CACHE/runtime.json.tmp" <<EOF

@@ -1,5 +1,6 @@
 // Shared types and helpers for the offline validators used by the test suite.
 import { existsSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseAllDocuments } from "yaml";
@@ -29,10 +30,10 @@ export function asObject(v: unknown): JsonObject {
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 
 /**
- * Directory holding the pinned schemas (compose-spec.json, dapr-crds-v1.18.3/).
- * Default: `<repoRoot>/../shared/schemas` (CI clones the repo next to a copy of shared/).
- * Override: FASTDAPR_SHARED_DIR = the `shared` directory (its `schemas/` subfolder is used);
- * a path that is itself the schemas folder (contains compose-spec.json) is accepted too.
+ * Directory holding the schemas (compose-spec.json, dapr-crds-v<version>/), first found of:
+ * FASTDAPR_SHARED_DIR (the `shared` directory, or a schemas folder itself); `<repoRoot>/../shared/schemas`
+ * (the pinned copies; CI clones the repo next to shared/); `$FASTDAPR_CACHE/schemas` (written by
+ * scripts/provision.sh from the Go module proxy, so a clone anywhere can run the suite).
  */
 export function schemasDir(): string {
   const override = process.env.FASTDAPR_SHARED_DIR;
@@ -41,14 +42,16 @@ export function schemasDir(): string {
     if (existsSync(path.join(base, "compose-spec.json"))) return base;
     return path.join(base, "schemas");
   }
-  return path.resolve(REPO_ROOT, "../shared/schemas");
+  const shared = path.resolve(REPO_ROOT, "../shared/schemas");
+  if (existsSync(shared)) return shared;
+  return path.join(process.env.FASTDAPR_CACHE ?? path.join(os.homedir(), ".cache", "fastdapr"), "schemas");
 }
 
 /** Path of a pinned schema file/folder; throws a clear error when shared/ is not beside the repo. */
 export function schemaPath(rel: string): string {
   const p = path.join(schemasDir(), rel);
   if (!existsSync(p)) {
-    throw new Error(`pinned schema ${rel} not found at ${p}: put a copy of shared/ beside the repo or set FASTDAPR_SHARED_DIR`);
+    throw new Error(`pinned schema ${rel} not found at ${p}: run scripts/provision.sh, put a copy of shared/ beside the repo, or set FASTDAPR_SHARED_DIR`);
   }
   return p;
 }

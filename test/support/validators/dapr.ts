@@ -15,9 +15,15 @@ import {
   isObject,
   parseYamlDocs,
   schemaPath,
+  schemasDir,
 } from "./common.js";
 
-export const DAPR_CRD_DIR = "dapr-crds-v1.18.3";
+/** The CRD folder of the schemas dir: `dapr-crds-v<version>` (1.18.3 in shared/, the built daprd's when provisioned). */
+export function daprCrdDir(): string {
+  const found = readdirSync(schemaPath("")).filter((name) => name.startsWith("dapr-crds-v"));
+  if (found.length !== 1) throw new Error(`expected one dapr-crds-v* folder in ${schemasDir()}, found ${found.length}`);
+  return found[0]!;
+}
 
 /**
  * Make an openAPIV3Schema strict: `additionalProperties: false` wherever `properties` exist, unless the node
@@ -59,7 +65,7 @@ let validators: Map<string, ValidateFunction> | undefined;
 /** "dapr.io/v1alpha1/Component" → compiled strict validator, built once from the CRD YAML files. */
 export function daprValidators(): Map<string, ValidateFunction> {
   if (validators) return validators;
-  const dir = schemaPath(DAPR_CRD_DIR);
+  const dir = schemaPath(daprCrdDir());
   const ajv = makeAjv();
   const map = new Map<string, ValidateFunction>();
   for (const f of readdirSync(dir).filter((x) => x.endsWith(".yaml")).sort()) {
