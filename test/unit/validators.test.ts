@@ -1,7 +1,8 @@
 // Unit tests for the offline validators (test/support/validators): each good fixture passes with zero problems,
 // and each mutation of it produces exactly the expected rule.
 import assert from "node:assert/strict";
-import { readFileSync, readdirSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, it } from "node:test";
 import { parseAllDocuments, stringify } from "yaml";
@@ -380,18 +381,25 @@ describe("validateFile dispatch", () => {
 });
 
 describe("helpers", () => {
-  it("schemasDir defaults to ../shared/schemas beside the repo and honours FASTDAPR_SHARED_DIR", () => {
-    const saved = process.env.FASTDAPR_SHARED_DIR;
+  it("schemasDir: FASTDAPR_SHARED_DIR first, then ../shared/schemas beside the repo, then the provisioned cache", () => {
+    const saved = { shared: process.env.FASTDAPR_SHARED_DIR, cache: process.env.FASTDAPR_CACHE };
     try {
       delete process.env.FASTDAPR_SHARED_DIR;
-      assert.equal(schemasDir(), path.resolve(REPO_ROOT, "../shared/schemas"));
+      process.env.FASTDAPR_CACHE = "/opt/cache/fastdapr";
+      const beside = path.resolve(REPO_ROOT, "../shared/schemas");
+      // which of the two applies depends on where this clone lives; each is exact
+      assert.equal(schemasDir(), existsSync(beside) ? beside : "/opt/cache/fastdapr/schemas");
       process.env.FASTDAPR_SHARED_DIR = "/opt/ci/shared";
       assert.equal(schemasDir(), "/opt/ci/shared/schemas");
-      process.env.FASTDAPR_SHARED_DIR = path.resolve(REPO_ROOT, "../shared/schemas");
-      assert.equal(schemasDir(), path.resolve(REPO_ROOT, "../shared/schemas"));
+      const schemasFolder = mkdtempSync(path.join(tmpdir(), "fastdapr-schemas-"));
+      writeFileSync(path.join(schemasFolder, "compose-spec.json"), "{}");
+      process.env.FASTDAPR_SHARED_DIR = schemasFolder;
+      assert.equal(schemasDir(), schemasFolder, "a schemas folder itself is accepted");
     } finally {
-      if (saved === undefined) delete process.env.FASTDAPR_SHARED_DIR;
-      else process.env.FASTDAPR_SHARED_DIR = saved;
+      for (const [name, value] of [["FASTDAPR_SHARED_DIR", saved.shared], ["FASTDAPR_CACHE", saved.cache]] as const) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
     }
   });
   it("looksLikeSecretName", () => {
