@@ -7,7 +7,7 @@ import { checkTopic } from "../model/rules.js";
 import type { PayloadModel, ServiceModel } from "../model/service.js";
 import { noPositions, type PathSegment, type Positions } from "../manifest/load.js";
 import { payloadModel } from "../manifest/payload.js";
-import type { Manifest } from "../manifest/schema.js";
+import type { Manifest, PayloadSchema } from "../manifest/schema.js";
 import type { PlatformModel, PlatformTopic, Warning } from "./model.js";
 
 /** A platform-rule problem: a warning's shape plus an optional hint for the fix. */
@@ -70,7 +70,7 @@ export function buildPlatform(manifest: Manifest, positions: Positions = noPosit
   };
   const d = manifest.defaults;
 
-  const topics = new Map<string, { description: string; payload: PayloadModel }>();
+  const topics = new Map<string, { description: string; payload: PayloadModel; schema: PayloadSchema | null }>();
   for (const [name, entry] of Object.entries(manifest.topics)) {
     const topicProblem = checkTopic(name);
     if (topicProblem) throw new FastdaprError("E_TOPIC", topicProblem, { location: positions.at(["topics", name], { key: true }) });
@@ -78,7 +78,7 @@ export function buildPlatform(manifest: Manifest, positions: Positions = noPosit
     const payload = payloadModel(name, description, entry.schema, (path, options) =>
       positions.at(["topics", name, "schema", ...path], options),
     );
-    topics.set(name, { description, payload });
+    topics.set(name, { description, payload, schema: entry.schema ?? null });
   }
   const declared = [...topics.keys()];
   const serviceNames = Object.keys(manifest.services);
@@ -162,6 +162,7 @@ export function buildPlatform(manifest: Manifest, positions: Positions = noPosit
     name,
     description: t.description,
     payload: t.payload,
+    schema: t.schema,
     publishers: services.filter((s) => s.publishes.some((x) => x.name === name)).map((s) => s.name),
     subscribers: services.filter((s) => s.subscribes.some((x) => x.name === name)).map((s) => s.name),
   }));

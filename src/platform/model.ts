@@ -1,5 +1,6 @@
 // The typed model of a whole platform: every service fully built (ServiceModel), the topics with
 // their payload models, and the shared infrastructure settings. Renderers read this and nothing else.
+import type { PayloadSchema } from "../manifest/schema.js";
 import type { PayloadModel, ServiceModel } from "../model/service.js";
 
 /** A problem that does not stop generation (e.g. a topic nobody subscribes to). */
@@ -14,6 +15,8 @@ export interface PlatformTopic {
   name: string; // "learning.query"
   description: string;
   payload: PayloadModel;
+  /** The topic's JSON Schema exactly as the manifest gives it (null: none, any JSON object). */
+  schema: PayloadSchema | null;
   /** Names of the services that publish / subscribe to it, in service order. */
   publishers: string[];
   subscribers: string[];

@@ -19,6 +19,7 @@ import { kustomization, scalingObjects, workloadObjects } from "./kubernetes.js"
 import { appWithSidecar, KAFKA_SERVICE, REDIS_SERVICE } from "./compose.js";
 import { toYaml } from "./yaml.js";
 import { renderTemplate } from "./templates.js";
+import { ASYNCAPI_FILE, asyncApiDocument } from "./asyncapi.js";
 
 export const SERVICES_DIR = "services";
 
@@ -151,12 +152,20 @@ function renderMultiAppRun(p: PlatformModel, tree: Tree): void {
   tree.add("dapr.yaml", toYaml(run), "generated");
 }
 
+/** The events as AsyncAPI 3.0, its servers read from each environment's generated pub/sub component. */
+function renderAsyncApi(p: PlatformModel, tree: Tree): void {
+  const pubsub = (env: Env) => sharedComponents(p, env)["pubsub.yaml"]!;
+  const doc = asyncApiDocument(p, { local: pubsub("local"), compose: pubsub("compose"), dev: pubsub("dev"), prod: pubsub("prod") });
+  tree.add(ASYNCAPI_FILE, toYaml(doc), "generated");
+}
+
 export function renderPlatform(p: PlatformModel, tree: Tree): void {
   for (const svc of p.services) renderService(svc, tree.scope(`${SERVICES_DIR}/${svc.name}`), { standalone: false });
   renderSelfHostedDapr(p, tree);
   renderKustomize(p, tree);
   renderCompose(p, tree);
   renderMultiAppRun(p, tree);
+  renderAsyncApi(p, tree);
   tree.add(
     "README.md",
     renderTemplate("platform/README.md.eta", { p, graph: mermaidGraph(p), servicesDir: SERVICES_DIR }, { keepNewlines: true }),
