@@ -22,11 +22,16 @@ interface ManifestText {
   services: Record<string, { publishes?: string[]; subscribes?: string[] }>;
 }
 
-/** asyncapi.yaml as `fastdapr generate` renders it for this manifest text. */
-function generatedAsyncApi(manifestText: string): string {
+/** The platform `fastdapr generate` renders for this manifest text, in memory. */
+function generatedPlatform(manifestText: string): Tree {
   const loaded = parseManifest(manifestText);
   const tree = new Tree();
   renderPlatform(buildPlatform(loaded.manifest, loaded.positions), tree);
+  return tree;
+}
+
+/** Its asyncapi.yaml: a generated file at the platform root. */
+function generatedAsyncApi(tree: Tree): string {
   const file = tree.get("asyncapi.yaml");
   assert.ok(file, "asyncapi.yaml at the platform root");
   assert.equal(file.owner, "generated");
@@ -136,7 +141,9 @@ function assertDescribesManifest(doc: AsyncAPIDocumentInterface, manifest: Manif
 
 test("LearnFlow's asyncapi.yaml parses without errors and describes every topic, payload and operation", async () => {
   const manifestText = learnflowPreset();
-  const text = generatedAsyncApi(manifestText);
+  const tree = generatedPlatform(manifestText);
+  const text = generatedAsyncApi(tree);
+  assert.match(tree.get("README.md")!.content, /\[`asyncapi\.yaml`\]\(asyncapi\.yaml\)/, "the platform README links it");
   assert.ok(text.startsWith(`# ${GENERATED_MARKER}`), text.slice(0, 80));
   const raw = parseYaml(text) as Record<string, unknown>;
   assert.equal(raw.asyncapi, "3.0.0");
@@ -199,7 +206,7 @@ services:
 `;
 
 test("a small platform: a schemaless topic is any object, an unsubscribed topic has no dead-letter channel, Kafka in dev", async () => {
-  const doc = await parseValid(generatedAsyncApi(SMALL));
+  const doc = await parseValid(generatedAsyncApi(generatedPlatform(SMALL)));
   assertDescribesManifest(doc, parseYaml(SMALL) as ManifestText);
   assert.equal(
     doc
