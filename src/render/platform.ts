@@ -23,12 +23,17 @@ import { ASYNCAPI_FILE, asyncApiDocument } from "./asyncapi.js";
 
 export const SERVICES_DIR = "services";
 
-/** Pub/sub scoping from the graph: each app may publish and subscribe only to what it declares. */
+/**
+ * Pub/sub scoping from the graph: each app may publish and subscribe only to what it declares. A
+ * subscriber's sidecar publishes the events it could not deliver to their dead-letter topics, and
+ * Dapr checks that publish against publishingScopes too: without them there, it is refused and
+ * the event goes back to the broker for redelivery instead of to the dead-letter topic.
+ */
 function scopingMetadata(p: PlatformModel): { name: string; value: string }[] {
   const scope = (pick: (s: ServiceModel) => string[]) =>
     p.services.map((s) => `${s.appId}=${pick(s).join(",")}`).join(";");
   return [
-    { name: "publishingScopes", value: scope((s) => s.publishes.map((t) => t.name)) },
+    { name: "publishingScopes", value: scope((s) => [...s.publishes.map((t) => t.name), ...s.subscribes.map((t) => t.deadLetterTopic)]) },
     { name: "subscriptionScopes", value: scope((s) => s.subscribes.map((t) => t.name)) },
   ];
 }
