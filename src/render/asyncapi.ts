@@ -162,7 +162,7 @@ export function asyncApiDocument(p: PlatformModel, pubsub: PubsubByEnvironment):
       address,
       title: address,
       description:
-        `Dead-letter topic of ${t.name}: a subscriber's Dapr sidecar publishes the original event here (same envelope and payload) ` +
+        `Dead-letter topic of ${t.name}: a subscriber's Dapr sidecar publishes the original event here (the same envelope, whose \`topic\` still says ${t.name}) ` +
         "when delivery still fails after the pubsubRetry resiliency policy, or when the handler answers DROP. " +
         "No service subscribes to it: consume it to inspect or replay failed events.",
       messages: messageRef(t),
