@@ -1,8 +1,11 @@
 // Labels shared by every Kubernetes object of a service, so selectors always agree.
 import type { ServiceModel } from "../model/service.js";
 
+/** The label that tells one service's pods apart (Deployment, Service, PDB and NetworkPolicy selectors). */
+export const NAME_LABEL = "app.kubernetes.io/name";
+
 export function selectorLabels(svc: ServiceModel): Record<string, string> {
-  return { "app.kubernetes.io/name": svc.name };
+  return { [NAME_LABEL]: svc.name };
 }
 
 export function commonLabels(svc: ServiceModel): Record<string, string> {

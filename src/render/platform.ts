@@ -17,6 +17,8 @@ import {
 } from "./dapr-resources.js";
 import { kustomization, scalingObjects, workloadObjects } from "./kubernetes.js";
 import { appWithSidecar, KAFKA_SERVICE, REDIS_SERVICE } from "./compose.js";
+import { accessControlConfigName, accessControlConfigurations } from "./access-control.js";
+import { defaultDenyPolicy, serviceNetworkPolicy, storeEgressPolicies } from "./network-policies.js";
 import { toYaml } from "./yaml.js";
 import { renderTemplate } from "./templates.js";
 import { ASYNCAPI_FILE, asyncApiDocument } from "./asyncapi.js";
@@ -87,31 +89,40 @@ function renderSelfHostedDapr(p: PlatformModel, tree: Tree): void {
       tree.add(`dapr/${env}/${name}`, toYaml(doc), "generated");
     }
   }
+  // no access-control list here: self-hosted daprd has no mTLS, so no caller identity (access-control.ts)
   tree.add("dapr/config.yaml", toYaml(daprConfiguration({ daprConfig: p.defaults.daprConfig })), "generated");
 }
 
 function renderKustomize(p: PlatformModel, tree: Tree): void {
   for (const svc of p.services) {
-    const objects = workloadObjects(svc);
+    // each service's pods use their own Configuration: the shared one plus its access-control list
+    const objects = {
+      ...workloadObjects({ ...svc, daprConfig: accessControlConfigName(svc) }),
+      "networkpolicy.yaml": serviceNetworkPolicy(p, svc),
+    };
     for (const [name, doc] of Object.entries(objects)) tree.add(`deploy/base/${svc.name}/${name}`, toYaml(doc), "generated");
     tree.add(`deploy/base/${svc.name}/kustomization.yaml`, kustomization(Object.keys(objects)), "generated");
   }
   tree.add(
     "deploy/base/kustomization.yaml",
     kustomization(
-      p.services.map((s) => s.name),
+      [...p.services.map((s) => s.name), "networkpolicy-default-deny.yaml"],
       { labels: [{ pairs: { "app.kubernetes.io/part-of": p.name }, includeSelectors: false }] },
     ),
     "generated",
   );
+  tree.add("deploy/base/networkpolicy-default-deny.yaml", toYaml(defaultDenyPolicy(p)), "generated");
   for (const env of ["dev", "prod"] as const) {
+    const namespace = env === "prod" ? p.namespace : `${p.namespace}-dev`;
     const resources = ["../../base"];
     const add = (name: string, doc: object) => {
       tree.add(`deploy/overlays/${env}/${name}`, toYaml(doc), "generated");
       resources.push(name);
     };
     for (const [name, doc] of Object.entries(daprResources(p, env))) add(`dapr/${name}`, doc);
-    add("dapr/configuration.yaml", daprConfiguration({ daprConfig: p.defaults.daprConfig }));
+    for (const [name, doc] of Object.entries(accessControlConfigurations(p, namespace))) add(`dapr/${name}`, doc);
+    const stores = Object.values(sharedComponents(p, env));
+    for (const [name, doc] of Object.entries(storeEgressPolicies(p, stores))) add(`network/${name}`, doc);
     if (env === "prod") {
       for (const svc of p.services) {
         for (const [name, doc] of Object.entries(scalingObjects(svc))) add(`${svc.name}-${name}`, doc);
@@ -120,7 +131,7 @@ function renderKustomize(p: PlatformModel, tree: Tree): void {
     tree.add(
       `deploy/overlays/${env}/kustomization.yaml`,
       kustomization(resources, {
-        namespace: env === "prod" ? p.namespace : `${p.namespace}-dev`,
+        namespace,
         images: p.services.map((s) => ({
           name: s.image.replace(/:[^:/]+$/, ""),
           newTag: env === "prod" ? p.defaults.imageTag : "dev",

@@ -169,7 +169,7 @@ describe("Kubernetes: HPA and PDB rules", () => {
 });
 
 describe("Kubernetes: cross-object rules (validateKubernetesSet)", () => {
-  const names = ["deployment.yaml", "service.yaml", "hpa.yaml", "pdb.yaml"];
+  const names = ["deployment.yaml", "service.yaml", "hpa.yaml", "pdb.yaml", "networkpolicy.yaml"];
   const set = (over: Record<string, (d: Docs) => void> = {}) =>
     names.map((f) => ({ file: f, text: over[f] ? mutate(read(`k8s/${f}`), over[f]) : read(`k8s/${f}`) }));
   it("good set", () => assert.deepEqual(validateKubernetesSet(set()), []));
@@ -180,8 +180,34 @@ describe("Kubernetes: cross-object rules (validateKubernetesSet)", () => {
     { name: "HPA targets a missing Deployment", over: { "hpa.yaml": (d) => (d[0].spec.scaleTargetRef.name = "orders") }, rules: ["hpa-target-missing"] },
     { name: "PDB selects no pods", over: { "pdb.yaml": (d) => (d[0].spec.selector.matchLabels = { app: "nope" }) }, rules: ["pdb-target-missing"] },
     { name: "Deployment sets replicas while an HPA owns it", over: { "deployment.yaml": (d) => (d[0].spec.replicas = 3) }, rules: ["deployment-replicas-with-hpa"] },
+    { name: "NetworkPolicy podSelector selects no pods", over: { "networkpolicy.yaml": (d) => (d[1].spec.podSelector.matchLabels = { "app.kubernetes.io/name": "orders" }) }, rules: ["networkpolicy-selector-match"] },
+    {
+      name: "NetworkPolicy peer (same namespace) selects no pods",
+      over: { "networkpolicy.yaml": (d) => d[1].spec.ingress[0].from.push({ podSelector: { matchLabels: { "app.kubernetes.io/name": "checkout" } } }) },
+      rules: ["networkpolicy-selector-match"],
+    },
+    {
+      name: "NetworkPolicy matchExpressions In without the pod's value",
+      over: { "networkpolicy.yaml": (d) => (d[1].spec.podSelector = { matchExpressions: [{ key: "app.kubernetes.io/name", operator: "In", values: ["checkout"] }] }) },
+      rules: ["networkpolicy-selector-match"],
+    },
   ];
   for (const c of cases) it(c.name, () => assertRules(validateKubernetesSet(set(c.over)), c.rules));
+  it("NetworkPolicy: matchExpressions In with the pod's value, and peers in other namespaces, are fine", () => {
+    const files = set({
+      "networkpolicy.yaml": (d) => {
+        d[1].spec.podSelector = { matchExpressions: [{ key: "app.kubernetes.io/name", operator: "In", values: ["checkout", "order-processor"] }] };
+        d[1].spec.egress[0].to.push({ namespaceSelector: {}, podSelector: { matchLabels: { app: "elsewhere" } } });
+      },
+    });
+    assert.deepEqual(validateKubernetesSet(files), []);
+  });
+  it("dapr.io/config must name a Configuration of the set when the set has Configurations", () => {
+    const config = { file: "configuration.yaml", text: read("dapr/configuration.yaml") };
+    assert.deepEqual(validateKubernetesSet([...set(), config]), []);
+    const renamed = { file: "configuration.yaml", text: mutate(config.text, (d) => (d[0].metadata.name = "appconfig-orders")) };
+    assertRules(validateKubernetesSet([...set(), renamed]), ["dapr-config-missing"]);
+  });
   it("replicas without an HPA is fine", () => {
     const files = set({ "deployment.yaml": (d) => (d[0].spec.replicas = 1) }).filter((f) => f.file !== "hpa.yaml");
     assert.deepEqual(validateKubernetesSet(files), []);

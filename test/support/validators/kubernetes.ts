@@ -343,6 +343,51 @@ function matches(selector: JsonObject, labels: JsonObject): boolean {
   return entries.length > 0 && entries.every(([k, v]) => labels[k] === v);
 }
 
+/** A full LabelSelector (matchLabels and matchExpressions); an empty selector selects everything. */
+function selects(selector: JsonObject, labels: JsonObject): boolean {
+  const byLabel = Object.entries(asObject(selector.matchLabels)).every(([k, v]) => labels[k] === v);
+  const byExpression = asArray(selector.matchExpressions).map(asObject).every((e) => {
+    const key = String(e.key);
+    const values = asArray(e.values).map(String);
+    const has = Object.hasOwn(labels, key);
+    switch (e.operator) {
+      case "In": return has && values.includes(String(labels[key]));
+      case "NotIn": return !has || !values.includes(String(labels[key]));
+      case "Exists": return has;
+      case "DoesNotExist": return !has;
+      default: return false;
+    }
+  });
+  return byLabel && byExpression;
+}
+
+/** Label keys a selector reads. */
+function selectorKeys(selector: JsonObject): string[] {
+  return [...Object.keys(asObject(selector.matchLabels)), ...asArray(selector.matchExpressions).map((e) => String(asObject(e).key))];
+}
+
+/**
+ * NetworkPolicy selectors that should select this set's pods: the policy's own podSelector (unless
+ * empty: the whole namespace) and every peer with a podSelector and no namespaceSelector (a peer in
+ * the policy's namespace). Selectors on labels the Dapr injector adds at admission (dapr.io/*) cannot
+ * be checked against pod templates and are skipped.
+ */
+function networkPolicySelectors(spec: JsonObject): { where: string; selector: JsonObject }[] {
+  const out: { where: string; selector: JsonObject }[] = [];
+  const podSelector = asObject(spec.podSelector);
+  if (selectorKeys(podSelector).length > 0) out.push({ where: "spec.podSelector", selector: podSelector });
+  for (const [direction, peersKey] of [["ingress", "from"], ["egress", "to"]] as const) {
+    asArray(spec[direction]).map(asObject).forEach((rule, r) => {
+      asArray(rule[peersKey]).map(asObject).forEach((peer, i) => {
+        if (peer.namespaceSelector !== undefined || peer.podSelector === undefined) return;
+        const selector = asObject(peer.podSelector);
+        if (selectorKeys(selector).length > 0) out.push({ where: `spec.${direction}[${r}].${peersKey}[${i}].podSelector`, selector });
+      });
+    });
+  }
+  return out.filter((s) => !selectorKeys(s.selector).some((k) => k.startsWith("dapr.io/")));
+}
+
 /** Cross-object rules for the Kubernetes objects of a set of files (call validateFile per file separately). */
 export function kubernetesSetProblems(objects: Obj[]): Problem[] {
   const problems: Problem[] = [];
@@ -377,10 +422,33 @@ export function kubernetesSetProblems(objects: Obj[]): Problem[] {
       const target = deployments.find((d) => d.value.kind === ref.kind && name(d.value) === ref.name && ns(d.value) === ns(v));
       if (!target) report("hpa-target-missing", `scaleTargetRef ${String(ref.kind)}/${String(ref.name)} does not exist in the set`);
       else hpaTargets.add(`${ns(v)}/${String(ref.kind)}/${String(ref.name)}`);
+    } else if (v.kind === "NetworkPolicy") {
+      for (const { where, selector } of networkPolicySelectors(spec)) {
+        if (!deployments.some((d) => ns(d.value) === ns(v) && selects(selector, podLabels(d)))) {
+          report("networkpolicy-selector-match", `${where} ${JSON.stringify(selector)} selects no Deployment's pods in the namespace`);
+        }
+      }
     } else if (v.kind === "PodDisruptionBudget") {
       const selector = asObject(asObject(spec.selector).matchLabels);
       if (!deployments.some((d) => ns(d.value) === ns(v) && matches(selector, podLabels(d)))) {
         report("pdb-target-missing", `selector ${JSON.stringify(selector)} matches no Deployment pod labels`);
+      }
+    }
+  }
+  // dapr.io/config must name a Configuration of the set, when the set carries Dapr Configurations
+  // (a whole environment); otherwise daprd refuses to start ("error loading configuration")
+  const configurations = objects.filter((o) => o.value.kind === "Configuration" && String(o.value.apiVersion).startsWith("dapr.io/"));
+  if (configurations.length > 0) {
+    for (const d of deployments) {
+      const annotations = asObject(asObject(asObject(asObject(d.value.spec).template).metadata).annotations);
+      const config = annotations["dapr.io/config"];
+      if (typeof config !== "string") continue;
+      if (!configurations.some((c) => name(c.value) === config && ns(c.value) === ns(d.value))) {
+        problems.push({
+          file: d.file,
+          rule: "dapr-config-missing",
+          message: `${describeDoc(d.value, d.index)}: dapr.io/config "${config}" names no Dapr Configuration in the namespace`,
+        });
       }
     }
   }

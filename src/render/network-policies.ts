@@ -1,0 +1,170 @@
+// Kubernetes NetworkPolicies that allow only what the platform graph needs. The namespace starts
+// from deny-all (ingress and egress); each service's policy then opens exactly:
+//   ingress  - the sidecar's internal gRPC port 50002 from the pods of the services that invoke it;
+//            - the app's HTTP port from the ingress controller (namespaces labelled below);
+//   egress   - DNS, the Dapr control plane, 50002 of the services it invokes, and HTTPS for agents.
+// Egress to the backing stores depends on the environment, so the overlays add one policy per Dapr
+// component, derived from the component's own addresses and scopes (see storeEgressPolicies).
+// Traffic inside a pod (app <-> daprd on localhost) and kubelet probes (from the node) are never
+// filtered by NetworkPolicy, so they need no rule.
+import type { PlatformModel } from "../platform/model.js";
+import type { ServiceModel } from "../model/service.js";
+import { callersOf } from "./access-control.js";
+import { commonLabels, NAME_LABEL, selectorLabels } from "./labels.js";
+
+/** daprd's internal gRPC port (sidecar to sidecar), `dapr.io/internal-grpc-port`'s default. */
+export const SIDECAR_INTERNAL_GRPC_PORT = 50002;
+
+/**
+ * The Dapr control plane as the Helm chart installs it (namespace dapr-system): the pods' container
+ * ports, which is what a NetworkPolicy matches (the Services' 443/80 are translated before that).
+ * Sentry issues the mTLS certificates, the operator (Service dapr-api) serves components and
+ * configurations, placement and scheduler serve actors, workflows, reminders and jobs.
+ */
+export const DAPR_CONTROL_PLANE = {
+  namespace: "dapr-system",
+  ports: { sentry: 50001, operator: 6500, placement: 50005, scheduler: 50006 },
+};
+
+/**
+ * The namespace label that marks the ingress controller (or Gateway) allowed to reach the services'
+ * HTTP ports: `kubectl label namespace <controller namespace> fastdapr.io/ingress-controller=true`.
+ * Every service gets the rule because every service serves an HTTP API of its own and fastdapr
+ * cannot know which of its routes are public; the controller exposes only what an Ingress/HTTPRoute
+ * routes to, and no other pod can reach an app port (service-to-service calls go through Dapr).
+ */
+export const INGRESS_CONTROLLER_LABEL = { "fastdapr.io/ingress-controller": "true" };
+
+const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
+const DNS_NAMESPACE = "kube-system";
+const HTTPS_PORT = 443;
+
+type Port = { protocol: "TCP" | "UDP"; port: number };
+const tcp = (port: number): Port => ({ protocol: "TCP", port });
+const inNamespace = (name: string) => ({ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: name } } });
+const podsOf = (svc: ServiceModel) => ({ podSelector: { matchLabels: selectorLabels(svc) } });
+
+function networkPolicy(name: string, labels: Record<string, string>, spec: object): object {
+  return { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name, labels }, spec };
+}
+
+/** Deny every ingress and egress of every pod in the namespace; the other policies add what is needed. */
+export function defaultDenyPolicy(p: PlatformModel): object {
+  return networkPolicy(
+    "default-deny",
+    { "app.kubernetes.io/part-of": p.name, "app.kubernetes.io/managed-by": "fastdapr" },
+    { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+  );
+}
+
+/** One service's graph-derived policy (ingress from callers and the ingress controller, egress to the platform's needs). */
+export function serviceNetworkPolicy(p: PlatformModel, svc: ServiceModel): object {
+  const callers = callersOf(p, svc);
+  const callees = svc.invokes.flatMap((i) => p.services.filter((s) => s.appId === i.appId));
+  const ingress = [
+    ...(callers.length > 0 ? [{ from: callers.map(podsOf), ports: [tcp(SIDECAR_INTERNAL_GRPC_PORT)] }] : []),
+    { from: [{ namespaceSelector: { matchLabels: INGRESS_CONTROLLER_LABEL } }], ports: [tcp(svc.port)] },
+  ];
+  const egress = [
+    { to: [inNamespace(DNS_NAMESPACE)], ports: [{ protocol: "UDP", port: 53 }, tcp(53)] },
+    { to: [inNamespace(DAPR_CONTROL_PLANE.namespace)], ports: Object.values(DAPR_CONTROL_PLANE.ports).map(tcp) },
+    ...(callees.length > 0 ? [{ to: callees.map(podsOf), ports: [tcp(SIDECAR_INTERNAL_GRPC_PORT)] }] : []),
+    // the LLM endpoint is outside the cluster and its address is a setting, so any destination on 443
+    ...(svc.agent ? [{ ports: [tcp(HTTPS_PORT)] }] : []),
+  ];
+  return networkPolicy(svc.name, commonLabels(svc), {
+    podSelector: { matchLabels: selectorLabels(svc) },
+    policyTypes: ["Ingress", "Egress"],
+    ingress,
+    egress,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Backing stores, from the Dapr components of one environment.
+
+interface ComponentDoc {
+  metadata: { name: string };
+  spec: { type: string; metadata: { name: string; value?: string; secretKeyRef?: unknown }[] };
+  scopes?: string[];
+}
+
+/** Component metadata items that hold the store's address, and the port when it sits in a Secret. */
+const ADDRESS_ITEMS = ["redisHost", "brokers", "connectionString", "host"];
+const DEFAULT_PORTS: [RegExp, number][] = [
+  [/\.redis$/, 6379],
+  [/^state\.postgresql$/, 5432],
+  [/^pubsub\.kafka$/, 9092],
+];
+
+interface Endpoint {
+  /** Kubernetes namespace of an in-cluster `<service>.<namespace>.svc[.cluster.local]` host, else null (any destination) */
+  namespace: string | null;
+  port: number;
+}
+
+function parseHostPort(hostPort: string, fallbackPort: number): Endpoint {
+  const m = /^([^:/]+)(?::(\d+))?$/.exec(hostPort.trim());
+  const host = m?.[1] ?? "";
+  const port = m?.[2] ? Number(m[2]) : fallbackPort;
+  const svcHost = /^[^.]+\.([^.]+)\.svc(\.cluster\.local)?$/.exec(host);
+  return { namespace: svcHost?.[1] ?? null, port };
+}
+
+/**
+ * Where a component connects: each address in its metadata. An in-cluster Service address becomes
+ * that namespace and port; an address kept in a Secret (a connection string) is unknown when the
+ * files are generated, and may well be a managed database outside the cluster, so it becomes the
+ * store's default port towards any destination (narrow it with an ipBlock once the address is known).
+ */
+export function componentEndpoints(doc: ComponentDoc): Endpoint[] {
+  const fallback = DEFAULT_PORTS.find(([re]) => re.test(doc.spec.type))?.[1];
+  const endpoints: Endpoint[] = [];
+  for (const item of doc.spec.metadata) {
+    if (!ADDRESS_ITEMS.includes(item.name)) continue;
+    if (item.value !== undefined && item.name !== "connectionString") {
+      for (const hostPort of item.value.split(",")) endpoints.push(parseHostPort(hostPort, fallback ?? 0));
+    } else if (fallback !== undefined) {
+      endpoints.push({ namespace: null, port: fallback });
+    }
+  }
+  return endpoints.filter((e) => e.port > 0);
+}
+
+/**
+ * One egress policy per component: the pods of the apps in the component's `scopes` (every app when
+ * unscoped) may reach the component's endpoints. Kept per environment (overlay) because dev and
+ * prod stores live in different places.
+ */
+export function storeEgressPolicies(p: PlatformModel, components: object[]): Record<string, object> {
+  const files: Record<string, object> = {};
+  for (const doc of components as ComponentDoc[]) {
+    const endpoints = componentEndpoints(doc);
+    if (endpoints.length === 0) continue;
+    const scoped = doc.scopes ? p.services.filter((s) => doc.scopes!.includes(s.appId)) : p.services;
+    if (scoped.length === 0) continue;
+    const byNamespace = new Map<string | null, number[]>();
+    for (const e of endpoints) {
+      const ports = byNamespace.get(e.namespace) ?? [];
+      if (!ports.includes(e.port)) ports.push(e.port);
+      byNamespace.set(e.namespace, ports);
+    }
+    const egress = [...byNamespace].map(([namespace, ports]) => ({
+      ...(namespace === null ? {} : { to: [inNamespace(namespace)] }),
+      ports: ports.map(tcp),
+    }));
+    const name = `${doc.metadata.name}-egress`;
+    files[`${name}.yaml`] = networkPolicy(
+      name,
+      { "app.kubernetes.io/part-of": p.name, "app.kubernetes.io/managed-by": "fastdapr" },
+      {
+        podSelector: {
+          matchExpressions: [{ key: NAME_LABEL, operator: "In", values: scoped.map((s) => s.name) }],
+        },
+        policyTypes: ["Egress"],
+        egress,
+      },
+    );
+  }
+  return files;
+}

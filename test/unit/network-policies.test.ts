@@ -1,0 +1,104 @@
+// Graph-derived security objects on a small platform with two callers of one service: the callee's
+// ACL and NetworkPolicy name both callers, and store egress follows each component's addresses and scopes.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { parseManifest } from "../../src/manifest/load.js";
+import { buildPlatform } from "../../src/platform/build-platform.js";
+import { accessControlConfigName, accessControlConfigurations } from "../../src/render/access-control.js";
+import { component } from "../../src/render/dapr-resources.js";
+import { componentEndpoints, serviceNetworkPolicy, storeEgressPolicies } from "../../src/render/network-policies.js";
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Obj = any;
+
+const shop = buildPlatform(
+  parseManifest(`apiVersion: fastdapr/v1
+name: shop
+topics:
+  orders.created: {}
+services:
+  orders-service:
+    port: 8001
+    publishes: [ orders.created ]
+    invokes: [ stock-service ]
+  mail-service:
+    tier: agent
+    port: 8003
+    subscribes: [ orders.created ]
+    invokes: [ stock-service, orders-service ]
+  stock-service:
+    port: 8002
+`).manifest,
+);
+const svc = (name: string) => shop.services.find((s) => s.name === name)!;
+
+test("a callee's ACL allows each of its callers, in its namespace, and denies the rest", () => {
+  const configs = accessControlConfigurations(shop, "shop-dev") as Record<string, Obj>;
+  assert.deepEqual(Object.keys(configs), ["configuration-orders-service.yaml", "configuration-mail-service.yaml", "configuration-stock-service.yaml"]);
+  const stock = configs["configuration-stock-service.yaml"];
+  assert.equal(stock.metadata.name, accessControlConfigName(svc("stock-service")));
+  assert.equal(stock.metadata.name, "appconfig-stock-service");
+  assert.deepEqual(stock.spec.accessControl, {
+    defaultAction: "deny",
+    trustDomain: "public",
+    policies: [
+      { appId: "orders-service", defaultAction: "allow", trustDomain: "public", namespace: "shop-dev" },
+      { appId: "mail-service", defaultAction: "allow", trustDomain: "public", namespace: "shop-dev" },
+    ],
+  });
+  assert.deepEqual(configs["configuration-orders-service.yaml"].spec.accessControl.policies.map((p: Obj) => p.appId), ["mail-service"]);
+  assert.deepEqual(configs["configuration-mail-service.yaml"].spec.accessControl, { defaultAction: "deny", trustDomain: "public", policies: [] });
+});
+
+test("NetworkPolicy: 50002 from both callers into the callee, out to each callee, HTTPS for the agent only", () => {
+  const peers = (rule: Obj, key: "from" | "to") => rule[key].map((p: Obj) => p.podSelector.matchLabels["app.kubernetes.io/name"]);
+  const stock = serviceNetworkPolicy(shop, svc("stock-service")) as Obj;
+  assert.deepEqual(peers(stock.spec.ingress[0], "from"), ["orders-service", "mail-service"]);
+  assert.deepEqual(stock.spec.ingress[0].ports, [{ protocol: "TCP", port: 50002 }]);
+  assert.equal(stock.spec.egress.some((r: Obj) => r.ports.some((p: Obj) => p.port === 50002 || p.port === 443)), false);
+  const mail = serviceNetworkPolicy(shop, svc("mail-service")) as Obj;
+  assert.equal(mail.spec.ingress.some((r: Obj) => r.ports.some((p: Obj) => p.port === 50002)), false, "nobody invokes mail");
+  const out = mail.spec.egress.find((r: Obj) => r.ports.some((p: Obj) => p.port === 50002));
+  assert.deepEqual(peers(out, "to"), ["stock-service", "orders-service"]);
+  assert.deepEqual(mail.spec.egress.at(-1), { ports: [{ protocol: "TCP", port: 443 }] });
+  const orders = serviceNetworkPolicy(shop, svc("orders-service")) as Obj;
+  assert.equal(orders.spec.egress.some((r: Obj) => r.ports.some((p: Obj) => p.port === 443)), false);
+});
+
+test("component endpoints: in-cluster Service hosts give a namespace, other hosts and Secrets any destination", () => {
+  const kafka = component("pubsub", "pubsub.kafka", "v1", [
+    { name: "brokers", value: "b0.kafka.svc.cluster.local:9093, b1.kafka.svc:9094,external.example.com" },
+  ]) as Obj;
+  assert.deepEqual(componentEndpoints(kafka), [
+    { namespace: "kafka", port: 9093 },
+    { namespace: "kafka", port: 9094 },
+    { namespace: null, port: 9092 },
+  ]);
+  const redis = component("state", "state.redis", "v1", [{ name: "redisHost", value: "localhost:6380" }]) as Obj;
+  assert.deepEqual(componentEndpoints(redis), [{ namespace: null, port: 6380 }]);
+  const pg = component("state", "state.postgresql", "v2", [
+    { name: "connectionString", secretKeyRef: { name: "pg", key: "dsn" } },
+    { name: "tableName", value: "state" },
+  ]) as Obj;
+  assert.deepEqual(componentEndpoints(pg), [{ namespace: null, port: 5432 }]);
+});
+
+test("store egress selects the pods of the component's scopes and groups ports by namespace", () => {
+  const kafka = component("pubsub", "pubsub.kafka", "v1", [{ name: "brokers", value: "a.kafka.svc:9093,b.kafka.svc:9093,c.kafka.svc:9094" }], {
+    scopes: ["orders-service", "mail-service"],
+  });
+  const unscoped = component("state", "state.redis", "v1", [{ name: "redisHost", value: "redis.data.svc.cluster.local:6379" }]);
+  const policies = storeEgressPolicies(shop, [kafka, unscoped]) as Record<string, Obj>;
+  const pubsub = policies["pubsub-egress.yaml"];
+  assert.deepEqual(pubsub.spec.podSelector.matchExpressions[0].values, ["orders-service", "mail-service"]);
+  assert.deepEqual(pubsub.spec.egress, [
+    {
+      to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kafka" } } }],
+      ports: [{ protocol: "TCP", port: 9093 }, { protocol: "TCP", port: 9094 }],
+    },
+  ]);
+  assert.deepEqual(policies["state-egress.yaml"].spec.podSelector.matchExpressions[0].values, ["orders-service", "mail-service", "stock-service"]);
+  // a component scoped to no app of the platform needs no policy
+  const orphan = component("x", "state.redis", "v1", [{ name: "redisHost", value: "r:6379" }], { scopes: ["other-app"] });
+  assert.deepEqual(storeEgressPolicies(shop, [orphan]), {});
+});
