@@ -169,3 +169,23 @@ test("self-hosted runs keep the permissive shared Configuration: no ACL without 
   const compose = parse(readFileSync(join(platform, "docker-compose.yml"), "utf8"));
   for (const svc of SERVICES) assert.ok(compose.services[`${svc}-dapr`].command.includes("/dapr/config.yaml"), svc);
 });
+
+test("add invoke opens exactly the new edge: the callee's ACL and both services' policies", async () => {
+  const run = await runCli(["add", "invoke", "concepts-service", "--target", "progress-service", "--json"], platform);
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  const text = execFileSync("kubectl", ["kustomize", join(platform, "deploy/overlays/prod")], { encoding: "utf8" });
+  const objects: Obj[] = parseAllDocuments(text).map((d) => (d as { toJS(): unknown }).toJS());
+  const problems = validateKubernetesSet([{ file: "prod.yaml", text }]);
+  assert.deepEqual(problems, [], show(problems));
+  const acl = (svc: string) => find(objects, "Configuration", `appconfig-${svc}`).spec.accessControl.policies.map((p: Obj) => p.appId);
+  assert.deepEqual(acl("progress-service"), ["triage-service", "concepts-service"]);
+  assert.deepEqual(acl("concepts-service"), [], "being a caller grants no inbound access");
+  const policy = (svc: string) => find(objects, "NetworkPolicy", svc).spec;
+  assert.deepEqual(rulesFor(policy("progress-service").ingress, 50002).flatMap((r) => podNames(r.from)), ["concepts-service", "triage-service"]);
+  assert.deepEqual(rulesFor(policy("concepts-service").egress, 50002).flatMap((r) => podNames(r.to)), ["progress-service"]);
+  assert.deepEqual(rulesFor(policy("concepts-service").ingress, 50002), []);
+  // the unrelated services' policies are unchanged
+  for (const svc of ["code-review-service", "debug-service", "exercise-service"]) {
+    assert.deepEqual(policy(svc), find(rendered.prod!.objects, "NetworkPolicy", svc).spec, svc);
+  }
+});
