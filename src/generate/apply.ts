@@ -1,10 +1,9 @@
 // Plan a rendered tree against a folder and, unless it is a dry run, commit it: the last two steps
 // of the pipeline, shared by every command that writes files.
-import { existsSync, readFileSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, rmSync } from "node:fs";
 import { EXIT, FastdaprError } from "../core/errors.js";
 import { commitPlan, withRunLock } from "../tree/commit.js";
-import { LOCK_FILE, readLock, serializeLock } from "../tree/lock.js";
+import { parseLock, readLockText, serializeLock } from "../tree/lock.js";
 import { countPlan, planTree, type Plan, type PlanCounts, type PlanEntry } from "../tree/plan.js";
 import type { Tree } from "../tree/tree.js";
 import { GENERATOR } from "../core/version.js";
@@ -37,22 +36,29 @@ export class ConflictError extends FastdaprError {
 }
 
 /** No file changes and the lock would be rewritten byte for byte: touch nothing at all. */
-function nothingToWrite(root: string, plan: Plan): boolean {
+function nothingToWrite(plan: Plan, lockText: string | null): boolean {
   if (plan.entries.some((e) => e.action === "create" || e.action === "update" || e.action === "delete")) return false;
-  const lockPath = join(root, LOCK_FILE);
-  return existsSync(lockPath) && readFileSync(lockPath, "utf8") === serializeLock(plan.lock);
+  return lockText === serializeLock(plan.lock);
+}
+
+/** The plan, with the lock file's text it was made from (read once, used for both). */
+function planWithLockText(root: string, tree: Tree, options: ApplyOptions): { plan: Plan; lockText: string | null } {
+  const lockText = readLockText(root);
+  const lock = lockText === null ? null : parseLock(lockText);
+  return { plan: planTree(root, tree, lock, { force: options.force ?? false, generator: GENERATOR }), lockText };
 }
 
 export function planFor(root: string, tree: Tree, options: ApplyOptions = {}): Plan {
-  return planTree(root, tree, readLock(root), { force: options.force ?? false, generator: GENERATOR });
+  return planWithLockText(root, tree, options).plan;
 }
 
 export async function applyTree(root: string, tree: Tree, options: ApplyOptions = {}): Promise<ApplyResult> {
-  let plan = planFor(root, tree, options);
+  const first = planWithLockText(root, tree, options);
+  let plan = first.plan;
   const conflicts = plan.entries.filter((e) => e.action === "conflict");
   if (options.dryRun) return { plan, counts: countPlan(plan), committed: false };
   if (conflicts.length > 0) throw new ConflictError(conflicts);
-  if (nothingToWrite(root, plan)) return { plan, counts: countPlan(plan), committed: false };
+  if (nothingToWrite(plan, first.lockText)) return { plan, counts: countPlan(plan), committed: false };
 
   const rootExisted = existsSync(root);
   try {

@@ -28,11 +28,15 @@ export function emptyLock(generator: string): LockFile {
   return { version: LOCK_VERSION, generator, files: {} };
 }
 
-export function readLock(root: string): LockFile | null {
+/** The lock file's text, or null when the folder has none yet. */
+export function readLockText(root: string): string | null {
   const path = join(root, LOCK_FILE);
-  if (!existsSync(path)) return null;
+  return existsSync(path) ? readFileSync(path, "utf8") : null;
+}
+
+export function parseLock(text: string): LockFile {
   try {
-    const data = JSON.parse(readFileSync(path, "utf8")) as LockFile;
+    const data = JSON.parse(text) as LockFile;
     if (data.version !== LOCK_VERSION || typeof data.files !== "object" || data.files === null) {
       throw new Error(`unsupported lock version ${String(data.version)}`);
     }
@@ -43,6 +47,11 @@ export function readLock(root: string): LockFile | null {
       hint: "restore it from version control; fastdapr needs it to tell your edits from its own files",
     });
   }
+}
+
+export function readLock(root: string): LockFile | null {
+  const text = readLockText(root);
+  return text === null ? null : parseLock(text);
 }
 
 export function serializeLock(lock: LockFile): string {
