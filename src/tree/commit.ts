@@ -38,7 +38,7 @@ function processAlive(pid: number): boolean {
  * refused rather than interleaved. A lock left by a process that no longer exists is taken over.
  */
 export async function withRunLock<T>(root: string, fn: () => Promise<T>): Promise<T> {
-  const path = join(root, RUN_LOCK);
+  const path = confineProjectPath(root, RUN_LOCK);
   mkdirSync(dirname(path), { recursive: true });
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
@@ -91,7 +91,7 @@ export async function commitPlan(plan: Plan): Promise<void> {
     throw new Error("internal: a plan with conflicts reached commit");
   }
   mkdirSync(root, { recursive: true });
-  const work = join(root, STATE_DIR, `txn-${process.pid}`);
+  const work = confineProjectPath(root, `${STATE_DIR}/txn-${process.pid}`);
   const staging = join(work, "new");
   const backup = join(work, "old");
   rmSync(work, { recursive: true, force: true });
@@ -145,7 +145,7 @@ export async function commitPlan(plan: Plan): Promise<void> {
       if (++n >= limit) throw new Error(`FASTDAPR_FAIL_AFTER=${limit}: simulated failure`);
     }
     await checkpoint();
-    const lockPath = join(root, LOCK_FILE);
+    const lockPath = confineProjectPath(root, LOCK_FILE);
     ensureParent(root, lockPath, createdDirs);
     renameSync(lockTmp, lockPath);
   } catch (error) {

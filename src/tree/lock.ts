@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { FastdaprError } from "../core/errors.js";
+import { confineProjectPath } from "./paths.js";
 import type { Owner } from "./tree.js";
 
 export const STATE_DIR = ".fastdapr";
@@ -30,7 +31,9 @@ export function emptyLock(generator: string): LockFile {
 
 /** The lock file's text, or null when the folder has none yet. */
 export function readLockText(root: string): string | null {
-  const path = join(root, LOCK_FILE);
+  // confined like every path fastdapr writes: a symlinked .fastdapr/ must not carry the lock (or
+  // the staging folder beside it) out of the project
+  const path = confineProjectPath(root, LOCK_FILE);
   return existsSync(path) ? readFileSync(path, "utf8") : null;
 }
 

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync, rmSync, existsSync, symlinkSync, mkdirSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync, rmSync, existsSync, symlinkSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Tree } from "../../src/tree/tree.js";
@@ -8,7 +8,7 @@ import { applyTree, ConflictError, planFor } from "../../src/generate/apply.js";
 import { readLock, LOCK_FILE, sha256 } from "../../src/tree/lock.js";
 import { FastdaprError } from "../../src/core/errors.js";
 import { entryDiff } from "../../src/tree/plan.js";
-import { snapshot } from "../support/fs-snapshot.js";
+import { fullSnapshot, snapshot } from "../support/fs-snapshot.js";
 
 function tempRoot(): string {
   return join(mkdtempSync(join(tmpdir(), "fastdapr-regen-")), "project");
@@ -193,4 +193,61 @@ test("a second run on the same folder is refused while the first holds the lock"
   writeFileSync(lockPath, "999999999"); // stale: no such process
   await applyTree(root, sampleTree({ "app/more.py": "z = 1\n" }));
   assert.equal(existsSync(lockPath), false);
+});
+
+/** A project root beside a folder it must never touch, and a way to see that it was not. */
+function rootBesideOutside(): { root: string; outside: string; untouched: () => void } {
+  const parent = mkdtempSync(join(tmpdir(), "fastdapr-confined-"));
+  const outside = join(parent, "outside");
+  mkdirSync(outside);
+  writeFileSync(join(outside, "victim.py"), "precious = True\n");
+  const root = join(parent, "project");
+  const before = fullSnapshot(outside);
+  return { root, outside, untouched: () => assert.deepEqual(fullSnapshot(outside), before, "nothing outside the root changed") };
+}
+
+const unsafe = (e: unknown) => e instanceof FastdaprError && e.code === "E_UNSAFE_PATH" && e.exitCode === 2;
+
+test("a symlinked .fastdapr/ cannot carry the lock, the run lock or the staging folder out of the root", async () => {
+  const { root, outside, untouched } = rootBesideOutside();
+  mkdirSync(root);
+  symlinkSync(outside, join(root, ".fastdapr"));
+  await assert.rejects(applyTree(root, sampleTree()), unsafe);
+  untouched();
+  assert.deepEqual(readdirSync(root), [".fastdapr"], "and nothing was written inside either");
+});
+
+test("poisoned lock entries cannot delete outside the root: absolute, .., through a symlinked folder or file", async () => {
+  const victim = (outside: string) => join(outside, "victim.py");
+  const poisons: [string, (root: string, outside: string) => string][] = [
+    ["absolute", (_root, outside) => victim(outside)],
+    ["dot-dot", () => "../outside/victim.py"],
+    ["symlinked folder", (root, outside) => (symlinkSync(outside, join(root, "old")), "old/victim.py")],
+    ["symlinked file", (root, outside) => (symlinkSync(victim(outside), join(root, "gone.py")), "gone.py")],
+  ];
+  for (const [name, poison] of poisons) {
+    const { root, outside, untouched } = rootBesideOutside();
+    await applyTree(root, sampleTree());
+    const lock = JSON.parse(readFileSync(join(root, LOCK_FILE), "utf8"));
+    // a hash that matches the victim: to the planner it looks like an untouched generated file to delete
+    lock.files[poison(root, outside)] = { owner: "generated", sha256: sha256(readFileSync(victim(outside))) };
+    writeFileSync(join(root, LOCK_FILE), JSON.stringify(lock));
+    await assert.rejects(applyTree(root, sampleTree()), unsafe, name);
+    await assert.rejects(applyTree(root, sampleTree(), { force: true }), unsafe, name);
+    untouched();
+  }
+});
+
+test("a symlink inside the root at a path fastdapr writes is refused, never written through", async () => {
+  const { root, outside, untouched } = rootBesideOutside();
+  await applyTree(root, sampleTree());
+  rmSync(join(root, "app/main.py"));
+  symlinkSync(join(outside, "victim.py"), join(root, "app/main.py"));
+  await assert.rejects(applyTree(root, sampleTree()), unsafe);
+  await assert.rejects(applyTree(root, sampleTree(), { force: true }), unsafe);
+  rmSync(join(root, "app/main.py"));
+  rmSync(join(root, "k8s"), { recursive: true });
+  symlinkSync(outside, join(root, "k8s"));
+  await assert.rejects(applyTree(root, sampleTree()), unsafe);
+  untouched();
 });
