@@ -41,6 +41,15 @@ export function countFields(c: PlanCounts): Record<string, number> {
   };
 }
 
+/** Scaffolded files the manifest no longer wires in: kept (they are the user's) and named. */
+export function unusedPaths(plan: Plan): string[] {
+  return plan.entries.filter((e) => e.action === "orphan").map((e) => e.path);
+}
+
+export function printUnused(output: Output, plan: Plan): void {
+  for (const path of unusedPaths(plan)) output.out(`  no longer used (kept, yours): ${path}`);
+}
+
 /** A dry run's human answer: the plan with its diffs, then one summary line. */
 export function printDryRun(output: Output, path: string, plan: Plan, counts: PlanCounts): void {
   printPlan(output, plan);

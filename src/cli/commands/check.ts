@@ -1,13 +1,20 @@
-// `fastdapr check [--manifest PATH] [--json]`: the manifest is valid and the platform graph sound.
-// Exit 0 when clean (warnings allowed), 1 when a platform rule fails, 2 when the manifest cannot be
-// read or is invalid.
+// `fastdapr check [--manifest PATH] [--json]`: the manifest is valid, the platform graph sound and,
+// once the platform was generated (a lock file beside the manifest), the files on disk are what the
+// manifest produces. Exit 0 when clean (warnings allowed), 1 when a platform rule fails or the files
+// drifted, 2 when the manifest cannot be read or is invalid.
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { Command } from "commander";
 import { EXIT } from "../../core/errors.js";
+import { platformTree } from "../../commands/platform.js";
+import { planFor } from "../../generate/apply.js";
 import { loadManifest } from "../../manifest/load.js";
+import { LOCK_FILE } from "../../tree/lock.js";
+import { countPlan, isClean, type Plan } from "../../tree/plan.js";
 import { buildPlatform, PlatformError } from "../../platform/build-platform.js";
 import type { PlatformModel, Warning } from "../../platform/model.js";
 import { jsonOption, type CommandContext } from "../main.js";
-import { printJson, type Output } from "../output.js";
+import { countsSummary, printJson, printPlan, type Output } from "../output.js";
 import { manifestOption, registerGraph } from "./graph.js";
 
 export interface CheckFlags {
@@ -20,14 +27,30 @@ function printWarnings(output: Output, warnings: readonly Warning[]): void {
 }
 
 /** Loads and builds the platform; manifest errors propagate (exit 2), graph errors are returned. */
-export function checkPlatform(path: string): { platform: PlatformModel } | { error: PlatformError } {
+export function checkPlatform(path: string): { platform: PlatformModel; text: string } | { error: PlatformError } {
   const loaded = loadManifest(path);
   try {
-    return { platform: buildPlatform(loaded.manifest, loaded.positions) };
+    return { platform: buildPlatform(loaded.manifest, loaded.positions), text: loaded.text };
   } catch (error) {
     if (error instanceof PlatformError) return { error };
     throw error;
   }
+}
+
+/**
+ * What `generate` would change beside the manifest, or null when that folder was never generated
+ * (no lock file): then only the manifest is checked, e.g. in an editor before the first generate.
+ */
+export function driftOf(manifestPath: string, platform: PlatformModel, text: string): Plan | null {
+  const root = dirname(manifestPath);
+  if (!existsSync(join(root, LOCK_FILE))) return null;
+  return planFor(root, platformTree(platform, text));
+}
+
+/** The number of files a generate would create, update, delete or refuse to overwrite. */
+function driftCount(plan: Plan): number {
+  const c = countPlan(plan);
+  return c.created + c.updated + c.deleted + c.conflicts;
 }
 
 export function registerCheck(program: Command, ctx: CommandContext): void {
@@ -66,13 +89,17 @@ export function registerCheck(program: Command, ctx: CommandContext): void {
         return;
       }
       const { platform } = result;
+      const drift = driftOf(flags.manifest, platform, result.text);
+      const clean = drift === null || isClean(drift);
+      if (!clean) ctx.exitCode = EXIT.checkFailed;
       if (output.json) {
         printJson(output, {
-          ok: true,
+          ok: clean,
           command: "check",
           services: platform.services.length,
           topics: platform.topics.length,
           warnings: platform.warnings,
+          ...(drift ? { drift: driftCount(drift) } : {}),
         });
         return;
       }
@@ -81,6 +108,12 @@ export function registerCheck(program: Command, ctx: CommandContext): void {
       output.out(
         `${flags.manifest}: ${platform.services.length} services, ${platform.topics.length} topics, ${n ? `${n} warning${n === 1 ? "" : "s"}` : "no problems"}`,
       );
+      if (drift && !clean) {
+        printPlan(output, drift);
+        output.out(`drift: ${countsSummary(countPlan(drift))}; run fastdapr generate`);
+      } else if (drift) {
+        output.out("no drift: the files match the manifest");
+      }
     });
 }
 

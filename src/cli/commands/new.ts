@@ -5,7 +5,7 @@ import { newService } from "../../commands/new.js";
 import { TIERS } from "../../model/service.js";
 import { DEFAULTS } from "../../model/build-service.js";
 import { collect, jsonOption, type CommandContext } from "../main.js";
-import { countFields, countsSummary, printDryRun, printJson } from "../output.js";
+import { countFields, countsSummary, printDryRun, printJson, printUnused, unusedPaths } from "../output.js";
 
 interface NewFlags {
   out?: string;
@@ -77,6 +77,7 @@ export function registerNew(program: Command, ctx: CommandContext): void {
           command: "new",
           path: result.path,
           ...countFields(c),
+          ...(c.orphaned ? { unused: unusedPaths(result.plan) } : {}),
           ...(flags.dryRun ? { dryRun: true } : {}),
         });
         return;
@@ -86,6 +87,7 @@ export function registerNew(program: Command, ctx: CommandContext): void {
         return;
       }
       output.out(`${result.path}/: ${countsSummary(c)}`);
+      printUnused(output, result.plan);
       output.out(
         [
           "next steps:",

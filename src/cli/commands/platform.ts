@@ -7,7 +7,7 @@ import { PRESET_NAMES } from "../../manifest/presets/index.js";
 import { TIERS, type Tier } from "../../model/service.js";
 import { countPlan } from "../../tree/plan.js";
 import { collect, jsonOption, type CommandContext } from "../main.js";
-import { countFields, countsSummary, printDryRun, printJson, printPlan } from "../output.js";
+import { countFields, countsSummary, printDryRun, printJson, printPlan, printUnused, unusedPaths } from "../output.js";
 
 interface WriteFlags {
   dryRun?: boolean;
@@ -32,7 +32,7 @@ function report(ctx: CommandContext, command: string, result: PlatformResult, dr
       command,
       root: result.path,
       ...countFields(c),
-      ...(c.orphaned ? { unused: c.orphaned } : {}),
+      ...(c.orphaned ? { unused: unusedPaths(result.plan) } : {}),
       ...(result.warnings.length ? { warnings: result.warnings.map((w) => `${w.code} ${w.location}`) } : {}),
       ...(dryRun ? { dryRun: true } : {}),
     });
@@ -44,9 +44,7 @@ function report(ctx: CommandContext, command: string, result: PlatformResult, dr
     return;
   }
   output.out(`${result.path}/: ${result.platform.services.length} services; ${countsSummary(c)}`);
-  for (const e of result.plan.entries.filter((x) => x.action === "orphan")) {
-    output.out(`  no longer used (kept, yours): ${e.path}`);
-  }
+  printUnused(output, result.plan);
 }
 
 export function registerPlatform(program: Command, ctx: CommandContext): void {
