@@ -48,6 +48,7 @@ export interface ServiceOptions {
   imageRegistry?: string;
   imageTag?: string;
   namespace?: string | null;
+  platform?: string | null;
 }
 
 /** Where each option came from, so errors can point at a flag or a manifest line. */
@@ -179,5 +180,6 @@ export function buildServiceModel(options: ServiceOptions, where: LocationOf = f
     pythonVersion: PYTHON_VERSION,
     image: `${registry}/${options.name}:${options.imageTag ?? DEFAULTS.imageTag}`,
     namespace: options.namespace ?? null,
+    platform: options.platform ?? null,
   };
 }

@@ -87,4 +87,6 @@ export interface ServiceModel {
   pythonVersion: string; // "3.11"
   image: string; // "fastdapr/triage-service:0.1.0"
   namespace: string | null;
+  /** The platform this service is part of (its manifest's name); null for a standalone service. */
+  platform: string | null;
 }

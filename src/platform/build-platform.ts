@@ -125,6 +125,7 @@ export function buildPlatform(manifest: Manifest, positions: Positions = noPosit
           imageRegistry: d.imageRegistry,
           imageTag: d.imageTag,
           namespace: manifest.namespace ?? manifest.name,
+          platform: manifest.name,
         },
         serviceLocation(positions, name),
       ),

@@ -12,7 +12,9 @@ export function commonLabels(svc: ServiceModel): Record<string, string> {
   return {
     ...selectorLabels(svc),
     "app.kubernetes.io/component": svc.tier === "agent" ? "agent" : "service",
-    "app.kubernetes.io/part-of": svc.namespace ?? svc.name,
+    // the platform's name, as on every other object of the platform (its kustomization and policies);
+    // not the namespace, which a manifest may set to something else
+    "app.kubernetes.io/part-of": svc.platform ?? svc.name,
     "app.kubernetes.io/managed-by": "fastdapr",
   };
 }

@@ -103,12 +103,12 @@ function renderKustomize(p: PlatformModel, tree: Tree): void {
     for (const [name, doc] of Object.entries(objects)) tree.add(`deploy/base/${svc.name}/${name}`, toYaml(doc), "generated");
     tree.add(`deploy/base/${svc.name}/kustomization.yaml`, kustomization(Object.keys(objects)), "generated");
   }
+  // part-of is the platform's name on every object (the pod templates carry it from commonLabels);
+  // the overlays add it too, for the Dapr resources and store policies they hold themselves
+  const partOf = { labels: [{ pairs: { "app.kubernetes.io/part-of": p.name }, includeSelectors: false }] };
   tree.add(
     "deploy/base/kustomization.yaml",
-    kustomization(
-      [...p.services.map((s) => s.name), "networkpolicy-default-deny.yaml"],
-      { labels: [{ pairs: { "app.kubernetes.io/part-of": p.name }, includeSelectors: false }] },
-    ),
+    kustomization([...p.services.map((s) => s.name), "networkpolicy-default-deny.yaml"], partOf),
     "generated",
   );
   tree.add("deploy/base/networkpolicy-default-deny.yaml", toYaml(defaultDenyPolicy(p)), "generated");
@@ -132,6 +132,7 @@ function renderKustomize(p: PlatformModel, tree: Tree): void {
       `deploy/overlays/${env}/kustomization.yaml`,
       kustomization(resources, {
         namespace,
+        ...partOf,
         images: p.services.map((s) => ({
           name: s.image.replace(/:[^:/]+$/, ""),
           newTag: env === "prod" ? p.defaults.imageTag : "dev",

@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseAllDocuments, parse } from "yaml";
@@ -187,5 +187,53 @@ test("add invoke opens exactly the new edge: the callee's ACL and both services'
   // the unrelated services' policies are unchanged
   for (const svc of ["code-review-service", "debug-service", "exercise-service"]) {
     assert.deepEqual(policy(svc), find(rendered.prod!.objects, "NetworkPolicy", svc).spec, svc);
+  }
+});
+
+/** Writes `fastdapr.yaml` into a new folder, runs `fastdapr generate` there and returns the folder. */
+async function generated(manifest: string): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), "fastdapr-manifest-"));
+  writeFileSync(join(dir, "fastdapr.yaml"), manifest);
+  const run = await runCli(["generate", "--json"], dir);
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  return dir;
+}
+
+const kustomized = (dir: string, overlay: "dev" | "prod"): { text: string; objects: Obj[] } => {
+  const text = execFileSync("kubectl", ["kustomize", join(dir, "deploy/overlays", overlay)], { encoding: "utf8" });
+  return { text, objects: parseAllDocuments(text).map((d) => (d as { toJS(): unknown }).toJS()) };
+};
+
+const SHOP = `apiVersion: fastdapr/v1
+name: shop
+namespace: retail
+topics:
+  orders.created: {}
+services:
+  orders-service:
+    port: 8001
+    publishes: [orders.created]
+    invokes: [stock-service]
+  stock-service:
+    port: 8002
+    subscribes: [orders.created]
+    state: ["stock:{sku}"]
+`;
+
+test("namespace differs from the name: every object and every pod is part-of the platform's name, in the manifest's namespace", async () => {
+  const dir = await generated(SHOP);
+  for (const overlay of ["dev", "prod"] as const) {
+    const { text, objects } = kustomized(dir, overlay);
+    assert.deepEqual(validateKubernetesSet([{ file: `${overlay}.yaml`, text }]), [], overlay);
+    assert.ok(objects.length > 10, overlay);
+    for (const o of objects) {
+      assert.equal(o.metadata.namespace, overlay === "prod" ? "retail" : "retail-dev", `${o.kind}/${o.metadata.name}`);
+      assert.equal(o.metadata.labels?.["app.kubernetes.io/part-of"], "shop", `${overlay}: ${o.kind}/${o.metadata.name}`);
+    }
+    const deployments = objects.filter((o) => o.kind === "Deployment");
+    assert.equal(deployments.length, 2);
+    for (const d of deployments) {
+      assert.equal(d.spec.template.metadata.labels["app.kubernetes.io/part-of"], "shop", `${overlay}: pods of ${d.metadata.name}`);
+    }
   }
 });
