@@ -4,13 +4,14 @@
 #   bash scripts/provision.sh          # idempotent; a warm run takes seconds
 #
 # What it does (each step prints its elapsed time, a summary comes last):
-#   1. apt: installs redis-server / postgresql only when they are missing
+#   1. apt: installs redis-server / postgresql / java / maven / openssl only when they are missing
 #      (no `apt-get update` when nothing is missing). Package maintainer scripts
 #      are kept from starting system daemons: the tests start their own servers
 #      on 127.0.0.1 and free ports.
-#   2. daprd: built from the Go module proxy (github.com/dapr/dapr@vX) with
-#      CGO_ENABLED=0 and the tags below, cached under
-#      $FASTDAPR_CACHE/daprd/<version>-<tags>/daprd
+#   2. daprd and sentry: built from the Go module proxy (github.com/dapr/dapr@vX) with
+#      CGO_ENABLED=0, daprd with the tags below, cached under
+#      $FASTDAPR_CACHE/daprd/<version>-<tags>/daprd and $FASTDAPR_CACHE/sentry/<version>/sentry
+#      (Sentry is the certificate authority behind the mTLS access-control e2e test)
 #   3. Kafka: broker jars from Maven Central via a generated pom and
 #      `mvn dependency:copy-dependencies`, cached under $FASTDAPR_CACHE/kafka/<version>/libs
 #   4. schemas for the validation tests, for a clone that has no shared/ beside it: the Dapr CRDs
@@ -77,6 +78,7 @@ command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 pg_bindir >/dev/null || missing+=(postgresql)
 command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jre-headless)
 command -v mvn >/dev/null 2>&1 || missing+=(maven)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)   # the e2e harness makes Sentry's trust bundle with it
 if [ ${#missing[@]} -gt 0 ]; then
   echo "    installing: ${missing[*]}"
   # Keep maintainer scripts from starting redis/postgres daemons and from
@@ -105,35 +107,60 @@ PG_BIN="$(pg_bindir)" || die "PostgreSQL binaries not found under /usr/lib/postg
 REDIS_SERVER="$(command -v redis-server)"
 id postgres >/dev/null 2>&1 || die "user 'postgres' missing (the postgresql package creates it)"
 
-# ---------------------------------------------------------------- 2. daprd
-step "daprd ${DAPR_VERSION} (${DAPR_TAGS})"
+# ---------------------------------------------------------------- 2. daprd + sentry
+# Both binaries come from one copy of the same dapr module, so Sentry's version always
+# matches daprd's; Sentry (the mTLS certificate authority, test/e2e/access-control.test.ts)
+# reuses almost every package daprd already compiled into $GOCACHE, so it adds little.
+step "daprd + sentry ${DAPR_VERSION} (${DAPR_TAGS})"
 command -v go >/dev/null || die "go not found (need Go >= the version in dapr's go.mod)"
 DAPRD_DIR="$CACHE/daprd/${DAPR_VERSION}-${DAPR_TAGS}"
 DAPRD="$DAPRD_DIR/daprd"
-if [ -x "$DAPRD" ] && [ "$("$DAPRD" --version 2>/dev/null)" = "$DAPR_VERSION" ]; then
-  done_step "cached $DAPRD"
-else
-  mkdir -p "$DAPRD_DIR"
-  BUILD_TMP="$(mktemp -d "${TMPDIR:-/tmp}/fastdapr-daprd-build.XXXXXX")"
-  # go install refuses modules with replace directives: download the module
-  # from the proxy and build inside a writable copy of it.
+SENTRY_DIR="$CACHE/sentry/${DAPR_VERSION}"
+SENTRY="$SENTRY_DIR/sentry"
+DAPR_SRC=""
+dapr_src() { # a writable copy of github.com/dapr/dapr@vX (go build refuses the read-only module cache's replace directives)
+  [ -n "$DAPR_SRC" ] && return 0
+  BUILD_TMP="$(mktemp -d "${TMPDIR:-/tmp}/fastdapr-dapr-build.XXXXXX")"
   ( cd "$BUILD_TMP" && go mod init fastdapr-daprd-scratch >/dev/null 2>&1 \
       && GOFLAGS=-mod=mod go mod download -json "github.com/dapr/dapr@v${DAPR_VERSION}" > dl.json ) \
     || die "go mod download github.com/dapr/dapr@v${DAPR_VERSION} failed"
-  SRC_DIR="$(sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p' "$BUILD_TMP/dl.json")"
-  [ -d "$SRC_DIR" ] || die "module dir not found after download"
-  cp -r "$SRC_DIR" "$BUILD_TMP/src"
+  local mod
+  mod="$(sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p' "$BUILD_TMP/dl.json")"
+  [ -d "$mod" ] || die "module dir not found after download"
+  cp -r "$mod" "$BUILD_TMP/src"
   chmod -R u+w "$BUILD_TMP/src"
-  go_t0=$(now)
-  ( cd "$BUILD_TMP/src" && go build -trimpath -tags "$DAPR_TAGS" \
+  DAPR_SRC="$BUILD_TMP/src"
+}
+build_dapr_cmd() { # <cmd> <tags> <output>
+  dapr_src
+  local go_t0; go_t0=$(now)
+  ( cd "$DAPR_SRC" && go build -trimpath -tags "$2" \
       -ldflags "-s -w -X github.com/dapr/dapr/pkg/buildinfo.version=${DAPR_VERSION}" \
-      -o "$DAPRD_DIR/daprd.tmp" ./cmd/daprd ) \
-    || die "go build of daprd ${DAPR_VERSION} failed (a dependency not served by the module proxy? see docs/real-runtime.md)"
-  mv -f "$DAPRD_DIR/daprd.tmp" "$DAPRD"
-  rm -rf "$BUILD_TMP"
-  echo "    go build took $(( $(now) - go_t0 ))s"
+      -o "$3.tmp" "./cmd/$1" ) \
+    || die "go build of $1 ${DAPR_VERSION} failed (a dependency not served by the module proxy? see docs/real-runtime.md)"
+  mv -f "$3.tmp" "$3"
+  echo "    go build $1 took $(( $(now) - go_t0 ))s"
+}
+built=()
+if [ -x "$DAPRD" ] && [ "$("$DAPRD" --version 2>/dev/null)" = "$DAPR_VERSION" ]; then
+  :
+else
+  mkdir -p "$DAPRD_DIR"
+  build_dapr_cmd daprd "$DAPR_TAGS" "$DAPRD"
   [ "$("$DAPRD" --version)" = "$DAPR_VERSION" ] || die "built daprd reports '$("$DAPRD" --version)'"
-  done_step "built $DAPRD"
+  built+=(daprd)
+fi
+# sentry has no --version flag: its folder is keyed by version and the binary is moved in whole
+if [ ! -x "$SENTRY" ]; then
+  mkdir -p "$SENTRY_DIR"
+  build_dapr_cmd sentry "" "$SENTRY"
+  built+=(sentry)
+fi
+if [ -n "$DAPR_SRC" ]; then rm -rf "$BUILD_TMP"; fi
+if [ ${#built[@]} -gt 0 ]; then
+  done_step "built ${built[*]}: $DAPRD $SENTRY"
+else
+  done_step "cached $DAPRD $SENTRY"
 fi
 
 # ---------------------------------------------------------------- 3. kafka
@@ -218,6 +245,7 @@ cat > "$CACHE/runtime.json.tmp" <<EOF
   "daprd": "$DAPRD",
   "daprdVersion": "$DAPR_VERSION",
   "daprdTags": "$DAPR_TAGS",
+  "sentry": "$SENTRY",
   "kafkaVersion": "$KAFKA_VERSION",
   "kafkaLibs": "$KAFKA_LIBS",
   "kafkaLog4j": "$KAFKA_DIR/log4j2.properties",
@@ -233,6 +261,7 @@ echo
 echo "provision summary (total $(( $(now) - T0 ))s, cache $CACHE):"
 for line in "${SUMMARY[@]}"; do echo "  $line"; done
 echo "  daprd   $("$DAPRD" --version) [$DAPR_TAGS] $DAPRD"
+echo "  sentry  $DAPR_VERSION $SENTRY"
 echo "  kafka   $KAFKA_VERSION $KAFKA_LIBS"
 echo "  redis   $("$REDIS_SERVER" --version | awk '{print $3}') $REDIS_SERVER"
 echo "  pg      $("$PG_BIN/postgres" --version) $PG_BIN"

@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { spawnManaged, type ManagedProcess } from "./proc.js";
+import type { Sentry } from "./sentry.js";
 import { fetchT, freePort, loadRuntime, tcpOpen, tempDir, waitFor } from "./util.js";
 
 export interface DaprPorts {
@@ -29,6 +30,11 @@ export interface StartDaprdOptions {
   /** other sidecars this one may invoke: app id → internal gRPC port (itself is always included) */
   peers?: Record<string, number>;
   env?: Record<string, string>;
+  /**
+   * Join a Sentry (startSentry) for mTLS: the sidecar gets the workload certificate
+   * spiffe://public/ns/<namespace>/<appId>, which is what a callee's access-control policy matches.
+   */
+  mtls?: { sentry: Pick<Sentry, "address" | "trustAnchors" | "trustDomain" | "namespace">; namespace: string };
   ports?: DaprPorts;
   logLevel?: "debug" | "info" | "warn" | "error";
   extraArgs?: string[];
@@ -67,13 +73,26 @@ export async function startDaprd(opts: StartDaprdOptions): Promise<Daprd> {
     "--config", configPath,
   ];
   if (opts.appPort !== undefined) args.push("--app-port", String(opts.appPort), "--app-protocol", "http");
+  const mtlsEnv: Record<string, string> = {};
+  if (opts.mtls) {
+    const { sentry, namespace } = opts.mtls;
+    args.push(
+      "--enable-mtls",
+      "--sentry-address", sentry.address,
+      // the identity daprd expects Sentry to present
+      "--control-plane-trust-domain", sentry.trustDomain,
+      "--control-plane-namespace", sentry.namespace,
+    );
+    // NAMESPACE is the namespace daprd asks Sentry to certify (in a pod the injector sets it)
+    Object.assign(mtlsEnv, { DAPR_TRUST_ANCHORS: sentry.trustAnchors, NAMESPACE: namespace });
+  }
   args.push(...(opts.extraArgs ?? []));
   const proc = spawnManaged({
     name: `daprd-${opts.appId}-${ports.httpPort}`,
     command: rt.daprd,
     args,
     // DAPR_HOST_IP: the address a sidecar advertises to name resolution
-    env: { ...process.env, DAPR_HOST_IP: "127.0.0.1", ...opts.env },
+    env: { ...process.env, DAPR_HOST_IP: "127.0.0.1", ...mtlsEnv, ...opts.env },
     deadlineMs: opts.deadlineMs,
   });
   const url = `http://127.0.0.1:${ports.httpPort}`;

@@ -4,12 +4,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { dumpLogs, liveProcesses, type ManagedProcess } from "./proc.js";
 import { startDaprd, startApp, type StartDaprdOptions, type StartAppOptions, type Daprd, type AppProcess } from "./dapr.js";
 import { startKafka, startPostgres, startRedis, type KafkaServer, type PostgresServer, type RedisServer } from "./servers.js";
+import { startSentry, type Sentry, type StartSentryOptions } from "./sentry.js";
 import { freePort } from "./util.js";
 
 export * from "./proc.js";
 export * from "./util.js";
 export * from "./servers.js";
 export * from "./dapr.js";
+export * from "./sentry.js";
 
 // ------------------------------------------------------------------ in-process HTTP app
 export interface HttpRequestRecord {
@@ -106,6 +108,9 @@ export class Scope {
   }
   kafka(opts?: Parameters<typeof startKafka>[0]): Promise<KafkaServer> {
     return startKafka(this.d(opts)).then((x) => this.track(x));
+  }
+  sentry(opts?: StartSentryOptions): Promise<Sentry> {
+    return startSentry(this.d(opts)).then((x) => this.track(x));
   }
   daprd(opts: StartDaprdOptions): Promise<Daprd> {
     return startDaprd(this.d(opts)).then((x) => this.track(x));

@@ -89,6 +89,8 @@ export interface Runtime {
   daprd: string;
   daprdVersion: string;
   daprdTags: string;
+  /** Dapr Sentry of the same version as daprd (the mTLS certificate authority) */
+  sentry: string;
   kafkaVersion: string;
   kafkaLibs: string;
   kafkaLog4j: string;
@@ -110,7 +112,7 @@ export function loadRuntime(): Runtime {
     throw new Error(`${file} not found: run \`bash scripts/provision.sh\` (npm run provision) first`);
   }
   const r = JSON.parse(readFileSync(file, "utf8")) as Runtime;
-  for (const k of ["daprd", "java", "redisServer"] as const) {
+  for (const k of ["daprd", "sentry", "java", "redisServer"] as const) {
     if (!existsSync(r[k])) throw new Error(`${k} missing at ${r[k]}: re-run scripts/provision.sh`);
   }
   for (const p of [join(r.pgBin, "postgres"), join(r.pgBin, "initdb"), join(r.kafkaLibs)]) {

@@ -1,0 +1,96 @@
+// Dapr Sentry (the mTLS certificate authority) self-hosted on 127.0.0.1, for sidecars started with
+// `mtls` (see StartDaprdOptions). Sentry signs each sidecar's workload certificate with the SPIFFE ID
+// spiffe://public/ns/<NAMESPACE>/<app id>, the identity a callee's access-control list matches.
+//
+// The trust bundle (root CA + issuer CA + issuer key) is made here with openssl rather than left to
+// Sentry: a self-hosted Sentry 1.18.2 that generates its own bundle writes it into the directory it
+// watches and then reloads itself every 2 s (its gRPC server restarting each time), which would
+// make certificate requests race the restarts. Given an existing bundle it starts once and stays up.
+import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import { spawnManaged, type ManagedProcess } from "./proc.js";
+import { fetchT, freePort, loadRuntime, tempDir, waitFor } from "./util.js";
+
+/** Sentry's own identity is spiffe://<trustDomain>/ns/<namespace>/dapr-sentry; daprd checks it when it asks for a certificate */
+export const SENTRY_TRUST_DOMAIN = "localhost";
+export const SENTRY_NAMESPACE = "default";
+
+export interface Sentry {
+  /** 127.0.0.1:<port>, for daprd --sentry-address */
+  address: string;
+  /** the root certificate (PEM), for daprd's DAPR_TRUST_ANCHORS */
+  trustAnchors: string;
+  trustDomain: string;
+  namespace: string;
+  proc: ManagedProcess;
+  logs(): string;
+  stop(): Promise<void>;
+}
+
+export interface StartSentryOptions {
+  deadlineMs?: number;
+  readyTimeoutMs?: number;
+}
+
+/** a root CA and an issuer CA it signed (EC P-256, valid one day), as Sentry's issuer-credentials folder expects them */
+export function writeTrustBundle(dir: string): void {
+  const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+  const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+  openssl("req", "-x509", ...ec, "-keyout", "root.key", "-out", "ca.crt", "-days", "1", "-subj", "/O=fastdapr-e2e/CN=root",
+    "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
+  openssl("req", "-new", ...ec, "-keyout", "issuer.key", "-out", "issuer.csr", "-subj", "/O=fastdapr-e2e/CN=issuer");
+  writeFileSync(join(dir, "issuer.ext"), "basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\n");
+  openssl("x509", "-req", "-in", "issuer.csr", "-CA", "ca.crt", "-CAkey", "root.key", "-CAcreateserial",
+    "-days", "1", "-extfile", "issuer.ext", "-out", "issuer.crt");
+}
+
+/** `sentry` in standalone mode on 127.0.0.1, with the insecure validator (Sentry's default outside Kubernetes) */
+export async function startSentry(opts: StartSentryOptions = {}): Promise<Sentry> {
+  const rt = loadRuntime();
+  const dir = tempDir("sentry");
+  const creds = tempDir("sentry-creds");
+  writeTrustBundle(creds);
+  // standalone Sentry refuses to start without a readable configuration file; an empty spec keeps
+  // the defaults (workload certificates for 24 h, the insecure validator)
+  const config = join(dir, "config.yaml");
+  writeFileSync(config, stringify({ apiVersion: "dapr.io/v1alpha1", kind: "Configuration", metadata: { name: "daprsystem" }, spec: {} }));
+  const port = await freePort();
+  // 1.18.2 ignores --healthz-listen-address: the healthz server binds every interface on this free port
+  const healthzPort = await freePort();
+  const proc = spawnManaged({
+    name: `sentry-${port}`,
+    command: rt.sentry,
+    args: [
+      "--mode", "standalone",
+      "--config", config,
+      "--issuer-credentials", creds,
+      "--listen-address", "127.0.0.1",
+      "--port", String(port),
+      "--healthz-port", String(healthzPort),
+      "--trust-domain", SENTRY_TRUST_DOMAIN,
+      "--enable-metrics=false",
+      "--log-level", "debug",
+    ],
+    env: { ...process.env, NAMESPACE: SENTRY_NAMESPACE },
+    deadlineMs: opts.deadlineMs,
+  });
+  await waitFor(
+    "sentry /healthz",
+    async () => (await fetchT(`http://127.0.0.1:${healthzPort}/healthz`, { timeoutMs: 2000 })).status === 200,
+    {
+      timeoutMs: opts.readyTimeoutMs ?? 30_000,
+      abortIf: () => (proc.hasExited() ? `sentry exited early; log:\n${proc.logs().slice(-6000)}` : undefined),
+    },
+  );
+  return {
+    address: `127.0.0.1:${port}`,
+    trustAnchors: readFileSync(join(creds, "ca.crt"), "utf8"),
+    trustDomain: SENTRY_TRUST_DOMAIN,
+    namespace: SENTRY_NAMESPACE,
+    proc,
+    logs: () => proc.logs(),
+    stop: () => proc.stop(5000),
+  };
+}
