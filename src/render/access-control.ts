@@ -9,6 +9,8 @@
 // (dapr/dapr pkg/acl: no SPIFFE ID → global action), so `deny` would also refuse the declared
 // callers. The self-hosted configurations (dapr/config.yaml for `dapr run -f .` and compose) stay
 // permissive for that reason; docs/security.md says how to move from the laptop to the cluster.
+// test/e2e/access-control.test.ts runs these Configurations on real daprd with a self-hosted Sentry:
+// the declared caller gets through, an undeclared one and the same app id from another namespace get 403.
 import type { PlatformModel } from "../platform/model.js";
 import type { ServiceModel } from "../model/service.js";
 import { daprConfiguration } from "./dapr-resources.js";
