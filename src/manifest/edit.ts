@@ -10,7 +10,7 @@ import { checkPort, checkServiceName, checkStateKey, checkTopic } from "../model
 import { AGENT_BACKENDS, TIERS, type AgentBackend, type Tier } from "../model/service.js";
 
 /** Key order of a service entry; new keys are inserted at their place in it. */
-const SERVICE_KEYS = ["description", "tier", "port", "subscribes", "publishes", "state", "invokes", "agent"] as const;
+const SERVICE_KEYS = ["description", "tier", "port", "public", "subscribes", "publishes", "state", "invokes", "agent"] as const;
 /** Key order of the manifest's top level. */
 const ROOT_KEYS = ["apiVersion", "name", "namespace", "description", "defaults", "topics", "services"] as const;
 
@@ -25,6 +25,8 @@ export interface AddServiceOptions {
   invokes?: string[];
   /** Add an `agent:` block (the agent tier implies an agent without one). */
   agent?: boolean;
+  /** Mark it `public: true` (the ingress controller may reach it); never turns an existing flag off. */
+  public?: boolean;
 }
 
 export interface PubsubChange {
@@ -254,6 +256,7 @@ export function addService(doc: Document, name: string, options: AddServiceOptio
       ...(options.description !== undefined ? { description: options.description } : {}),
       tier: options.tier ?? DEFAULTS.tier,
       port,
+      ...(options.public ? { public: true } : {}),
     });
     services.add(doc.createPair(name, entry));
   }
@@ -264,5 +267,9 @@ export function addService(doc: Document, name: string, options: AddServiceOptio
   addToList(doc, entry, "state", options.state ?? []);
   addToList(doc, entry, "invokes", options.invokes ?? []);
   if (options.agent) addAgent(doc, name);
+  if (options.public && entry.get("public") !== true) {
+    if (entry.has("public")) entry.set("public", true);
+    else insertPair(doc, entry, "public", true, SERVICE_KEYS);
+  }
   return manifestText(doc);
 }

@@ -130,6 +130,12 @@ export const ServiceSchema = z
       .min(1024, { error: "ports below 1024 need root; use 1024–65535" })
       .max(65535, { error: "a port is at most 65535" })
       .describe("App port, unique within the platform (local runs put every service on one host)."),
+    public: z
+      .boolean()
+      .default(false)
+      .describe(
+        "An entry point from outside the cluster: its NetworkPolicy admits the ingress controller to the app port. Off, only its callers' sidecars reach it.",
+      ),
     subscribes: z.array(topicName).default([]).describe("Topics this service consumes (each must be declared under topics)."),
     publishes: z.array(topicName).default([]).describe("Topics this service produces (each must be declared under topics)."),
     state: z.array(stateKeyPattern).default([]).describe('State-key patterns this service owns, e.g. "progress:{user_id}".'),

@@ -34,6 +34,7 @@ export interface ServiceOptions {
   description?: string;
   tier?: string;
   port?: number;
+  public?: boolean;
   subscribes?: (string | TopicInput)[];
   publishes?: (string | TopicInput)[];
   stateKeys?: string[];
@@ -168,6 +169,7 @@ export function buildServiceModel(options: ServiceOptions, where: LocationOf = f
     appId: options.name,
     description: options.description ?? `The ${options.name} Dapr microservice.`,
     port,
+    public: options.public ?? false,
     tier,
     resources: TIER_RESOURCES[tier],
     sidecarResources: SIDECAR_RESOURCES,

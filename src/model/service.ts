@@ -73,6 +73,8 @@ export interface ServiceModel {
   appId: string;
   description: string;
   port: number;
+  /** Reachable from outside the platform: the ingress controller may call its HTTP port. */
+  public: boolean;
   tier: Tier;
   resources: ResourceSpec;
   sidecarResources: ResourceSpec;

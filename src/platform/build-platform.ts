@@ -107,6 +107,7 @@ export function buildPlatform(manifest: Manifest, positions: Positions = noPosit
           ...(entry.description !== undefined ? { description: entry.description } : {}),
           tier: entry.tier,
           port: entry.port,
+          public: entry.public,
           subscribes: topicInputs(entry.subscribes, "subscribes"),
           publishes: topicInputs(entry.publishes, "publishes"),
           stateKeys: entry.state,

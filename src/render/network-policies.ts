@@ -1,7 +1,8 @@
 // Kubernetes NetworkPolicies that allow only what the platform graph needs. The namespace starts
 // from deny-all (ingress and egress); each service's policy then opens exactly:
 //   ingress  - the sidecar's internal gRPC port 50002 from the pods of the services that invoke it;
-//            - the app's HTTP port from the ingress controller (namespaces labelled below);
+//            - the app's HTTP port from the ingress controller (namespaces labelled below), for
+//              the services the manifest marks `public` only;
 //   egress   - DNS, the Dapr control plane, 50002 of the services it invokes, and HTTPS for agents.
 // Egress to the backing stores depends on the environment, so the overlays add one policy per Dapr
 // component, derived from the component's own addresses and scopes (see storeEgressPolicies).
@@ -27,11 +28,10 @@ export const DAPR_CONTROL_PLANE = {
 };
 
 /**
- * The namespace label that marks the ingress controller (or Gateway) allowed to reach the services'
- * HTTP ports: `kubectl label namespace <controller namespace> fastdapr.io/ingress-controller=true`.
- * Every service gets the rule because every service serves an HTTP API of its own and fastdapr
- * cannot know which of its routes are public; the controller exposes only what an Ingress/HTTPRoute
- * routes to, and no other pod can reach an app port (service-to-service calls go through Dapr).
+ * The namespace label that marks the ingress controller (or Gateway) allowed to reach the HTTP ports
+ * of the services the manifest marks `public`:
+ * `kubectl label namespace <controller namespace> fastdapr.io/ingress-controller=true`.
+ * No other pod can reach an app port (service-to-service calls go through Dapr's sidecars).
  */
 export const INGRESS_CONTROLLER_LABEL = { "fastdapr.io/ingress-controller": "true" };
 
@@ -63,7 +63,7 @@ export function serviceNetworkPolicy(p: PlatformModel, svc: ServiceModel): objec
   const callees = svc.invokes.flatMap((i) => p.services.filter((s) => s.appId === i.appId));
   const ingress = [
     ...(callers.length > 0 ? [{ from: callers.map(podsOf), ports: [tcp(SIDECAR_INTERNAL_GRPC_PORT)] }] : []),
-    { from: [{ namespaceSelector: { matchLabels: INGRESS_CONTROLLER_LABEL } }], ports: [tcp(svc.port)] },
+    ...(svc.public ? [{ from: [{ namespaceSelector: { matchLabels: INGRESS_CONTROLLER_LABEL } }], ports: [tcp(svc.port)] }] : []),
   ];
   const egress = [
     { to: [inNamespace(DNS_NAMESPACE)], ports: [{ protocol: "UDP", port: 53 }, tcp(53)] },

@@ -19,6 +19,8 @@ const SERVICES = ["triage-service", "concepts-service", "code-review-service", "
 const AGENTS = ["code-review-service", "debug-service", "exercise-service"];
 const CALLERS: Record<string, string[]> = { "progress-service": ["triage-service"] };
 const CALLEES: Record<string, string[]> = { "triage-service": ["progress-service"] };
+/** the preset marks triage-service `public`: the students' HTTP entry */
+const PUBLIC = ["triage-service"];
 const PORTS: Record<string, number> = {
   "triage-service": 8001,
   "concepts-service": 8002,
@@ -107,15 +109,28 @@ for (const overlay of ["dev", "prod"] as const) {
     }
   });
 
-  test(`${overlay}: the app port accepts only the labelled ingress controller; no other port is open inbound`, () => {
+  test(`${overlay}: only the public triage-service admits the labelled ingress controller, on its app port; no other port is open inbound`, () => {
     const { objects } = rendered[overlay]!;
+    const controller = { namespaceSelector: { matchLabels: { "fastdapr.io/ingress-controller": "true" } } };
     for (const svc of SERVICES) {
       const policy = find(objects, "NetworkPolicy", svc);
       const appRules = rulesFor(policy.spec.ingress, PORTS[svc]!);
-      assert.equal(appRules.length, 1, svc);
-      assert.deepEqual(appRules[0].from, [{ namespaceSelector: { matchLabels: { "fastdapr.io/ingress-controller": "true" } } }]);
+      const admitsController = policy.spec.ingress.filter((r: Obj) => (r.from ?? []).some((peer: Obj) => peer.namespaceSelector));
+      if (PUBLIC.includes(svc)) {
+        assert.equal(appRules.length, 1, svc);
+        assert.deepEqual(appRules[0].from, [controller]);
+        assert.deepEqual(admitsController, appRules, svc);
+      } else {
+        assert.deepEqual(appRules, [], `${svc} is not public: nothing reaches its app port`);
+        assert.deepEqual(admitsController, [], `${svc} is not public: no rule admits the ingress controller`);
+      }
       const opened = policy.spec.ingress.flatMap(portsOf).sort();
-      assert.deepEqual(opened, [...((CALLERS[svc] ?? []).length > 0 ? ["TCP/50002"] : []), `TCP/${PORTS[svc]}`].sort(), svc);
+      const expected = [...((CALLERS[svc] ?? []).length > 0 ? ["TCP/50002"] : []), ...(PUBLIC.includes(svc) ? [`TCP/${PORTS[svc]}`] : [])];
+      assert.deepEqual(opened, expected.sort(), svc);
+    }
+    // and no other policy admits anything from the ingress controller
+    for (const o of objects.filter((x) => x.kind === "NetworkPolicy" && !SERVICES.includes(x.metadata.name))) {
+      assert.deepEqual(o.spec.ingress ?? [], [], o.metadata.name);
     }
   });
 
@@ -190,6 +205,22 @@ test("add invoke opens exactly the new edge: the callee's ACL and both services'
   }
 });
 
+test("add service --public on an existing service admits the ingress controller to its app port, and changes nothing else", async () => {
+  const before = kustomized(platform, "prod").objects;
+  const run = await runCli(["add", "service", "concepts-service", "--public", "--json"], platform);
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.match(readFileSync(join(platform, "fastdapr.yaml"), "utf8"), /  concepts-service:\n(    .*\n)*?    public: true\n/);
+  const { text, objects } = kustomized(platform, "prod");
+  assert.deepEqual(validateKubernetesSet([{ file: "prod.yaml", text }]), []);
+  const policy = find(objects, "NetworkPolicy", "concepts-service").spec;
+  assert.deepEqual(rulesFor(policy.ingress, PORTS["concepts-service"]!).map((r) => r.from), [
+    [{ namespaceSelector: { matchLabels: { "fastdapr.io/ingress-controller": "true" } } }],
+  ]);
+  for (const o of objects.filter((x) => x.kind === "NetworkPolicy" && x.metadata.name !== "concepts-service")) {
+    assert.deepEqual(o, find(before, "NetworkPolicy", o.metadata.name), o.metadata.name);
+  }
+});
+
 /** Writes `fastdapr.yaml` into a new folder, runs `fastdapr generate` there and returns the folder. */
 async function generated(manifest: string): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), "fastdapr-manifest-"));
@@ -199,10 +230,10 @@ async function generated(manifest: string): Promise<string> {
   return dir;
 }
 
-const kustomized = (dir: string, overlay: "dev" | "prod"): { text: string; objects: Obj[] } => {
+function kustomized(dir: string, overlay: "dev" | "prod"): { text: string; objects: Obj[] } {
   const text = execFileSync("kubectl", ["kustomize", join(dir, "deploy/overlays", overlay)], { encoding: "utf8" });
   return { text, objects: parseAllDocuments(text).map((d) => (d as { toJS(): unknown }).toJS()) };
-};
+}
 
 const SHOP = `apiVersion: fastdapr/v1
 name: shop

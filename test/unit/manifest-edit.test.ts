@@ -127,6 +127,22 @@ test("addService into the blank preset creates the first service at 8001 in bloc
   assert.equal(buildPlatform(parseManifest(out).manifest).warnings[0]?.code, "W_NO_SUBSCRIBER");
 });
 
+test("addService --public writes public: true after the port, on a new or an existing service, and never turns it off", () => {
+  const doc = docOf(text);
+  const added = addService(doc, "web-service", { public: true });
+  assert.ok(added.endsWith("  web-service:\n    tier: standard\n    port: 8003\n    public: true\n"), added);
+  const marked = addService(doc, "orders-service", { public: true });
+  assert.match(marked, /  orders-service:\n    port: 8001 # local port\n    public: true\n    publishes: \[ orders\.created \]\n/);
+  assert.equal(addService(doc, "orders-service", { public: true }), marked, "idempotent");
+  assert.equal(addService(doc, "orders-service", {}), marked, "without --public the flag stays");
+  const platform = buildPlatform(parseManifest(marked).manifest);
+  assert.deepEqual(platform.services.map((s) => [s.name, s.public]), [
+    ["orders-service", true],
+    ["stock-service", false],
+    ["web-service", true],
+  ]);
+});
+
 test("edits reject an unknown service (listing the services), bad names and taken ports", () => {
   const doc = docOf(text);
   const before = addState(doc, "orders-service", "order:{id}");

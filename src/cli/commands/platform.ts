@@ -113,7 +113,8 @@ export function registerPlatform(program: Command, ctx: CommandContext): void {
         .option("--publish <topic>", "repeatable", collect, [])
         .option("--state-key <pattern>", "repeatable", collect, [])
         .option("--invoke <app-id>", "repeatable", collect, [])
-        .option("--agent", "add an LLM agent"),
+        .option("--agent", "add an LLM agent")
+        .option("--public", "an entry point: the ingress controller may reach its HTTP port"),
     ([name], f) => (doc) =>
       addService(doc, name!, {
         ...(f.tier ? { tier: f.tier as Tier } : {}),
@@ -123,6 +124,7 @@ export function registerPlatform(program: Command, ctx: CommandContext): void {
         state: f.stateKey as string[],
         invokes: f.invoke as string[],
         ...(f.agent ? { agent: true } : {}),
+        ...(f.public ? { public: true } : {}),
       }),
   );
   edit(

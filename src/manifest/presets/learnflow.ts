@@ -171,6 +171,7 @@ services:
     description: Entry point over HTTP; classifies a learner's query and routes it.
     tier: lightweight
     port: 8001
+    public: true # the student-facing HTTP entry: the ingress controller may reach it (the others only via Dapr)
     # answers come back here and are kept in the session the frontend polls
     subscribes:
       - learning.concept-response
