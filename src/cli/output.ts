@@ -41,6 +41,11 @@ export function countFields(c: PlanCounts): Record<string, number> {
   };
 }
 
+/** Tells that an earlier run's interrupted commit was undone or finished first (journal.ts). */
+export function printRecovery(output: Output, recovered: string | undefined): void {
+  if (recovered) output.err(`note: an earlier fastdapr run was stopped while writing files; its changes were ${recovered === "completed" ? "completed" : "rolled back"} first`);
+}
+
 /** Scaffolded files the manifest no longer wires in: kept (they are the user's) and named. */
 export function unusedPaths(plan: Plan): string[] {
   return plan.entries.filter((e) => e.action === "orphan").map((e) => e.path);

@@ -3,6 +3,7 @@
 import { existsSync, rmSync } from "node:fs";
 import { EXIT, FastdaprError } from "../core/errors.js";
 import { commitPlan, withRunLock } from "../tree/commit.js";
+import { hasInterruptedCommit, recoverInterrupted, refuseInterrupted, type Recovery } from "../tree/journal.js";
 import { parseLock, readLockText, serializeLock } from "../tree/lock.js";
 import { countPlan, planTree, type Plan, type PlanCounts, type PlanEntry } from "../tree/plan.js";
 import type { Tree } from "../tree/tree.js";
@@ -17,6 +18,8 @@ export interface ApplyResult {
   plan: Plan;
   counts: PlanCounts;
   committed: boolean;
+  /** A commit an earlier run left half-done (killed), put in order before this one. */
+  recovered?: Recovery;
 }
 
 /** Raised when writing would destroy a user's edit; carries the entries so the CLI can show diffs. */
@@ -43,6 +46,7 @@ function nothingToWrite(plan: Plan, lockText: string | null): boolean {
 
 /** The plan, with the lock file's text it was made from (read once, used for both). */
 function planWithLockText(root: string, tree: Tree, options: ApplyOptions): { plan: Plan; lockText: string | null } {
+  refuseInterrupted(root);
   const lockText = readLockText(root);
   const lock = lockText === null ? null : parseLock(lockText);
   return { plan: planTree(root, tree, lock, { force: options.force ?? false, generator: GENERATOR }), lockText };
@@ -53,17 +57,21 @@ export function planFor(root: string, tree: Tree, options: ApplyOptions = {}): P
 }
 
 export async function applyTree(root: string, tree: Tree, options: ApplyOptions = {}): Promise<ApplyResult> {
+  // a run killed mid-commit left its journal: undo (or finish) it before looking at the files
+  let recovered: Recovery | null = null;
+  if (!options.dryRun && hasInterruptedCommit(root)) recovered = await withRunLock(root, async () => recoverInterrupted(root));
   const first = planWithLockText(root, tree, options);
   let plan = first.plan;
   const conflicts = plan.entries.filter((e) => e.action === "conflict");
   if (options.dryRun) return { plan, counts: countPlan(plan), committed: false };
   if (conflicts.length > 0) throw new ConflictError(conflicts);
-  if (nothingToWrite(plan, first.lockText)) return { plan, counts: countPlan(plan), committed: false };
+  if (nothingToWrite(plan, first.lockText)) return { plan, counts: countPlan(plan), committed: false, ...(recovered ? { recovered } : {}) };
 
   const rootExisted = existsSync(root);
   try {
     await withRunLock(root, async () => {
       // plan again under the lock: the folder may have changed since the first look
+      recovered = recoverInterrupted(root) ?? recovered;
       plan = planFor(root, tree, options);
       const late = plan.entries.filter((e) => e.action === "conflict");
       if (late.length > 0) throw new ConflictError(late);
@@ -74,5 +82,5 @@ export async function applyTree(root: string, tree: Tree, options: ApplyOptions 
     if (!rootExisted) rmSync(root, { recursive: true, force: true });
     throw error;
   }
-  return { plan, counts: countPlan(plan), committed: true };
+  return { plan, counts: countPlan(plan), committed: true, ...(recovered ? { recovered } : {}) };
 }

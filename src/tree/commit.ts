@@ -1,21 +1,11 @@
-// Applies a plan all or nothing: new contents are staged on the same filesystem, existing files
-// are moved aside, staged files are renamed into place, and the lock file is replaced last. Any
-// error or SIGINT before the end puts every moved file back, so the previous tree survives intact.
-import {
-  chmodSync,
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  rmdirSync,
-  writeFileSync,
-  writeSync,
-} from "node:fs";
+// Applies a plan all or nothing: new contents are staged on the same filesystem, every move is
+// written to a journal, existing files are moved aside, staged files are renamed into place, and the
+// lock file is replaced last. An error or SIGINT before the end puts every moved file back at once;
+// after a SIGKILL or a crash the next run does it from the journal (journal.ts).
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { EXIT, FastdaprError } from "../core/errors.js";
+import { finish, missingDirs, newTransaction, rollBack, writeJournal, type Journal } from "./journal.js";
 import { LOCK_FILE, STATE_DIR, serializeLock } from "./lock.js";
 import { confineProjectPath } from "./paths.js";
 import type { Plan } from "./plan.js";
@@ -67,20 +57,25 @@ export async function withRunLock<T>(root: string, fn: () => Promise<T>): Promis
   }
 }
 
-/** Test hook: FASTDAPR_FAIL_AFTER=N makes the commit fail after N files were moved into place. */
+/** Test hooks: FASTDAPR_FAIL_AFTER=N fails the commit after N moves (the lock's included). */
 function failAfter(): number {
   const value = process.env.FASTDAPR_FAIL_AFTER;
   return value === undefined ? Number.POSITIVE_INFINITY : Number(value);
 }
 
-/** Makes the parent folders of `file` inside `root`, remembering which ones it created. */
-function ensureParent(root: string, file: string, created: string[]): void {
-  const missing: string[] = [];
-  for (let dir = dirname(file); dir !== root && !existsSync(dir); dir = dirname(dir)) missing.unshift(dir);
-  for (const dir of missing) {
-    mkdirSync(dir);
-    created.push(dir);
-  }
+/**
+ * FASTDAPR_KILL_AFTER=N sends this process FASTDAPR_KILL_SIGNAL (default SIGKILL) after N moves,
+ * and for a signal it can handle waits until the handler ran: the crash tests stop a commit at an
+ * exact point without racing it.
+ */
+async function killAfter(moves: number): Promise<void> {
+  if (process.env.FASTDAPR_KILL_AFTER === undefined || Number(process.env.FASTDAPR_KILL_AFTER) !== moves) return;
+  const signal = (process.env.FASTDAPR_KILL_SIGNAL ?? "SIGKILL") as NodeJS.Signals;
+  const handled = signal === "SIGKILL" ? null : new Promise((resolve) => process.once(signal, resolve));
+  const keepAlive = setInterval(() => undefined, 1000); // signal handlers alone do not keep Node running
+  process.kill(process.pid, signal);
+  await handled;
+  clearInterval(keepAlive);
 }
 
 export async function commitPlan(plan: Plan): Promise<void> {
@@ -91,12 +86,7 @@ export async function commitPlan(plan: Plan): Promise<void> {
     throw new Error("internal: a plan with conflicts reached commit");
   }
   mkdirSync(root, { recursive: true });
-  const work = confineProjectPath(root, `${STATE_DIR}/txn-${process.pid}`);
-  const staging = join(work, "new");
-  const backup = join(work, "old");
-  rmSync(work, { recursive: true, force: true });
-  mkdirSync(staging, { recursive: true });
-  mkdirSync(backup, { recursive: true });
+  const work = newTransaction(root);
 
   let interrupted = false;
   const onSigint = () => {
@@ -110,55 +100,43 @@ export async function commitPlan(plan: Plan): Promise<void> {
   };
 
   // 1. stage: every byte to be written exists on disk before anything is replaced
-  const staged = new Map<string, string>();
   writes.forEach((entry, index) => {
-    const target = confineProjectPath(root, entry.path);
-    const tmp = join(staging, String(index));
+    confineProjectPath(root, entry.path);
+    const tmp = join(work, "new", String(index));
     writeFileSync(tmp, entry.content!);
     if (entry.executable) chmodSync(tmp, 0o755);
-    staged.set(target, tmp);
   });
-  const lockTmp = join(staging, "lock.json");
-  writeFileSync(lockTmp, serializeLock(plan.lock));
+  writeFileSync(join(work, "new", "lock.json"), serializeLock(plan.lock));
 
-  // 2. swap, recording every step so it can be undone
-  const movedAside: { target: string; saved: string }[] = [];
-  const placed: string[] = [];
-  const createdDirs: string[] = [];
+  // 2. write down every move before making the first, so any stop can be undone (journal.ts)
+  const journal: Journal = {
+    version: 1,
+    ops: [
+      ...writes.map((e, i) => ({ target: e.path, staged: `new/${i}`, saved: `old/${i}` })),
+      ...deletes.map((e, i) => ({ target: e.path, staged: null, saved: `old/${writes.length + i}` })),
+      { target: LOCK_FILE, staged: "new/lock.json", saved: "old/lock.json" },
+    ],
+    createdDirs: missingDirs(root, writes.map((e) => e.path)),
+  };
+  writeJournal(work, journal);
+
+  // 3. swap: move each old file aside and the new one in; the lock file last
   const limit = failAfter();
   try {
-    let n = 0;
-    for (const entry of [...writes, ...deletes]) {
+    let moves = 0;
+    for (const op of journal.ops) {
       await checkpoint();
-      const target = confineProjectPath(root, entry.path);
-      if (existsSync(target)) {
-        const saved = join(backup, String(movedAside.length));
-        renameSync(target, saved);
-        movedAside.push({ target, saved });
+      const target = confineProjectPath(root, op.target);
+      if (existsSync(target)) renameSync(target, join(work, op.saved));
+      if (op.staged !== null) {
+        mkdirSync(dirname(target), { recursive: true });
+        renameSync(join(work, op.staged), target);
       }
-      const tmp = staged.get(target);
-      if (tmp) {
-        ensureParent(root, target, createdDirs);
-        renameSync(tmp, target);
-        placed.push(target);
-      }
-      if (++n >= limit) throw new Error(`FASTDAPR_FAIL_AFTER=${limit}: simulated failure`);
+      await killAfter(++moves);
+      if (moves >= limit) throw new Error(`FASTDAPR_FAIL_AFTER=${limit}: simulated failure`);
     }
-    await checkpoint();
-    const lockPath = confineProjectPath(root, LOCK_FILE);
-    ensureParent(root, lockPath, createdDirs);
-    renameSync(lockTmp, lockPath);
   } catch (error) {
-    for (const target of placed.reverse()) rmSync(target, { force: true });
-    for (const { target, saved } of movedAside.reverse()) renameSync(saved, target);
-    for (const dir of createdDirs.reverse()) {
-      try {
-        rmdirSync(dir);
-      } catch {
-        // not empty: something else lives there now; leave it
-      }
-    }
-    rmSync(work, { recursive: true, force: true });
+    rollBack(root, work, journal);
     process.off("SIGINT", onSigint);
     if (error instanceof Interrupted) {
       throw new FastdaprError("E_INTERRUPTED", "interrupted: nothing was changed", {
@@ -170,15 +148,5 @@ export async function commitPlan(plan: Plan): Promise<void> {
     throw error;
   }
   process.off("SIGINT", onSigint);
-  rmSync(work, { recursive: true, force: true });
-  // folders emptied by deletes go too, so removing a service leaves no empty skeleton behind
-  for (const entry of deletes) {
-    for (let dir = dirname(join(root, entry.path)); dir !== root; dir = dirname(dir)) {
-      try {
-        rmdirSync(dir);
-      } catch {
-        break;
-      }
-    }
-  }
+  finish(root, work, journal);
 }

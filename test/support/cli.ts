@@ -39,3 +39,17 @@ export function spawnCli(argv: string[], cwd: string, env: NodeJS.ProcessEnv = {
   });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
+
+const CHILD = fileURLToPath(new URL("./cli-child.ts", import.meta.url));
+const TSX = import.meta.resolve("tsx");
+
+/** The CLI from source in a child process; `signal` is set when the child was killed. */
+export function spawnSourceCli(argv: string[], cwd: string, env: NodeJS.ProcessEnv = {}): CliRun & { signal: NodeJS.Signals | null } {
+  const result = spawnSync(process.execPath, ["--import", TSX, CHILD, ...argv], {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, ...env },
+    timeout: 120_000,
+  });
+  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr, signal: result.signal };
+}

@@ -5,7 +5,7 @@ import { newService } from "../../commands/new.js";
 import { TIERS } from "../../model/service.js";
 import { DEFAULTS } from "../../model/build-service.js";
 import { collect, jsonOption, type CommandContext } from "../main.js";
-import { countFields, countsSummary, printDryRun, printJson, printUnused, unusedPaths } from "../output.js";
+import { countFields, countsSummary, printDryRun, printJson, printRecovery, printUnused, unusedPaths } from "../output.js";
 
 interface NewFlags {
   out?: string;
@@ -79,9 +79,11 @@ export function registerNew(program: Command, ctx: CommandContext): void {
           ...countFields(c),
           ...(c.orphaned ? { unused: unusedPaths(result.plan) } : {}),
           ...(flags.dryRun ? { dryRun: true } : {}),
+          ...(result.recovered ? { recovered: result.recovered } : {}),
         });
         return;
       }
+      printRecovery(output, result.recovered);
       if (flags.dryRun) {
         printDryRun(output, result.path, result.plan, c);
         return;

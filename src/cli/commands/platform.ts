@@ -7,7 +7,7 @@ import { PRESET_NAMES } from "../../manifest/presets/index.js";
 import { TIERS, type Tier } from "../../model/service.js";
 import { countPlan } from "../../tree/plan.js";
 import { collect, jsonOption, type CommandContext } from "../main.js";
-import { countFields, countsSummary, printDryRun, printJson, printPlan, printUnused, unusedPaths } from "../output.js";
+import { countFields, countsSummary, printDryRun, printJson, printPlan, printRecovery, printUnused, unusedPaths } from "../output.js";
 
 interface WriteFlags {
   dryRun?: boolean;
@@ -35,9 +35,11 @@ function report(ctx: CommandContext, command: string, result: PlatformResult, dr
       ...(c.orphaned ? { unused: unusedPaths(result.plan) } : {}),
       ...(result.warnings.length ? { warnings: result.warnings.map((w) => `${w.code} ${w.location}`) } : {}),
       ...(dryRun ? { dryRun: true } : {}),
+      ...(result.recovered ? { recovered: result.recovered } : {}),
     });
     return;
   }
+  printRecovery(output, result.recovered);
   for (const w of result.warnings) output.err(`warning: ${w.message} (${w.location})`);
   if (dryRun) {
     printDryRun(output, result.path, result.plan, c);
