@@ -1,0 +1,117 @@
+// Benchmark (not a test): generation speed as whole processes, the way users and agents run it.
+//   - `fastdapr new` (one service), against cookiecutter, copier, plop and hygen producing the same
+//     files from an equivalent template (bench/lib/templates.ts; the output is checked identical)
+//   - `fastdapr generate` of LearnFlow and of synthetic platforms of 10..100 services
+// Median, min and max wall time of several runs after a warm-up, and peak RSS (GNU time).
+// Writes bench/results/generation.json. Needs `npm run build` and `bash bench/setup.sh`.
+//   npx tsx bench/generation.ts [runs]
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { series, round1, type ProcessRun, type Summary } from "./lib/measure.js";
+import { syntheticManifestText } from "./lib/synthetic-manifest.js";
+import { buildTemplates, readTree, treeDifferences } from "./lib/templates.js";
+import { writeResult } from "./lib/results.js";
+
+const runs = Number(process.argv[2] ?? 10);
+const root = resolve(import.meta.dirname, "..");
+const bin = join(root, "bin", "fastdapr.js");
+const cache = join(process.env.FASTDAPR_CACHE || join(homedir(), ".cache", "fastdapr"), "bench");
+const SERVICE = "exercise-service";
+const NEW_ARGS = ["new", SERVICE, "--tier", "agent", "--subscribe", "exercise.request", "--publish", "exercise.response", "--state-key", "attempts:{user_id}:{exercise_id}", "--invoke", "progress-service", "--json"];
+const SYNTHETIC_SIZES = [10, 50, 100];
+
+interface Tool {
+  bin: string;
+  version: string;
+}
+const tools = JSON.parse(readFileSync(join(cache, "tools.json"), "utf8")) as Record<"cookiecutter" | "copier" | "plop" | "hygen", Tool>;
+
+const scratch = mkdtempSync(join(tmpdir(), "fastdapr-bench-gen-"));
+process.on("exit", () => rmSync(scratch, { recursive: true, force: true }));
+
+function freshDir(): string {
+  return mkdtempSync(join(scratch, "run-"));
+}
+const removeCwd = (run: ProcessRun) => rmSync(run.cwd, { recursive: true, force: true });
+const node = (args: string[], cwd: string): ProcessRun => ({ command: process.execPath, args: [bin, ...args], cwd });
+
+function log(label: string, s: Summary): void {
+  console.log(`${label.padEnd(34)} median ${String(s.medianMs).padStart(8)} ms  min ${String(s.minMs).padStart(8)}  max ${String(s.maxMs).padStart(8)}  peak RSS ${s.peakRssMiB} MiB`);
+}
+
+// ------------------------------------------------------------------ one service
+// the reference output, and the four templates made from it
+const reference = join(freshDir(), "reference");
+mkdirSync(reference);
+execFileSync(process.execPath, [bin, ...NEW_ARGS], { cwd: reference, stdio: "ignore" });
+const referenceTree = readTree(join(reference, SERVICE));
+const templates = buildTemplates(join(reference, SERVICE), SERVICE, join(scratch, "templates"));
+const cookiecutterConfig = join(scratch, "cookiecutter-config.yaml");
+writeFileSync(cookiecutterConfig, `cookiecutters_dir: ${join(scratch, "cookiecutters")}\nreplay_dir: ${join(scratch, "replay")}\n`);
+
+const singleService: Record<string, (cwd: string) => ProcessRun> = {
+  fastdapr: (cwd) => node(NEW_ARGS, cwd),
+  cookiecutter: (cwd) => ({ command: tools.cookiecutter.bin, args: ["--no-input", "--config-file", cookiecutterConfig, "-o", cwd, templates.cookiecutter, `service_name=${SERVICE}`], cwd }),
+  copier: (cwd) => ({ command: tools.copier.bin, args: ["copy", "--defaults", "--quiet", "--data", `service_name=${SERVICE}`, templates.copier, cwd], cwd }),
+  plop: (cwd) => ({ command: tools.plop.bin, args: ["--plopfile", join(templates.plop, "plopfile.js"), "--dest", cwd, "service", SERVICE], cwd }),
+  hygen: (cwd) => ({ command: tools.hygen.bin, args: ["service", "new", "--name", SERVICE], cwd, env: { ...process.env, HYGEN_TMPLS: join(templates.hygen, "_templates") } }),
+};
+
+const single: Record<string, Summary & { version: string; files: number }> = {};
+for (const [name, make] of Object.entries(singleService)) {
+  // each tool must produce the same files, or the comparison is not like for like
+  const check = freshDir();
+  const run = make(check);
+  execFileSync(run.command, run.args, { cwd: check, env: run.env, stdio: "ignore" });
+  const diffs = treeDifferences(referenceTree, readTree(join(check, SERVICE)));
+  if (diffs.length) throw new Error(`${name} did not reproduce the generated service: ${diffs.slice(0, 5).join(", ")}`);
+  rmSync(check, { recursive: true, force: true });
+
+  const s = series(runs, () => make(freshDir()), removeCwd);
+  const version = name === "fastdapr" ? (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string }).version : tools[name as keyof typeof tools].version;
+  single[name] = { ...s, version, files: referenceTree.size };
+  log(`${name} ${version} (one service)`, s);
+}
+
+// ------------------------------------------------------------------ platforms
+function manifestRun(manifest: string): () => ProcessRun {
+  return () => {
+    const cwd = freshDir();
+    writeFileSync(join(cwd, "fastdapr.yaml"), manifest);
+    return node(["generate", "--json"], cwd);
+  };
+}
+function countFiles(manifest: string): number {
+  const cwd = freshDir();
+  writeFileSync(join(cwd, "fastdapr.yaml"), manifest);
+  const out = JSON.parse(execFileSync(process.execPath, [bin, "generate", "--json"], { cwd, encoding: "utf8" })) as { created: number };
+  rmSync(cwd, { recursive: true, force: true });
+  return out.created;
+}
+
+// LearnFlow's manifest as `init` writes it; each run generates it into an empty folder
+const initParent = freshDir();
+const initDir = join(initParent, "learnflow");
+// init writes only inside the current directory
+execFileSync(process.execPath, [bin, "init", "learnflow", "--preset", "learnflow", "--json"], { cwd: initParent, stdio: "pipe" });
+const learnflowManifest = readFileSync(join(initDir, "fastdapr.yaml"), "utf8");
+
+const platforms: { name: string; services: number; files: number; summary: Summary; msPerService: number }[] = [];
+const platform = (name: string, services: number, manifest: string, n: number) => {
+  const files = countFiles(manifest);
+  const summary = series(n, manifestRun(manifest), removeCwd);
+  platforms.push({ name, services, files, summary, msPerService: round1(summary.medianMs / services) });
+  log(`generate ${name} (${services} services)`, summary);
+};
+platform("learnflow", 6, learnflowManifest, Math.max(3, Math.ceil(runs / 2)));
+for (const size of SYNTHETIC_SIZES) {
+  // larger platforms take seconds each: fewer runs keep the script within a few minutes
+  platform(`synthetic-${size}`, size, syntheticManifestText(size), size >= 50 ? 3 : Math.max(3, Math.ceil(runs / 2)));
+}
+
+const fastdapr = single.fastdapr!;
+const ratios = Object.fromEntries(Object.entries(single).map(([k, v]) => [k, Number((v.medianMs / fastdapr.medianMs).toFixed(2))]));
+console.log("time relative to fastdapr new (median):", ratios);
+writeResult("generation", { runs, service: SERVICE, newArgs: NEW_ARGS, single, ratios, platforms });
