@@ -4,6 +4,7 @@
 //      levels: (a) the generated shared client, (b) the seed note's new httpx.AsyncClient per call,
 //      (c) raw daprd: wrk straight at the sidecar's state API (GET, and a single-key save)
 //   2. pub/sub publish-to-handler latency over Redis Streams and over Kafka; invocation latency
+//      from a second sidecar
 //   3. cold start: process start to the first 200 from /livez and from /readyz, sidecar running
 // The driver is bench/runtime_driver.py, which imports the generated service's own modules.
 // Writes bench/results/runtime.json. Needs `npm run provision` and `bash bench/setup.sh`.
@@ -186,8 +187,11 @@ async function main(): Promise<void> {
     }
 
     // 2. invocation and pub/sub over Redis Streams
-    invoke = drive(svc.dapr, { op: "invoke", count: INVOCATIONS, appId: SERVICE });
-    log("invoke (own /info through daprd)", invoke);
+    // a caller's sidecar (no app of its own) resolves the service's app id to its daprd on loopback
+    const caller = await s.daprd({ appId: "bench-caller", resourcesPath: writeResources("caller-res", {}), peers: { [SERVICE]: svc.dapr.internalGrpcPort }, logLevel: "warn" });
+    invoke = drive(caller, { op: "invoke", count: INVOCATIONS, appId: SERVICE });
+    log("invoke (GET /info, caller daprd -> daprd -> app)", invoke);
+    await caller.stop();
     pubsub.redis = pubsubLatency(svc);
     log("pub/sub Redis Streams", pubsub.redis as Record<string, unknown>);
 

@@ -30,7 +30,6 @@ from typing import Any
 sys.path.insert(0, os.getcwd())  # the generated service's `app` package
 
 import httpx  # noqa: E402
-
 from app.core.config import Settings  # noqa: E402
 from app.models.schemas import BenchPing  # noqa: E402
 from app.services.dapr import create_dapr_client  # noqa: E402
@@ -110,7 +109,9 @@ async def closed_loop(cfg: dict[str, Any], store: StateStore, op: str) -> dict[s
         return errors
 
     warmup = float(cfg.get("warmupSeconds", 0.5))
-    await asyncio.gather(*(worker(i, time.perf_counter() + warmup, None) for i in range(concurrency)))
+    await asyncio.gather(
+        *(worker(i, time.perf_counter() + warmup, None) for i in range(concurrency))
+    )
     latencies: list[float] = []
     started = time.perf_counter()
     until = started + float(cfg["seconds"])

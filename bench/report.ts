@@ -1,0 +1,135 @@
+// Writes docs/benchmarks.md and docs/benchmarks.svg from the latest bench/results/*.json
+// (bench/generation.ts and bench/runtime.ts). The Markdown comes from bench/report.md.eta.
+//   npx tsx bench/report.ts
+import { writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { Eta } from "eta";
+import { chartSvg } from "./lib/chart.js";
+import { readResult } from "./lib/results.js";
+
+const root = resolve(import.meta.dirname, "..");
+
+interface Machine {
+  cpus: number;
+  cpuModel: string;
+  memoryGiB: number;
+  node: string;
+  loadAverage1m: number;
+}
+interface Summary {
+  runs: number;
+  medianMs: number;
+  minMs: number;
+  maxMs: number;
+  peakRssMiB: number;
+}
+interface Generation {
+  finishedAt: string;
+  machine: Machine;
+  single: Record<string, Summary & { version: string; files: number }>;
+  ratios: Record<string, number>;
+  platforms: { name: string; services: number; files: number; summary: Summary; msPerService: number }[];
+}
+interface Latency {
+  ops: number;
+  errors: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number | null;
+  published?: number;
+  received?: number;
+}
+interface StateRow {
+  op: "read" | "rmw";
+  client: "shared" | "per-call" | "raw-get" | "raw-save";
+  concurrency: number;
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+  lostUpdates?: number;
+}
+interface Runtime {
+  finishedAt: string;
+  machine: Machine;
+  secondsPerCell: number;
+  concurrency: number[];
+  versions: Record<string, string>;
+  targets: { pubsubMs: number; stateMs: number; invocationMs: number; coldStartMs: number };
+  state: StateRow[];
+  invoke: Latency;
+  pubsub: { redis: Latency; kafka: Latency };
+  coldStart: { livez: Summary; readyz: Summary };
+  published: number;
+  publishRatePerSecond: number;
+}
+
+const gen = readResult<Generation>("generation");
+const rt = readResult<Runtime>("runtime");
+if (!gen || !rt) throw new Error("bench/results/generation.json and runtime.json are needed: run bench/generation.ts and bench/runtime.ts first");
+
+/** milliseconds with precision that suits their size */
+const ms = (v: number | null | undefined): string => (v == null || Number.isNaN(v) ? "–" : v >= 100 ? String(Math.round(v)) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+const x = (v: number): string => `${v >= 10 ? v.toFixed(0) : v.toFixed(1)}×`;
+
+const stateTable = (["read", "rmw"] as const).flatMap((op) =>
+  rt.concurrency.map((c) => {
+    const pick = (client: StateRow["client"]) => rt.state.find((r) => r.op === op && r.concurrency === c && r.client === client)!;
+    const shared = pick("shared");
+    const perCall = pick("per-call");
+    const raw = pick(op === "read" ? "raw-get" : "raw-save");
+    return { op, c, shared, perCall, raw, gain: x(shared.rps / perCall.rps), ofCeiling: `${((shared.rps / raw.rps) * 100).toFixed(1)} %` };
+  }),
+);
+const errors = rt.state.reduce((a, r) => a + r.errors, 0);
+const lost = rt.state.reduce((a, r) => a + (r.lostUpdates ?? 0), 0);
+
+const byServices = [...gen.platforms].filter((p) => p.name.startsWith("synthetic-")).sort((a, b) => a.services - b.services);
+// the cost of one more service between consecutive synthetic sizes: about equal when growth is linear
+const slopes = byServices.slice(1).map((p, i) => {
+  const prev = byServices[i]!;
+  return { from: prev.services, to: p.services, ms: (p.summary.medianMs - prev.summary.medianMs) / (p.services - prev.services) };
+});
+const slopeValues = slopes.map((sl) => sl.ms);
+const linear = slopeValues.length > 0 && Math.min(...slopeValues) > 0 && Math.max(...slopeValues) / Math.min(...slopeValues) <= 2;
+
+const single = Object.entries(gen.single).map(([tool, s]) => ({ tool, ...s, ratio: gen.ratios[tool]! }));
+const fastest = single.reduce((a, b) => (a.medianMs < b.medianMs ? a : b));
+
+const it = {
+  gen,
+  rt,
+  ms,
+  x,
+  single,
+  fastest,
+  stateTable,
+  errors,
+  lost,
+  slopes,
+  linear,
+  byServices,
+  cpuModel: gen.machine.cpuModel,
+  date: rt.finishedAt > gen.finishedAt ? rt.finishedAt : gen.finishedAt,
+};
+
+const eta = new Eta({ views: join(root, "bench"), autoEscape: false, autoTrim: [false, "nl"], useWith: false });
+writeFileSync(join(root, "docs", "benchmarks.md"), eta.render("report.md.eta", it));
+
+const svg = chartSvg(
+  {
+    single: single.map((s) => ({ label: `${s.tool} ${s.version}`, ms: s.medianMs })),
+    platforms: gen.platforms.map((p) => ({ services: p.services, ms: p.summary.medianMs, label: p.name })),
+    stateRead: rt.concurrency.map((c) => ({
+      concurrency: c,
+      series: [
+        { label: "(a) generated, shared client", rps: rt.state.find((r) => r.op === "read" && r.concurrency === c && r.client === "shared")!.rps },
+        { label: "(b) new AsyncClient per call", rps: rt.state.find((r) => r.op === "read" && r.concurrency === c && r.client === "per-call")!.rps },
+        { label: "(c) raw daprd (wrk)", rps: rt.state.find((r) => r.op === "read" && r.concurrency === c && r.client === "raw-get")!.rps },
+      ],
+    })),
+  },
+  `bench/report.ts, run of ${it.date.slice(0, 16).replace("T", " ")} UTC on ${gen.machine.cpus} cores (${gen.machine.cpuModel}), ${gen.machine.memoryGiB} GiB, shared with other work`,
+);
+writeFileSync(join(root, "docs", "benchmarks.svg"), svg);
+console.log("wrote docs/benchmarks.md and docs/benchmarks.svg");
