@@ -14,7 +14,7 @@ import { syntheticManifestText } from "./lib/synthetic-manifest.js";
 import { buildTemplates, readTree, treeDifferences } from "./lib/templates.js";
 import { writeResult } from "./lib/results.js";
 
-const runs = Number(process.argv[2] ?? 10);
+const runs = Number(process.argv[2] ?? 7);
 const root = resolve(import.meta.dirname, "..");
 const bin = join(root, "bin", "fastdapr.js");
 const cache = join(process.env.FASTDAPR_CACHE || join(homedir(), ".cache", "fastdapr"), "bench");

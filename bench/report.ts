@@ -119,7 +119,7 @@ writeFileSync(join(root, "docs", "benchmarks.md"), eta.render("report.md.eta", i
 const svg = chartSvg(
   {
     single: single.map((s) => ({ label: `${s.tool} ${s.version}`, ms: s.medianMs })),
-    platforms: gen.platforms.map((p) => ({ services: p.services, ms: p.summary.medianMs, label: p.name })),
+    platforms: gen.platforms.map((p) => ({ services: p.services, ms: p.summary.medianMs, label: p.name, series: p.name.startsWith("synthetic-") })),
     stateRead: rt.concurrency.map((c) => ({
       concurrency: c,
       series: [

@@ -28,7 +28,8 @@ const text = (x: number, y: number, s: string, a: Attrs = {}) => el("text", { x,
 
 export interface ChartData {
   single: { label: string; ms: number }[];
-  platforms: { services: number; ms: number; label: string }[];
+  /** `series`: part of the synthetic size series (joined by a line) */
+  platforms: { services: number; ms: number; label: string; series: boolean }[];
   stateRead: { concurrency: number; series: { label: string; rps: number }[] }[];
 }
 
@@ -64,11 +65,14 @@ function platformPanel(d: ChartData["platforms"], y0: number): El[] {
     out.push(text(left - 6, sy(v) + 4, (v / 1000).toFixed(1), { "text-anchor": "end", fill: "#555" }));
     out.push(el("line", { x1: left, y1: sy(v), x2: right, y2: sy(v), stroke: "#eee" }));
   }
+  // the synthetic sizes form the line; other platforms (LearnFlow) are points of their own colour
   const sorted = [...d].sort((a, b) => a.services - b.services);
-  out.push(el("polyline", { points: sorted.map((p) => `${sx(p.services).toFixed(1)},${sy(p.ms).toFixed(1)}`).join(" "), fill: "none", stroke: COLORS[0]!, "stroke-width": 2 }));
+  const line = sorted.filter((p) => p.series);
+  out.push(el("polyline", { points: line.map((p) => `${sx(p.services).toFixed(1)},${sy(p.ms).toFixed(1)}`).join(" "), fill: "none", stroke: COLORS[0]!, "stroke-width": 2 }));
   for (const p of sorted) {
-    out.push(el("circle", { cx: sx(p.services).toFixed(1), cy: sy(p.ms).toFixed(1), r: 4, fill: COLORS[0]! }));
-    out.push(text(sx(p.services) + 6, sy(p.ms) - 8, p.label, { fill: "#333" }));
+    const nearRight = sx(p.services) > right - 120;
+    out.push(el("circle", { cx: sx(p.services).toFixed(1), cy: sy(p.ms).toFixed(1), r: 4, fill: p.series ? COLORS[0]! : COLORS[1]! }));
+    out.push(text(sx(p.services) + (nearRight ? -8 : 6), sy(p.ms) - 8, p.label, { fill: "#333", "text-anchor": nearRight ? "end" : "start" }));
     out.push(text(sx(p.services), bottom + 16, String(p.services), { "text-anchor": "middle", fill: "#555" }));
   }
   out.push(text((left + right) / 2, bottom + 32, "services", { "text-anchor": "middle", fill: "#555" }));
@@ -81,7 +85,8 @@ function statePanel(d: ChartData["stateRead"], y0: number): El[] {
   const top = y0 + 50;
   const bottom = y0 + PANEL_H - 30;
   const all = d.flatMap((g) => g.series.map((s) => s.rps)).filter((v) => v > 0);
-  const lo = 10 ** Math.floor(Math.log10(Math.min(...all)));
+  // a decade of room below the smallest bar, so it stays visible
+  const lo = 10 ** Math.floor(Math.log10(Math.min(...all) / 2));
   const hi = 10 ** Math.ceil(Math.log10(Math.max(...all)));
   const sy = (v: number) => bottom - ((Math.log10(Math.max(v, lo)) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo))) * (bottom - top);
   const out: El[] = [text(20, y0 + 20, "State read beside real daprd + Redis: requests per second (log scale, higher is better)", { "font-weight": "bold", "font-size": 14 })];
