@@ -6,7 +6,7 @@
 import { isMap, isScalar, isSeq, YAMLMap, YAMLSeq, type Document, type Node } from "yaml";
 import { FastdaprError } from "../core/errors.js";
 import { DEFAULTS } from "../model/build-service.js";
-import { checkPort, checkServiceName, checkStateKey, checkTopic } from "../model/rules.js";
+import { checkComponentName, checkPort, checkServiceName, checkStateKey, checkTopic } from "../model/rules.js";
 import { AGENT_BACKENDS, TIERS, type AgentBackend, type Tier } from "../model/service.js";
 
 /** Key order of a service entry; new keys are inserted at their place in it. */
@@ -37,6 +37,8 @@ export interface PubsubChange {
 export interface AgentOptions {
   backend?: AgentBackend;
   model?: string;
+  /** Dapr conversation component of the dapr-conversation backend. */
+  conversationComponent?: string;
 }
 
 /** The text of an edited document (no line folding, so long descriptions stay on one line). */
@@ -183,21 +185,36 @@ export function addInvoke(doc: Document, service: string, appId: string): string
 
 /**
  * Turns a service's LLM agent on: writes `agent: {backend, model}` unless the service already has
- * an agent (an `agent:` block, `agent: true`, or the agent tier). Returns the new text.
+ * an agent (an `agent:` block, `agent: true`, or the agent tier). Settings given explicitly
+ * (backend, model, conversation component) are written into an existing agent too, so
+ * `add agent svc --backend dapr-conversation` switches an agent's backend. Returns the new text.
  */
 export function addAgent(doc: Document, service: string, options: AgentOptions = {}): string {
-  const backend = options.backend ?? "openai";
-  if (!(AGENT_BACKENDS as readonly string[]).includes(backend)) {
-    bad("E_AGENT_BACKEND", `unknown agent backend "${backend}": use one of ${AGENT_BACKENDS.join(", ")}`, "--backend");
+  if (options.backend !== undefined && !(AGENT_BACKENDS as readonly string[]).includes(options.backend)) {
+    bad("E_AGENT_BACKEND", `unknown agent backend "${options.backend}": use one of ${AGENT_BACKENDS.join(", ")}`, "--backend");
   }
+  if (options.model !== undefined && options.model.trim() === "") bad("E_AGENT_SETTING", "the agent model name is empty", "--model");
+  if (options.conversationComponent !== undefined) {
+    const problem = checkComponentName(options.conversationComponent);
+    if (problem) bad("E_COMPONENT_NAME", problem, "--conversation-component");
+  }
+  const explicit = {
+    ...(options.backend !== undefined ? { backend: options.backend } : {}),
+    ...(options.model !== undefined ? { model: options.model } : {}),
+    ...(options.conversationComponent !== undefined ? { conversationComponent: options.conversationComponent } : {}),
+  };
   const entry = serviceEntry(doc, service);
   const current = entry.get("agent", true);
-  const on = isMap(current) || (isScalar(current) && current.value === true);
+  if (isMap(current)) {
+    for (const [key, value] of Object.entries(explicit)) current.set(key, value);
+    return manifestText(doc);
+  }
+  const on = isScalar(current) && current.value === true;
   const impliedByTier = current === undefined && entry.get("tier") === "agent";
-  if (on || impliedByTier) return manifestText(doc);
-  const block = doc.createNode({ backend, model: options.model ?? DEFAULTS.agentModel }) as YAMLMap;
+  if ((on || impliedByTier) && Object.keys(explicit).length === 0) return manifestText(doc);
+  const block = doc.createNode({ backend: "openai", model: DEFAULTS.agentModel, ...explicit }) as YAMLMap;
   if (current === undefined) insertPair(doc, entry, "agent", block, SERVICE_KEYS);
-  else entry.set("agent", block); // "agent: false" or "agent:"
+  else entry.set("agent", block); // "agent: false", "agent: true" or "agent:"
   return manifestText(doc);
 }
 

@@ -112,7 +112,28 @@ export const TopicSchema = z
 export const AgentSchema = z
   .strictObject({
     backend: z.enum(AGENT_BACKENDS).default("openai").describe("LLM client: the OpenAI API, or Dapr's Conversation API."),
-    model: z.string().min(1).default(DEFAULTS.agentModel).describe("Default LLM model name."),
+    model: z.string().min(1).default(DEFAULTS.agentModel).describe("LLM model name (openai: OPENAI_MODEL; dapr-conversation: the component's model)."),
+    conversationComponent: dnsLabel
+      .optional()
+      .describe(`Dapr conversation component the dapr-conversation backend calls (default "${DEFAULTS.conversationComponent}").`),
+    historyMaxMessages: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe(`Messages of history kept and sent, system prompt not counted (default ${DEFAULTS.historyMaxMessages}).`),
+    historyMaxTokens: z
+      .number()
+      .int()
+      .min(100)
+      .optional()
+      .describe(`Estimated tokens (about 4 characters each) of the prompt sent to the model (default ${DEFAULTS.historyMaxTokens}).`),
+    historyTtlSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe(`Idle conversations expire after this many seconds; 0 keeps them (default ${DEFAULTS.historyTtlSeconds}).`),
     systemPrompt: z.string().min(1).optional().describe("Scaffolded system prompt (you own the prompt file afterwards)."),
   })
   .describe("LLM agent settings of a service.");

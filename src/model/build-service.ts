@@ -4,7 +4,7 @@ import { FastdaprError } from "../core/errors.js";
 import { constantCase, pascalCase, snakeCase } from "./names.js";
 import { checkComponentName, checkPort, checkServiceName, checkStateKey, checkTopic } from "./rules.js";
 import type { AgentBackend, AgentModel, Invocation, PayloadModel, ServiceModel, StateKey, Tier, TopicRef } from "./service.js";
-import { TIERS } from "./service.js";
+import { AGENT_BACKENDS, TIERS } from "./service.js";
 import { SIDECAR_RESOURCES, TIER_RESOURCES } from "./tiers.js";
 import { PYTHON_VERSION } from "../versions.js";
 
@@ -17,6 +17,7 @@ export const DEFAULTS = {
   agentModel: "gpt-4o-mini",
   conversationComponent: "llm",
   historyMaxMessages: 20,
+  historyMaxTokens: 8000,
   historyTtlSeconds: 86400,
   imageRegistry: "fastdapr",
   imageTag: "0.1.0",
@@ -42,6 +43,11 @@ export interface ServiceOptions {
   agent?: boolean;
   agentBackend?: AgentBackend;
   agentModel?: string;
+  /** Dapr conversation component name (dapr-conversation backend). */
+  conversationComponent?: string;
+  historyMaxMessages?: number;
+  historyMaxTokens?: number;
+  historyTtlSeconds?: number;
   systemPrompt?: string;
   pubsubName?: string;
   stateStore?: string;
@@ -94,6 +100,37 @@ export function stateKey(pattern: string): StateKey {
   const params = [...pattern.matchAll(/\{([a-z_][a-z0-9_]*)\}/g)].map((m) => m[1]!);
   const head = pattern.split(/[:{]/)[0] || "state";
   return { pattern, functionName: `${snakeCase(head)}_key`, params };
+}
+
+/** A whole number within [min, max], or the default; fails at the option's location otherwise. */
+function wholeNumber(value: number | undefined, fallback: number, min: number, option: string, where: LocationOf): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < min) {
+    fail("E_AGENT_SETTING", `${option} must be a whole number of at least ${min}, got ${value}`, where(option));
+  }
+  return value;
+}
+
+function agentModel(options: ServiceOptions, where: LocationOf): AgentModel {
+  const backend = options.agentBackend ?? "openai";
+  if (!(AGENT_BACKENDS as readonly string[]).includes(backend)) {
+    fail("E_AGENT_BACKEND", `unknown agent backend "${backend}": use one of ${AGENT_BACKENDS.join(", ")}`, where("agent-backend"));
+  }
+  const model = options.agentModel ?? DEFAULTS.agentModel;
+  if (model.trim() === "") fail("E_AGENT_SETTING", "the agent model name is empty", where("agent-model"));
+  const conversationComponent = options.conversationComponent ?? DEFAULTS.conversationComponent;
+  const problem = checkComponentName(conversationComponent);
+  if (problem) fail("E_COMPONENT_NAME", problem, where("conversation-component"));
+  return {
+    backend,
+    model,
+    conversationComponent,
+    systemPrompt: options.systemPrompt ?? `You are ${options.name}, a helpful assistant. Answer concisely and accurately.`,
+    historyMaxMessages: wholeNumber(options.historyMaxMessages, DEFAULTS.historyMaxMessages, 1, "history-max-messages", where),
+    // below ~100 estimated tokens not even a short system prompt and question fit
+    historyMaxTokens: wholeNumber(options.historyMaxTokens, DEFAULTS.historyMaxTokens, 100, "history-max-tokens", where),
+    historyTtlSeconds: wholeNumber(options.historyTtlSeconds, DEFAULTS.historyTtlSeconds, 0, "history-ttl-seconds", where),
+  };
 }
 
 export function buildServiceModel(options: ServiceOptions, where: LocationOf = flagLocation): ServiceModel {
@@ -150,18 +187,7 @@ export function buildServiceModel(options: ServiceOptions, where: LocationOf = f
   });
 
   const agentOn = options.agent ?? tier === "agent";
-  const agent: AgentModel | null = agentOn
-    ? {
-        backend: options.agentBackend ?? "openai",
-        model: options.agentModel ?? DEFAULTS.agentModel,
-        conversationComponent: DEFAULTS.conversationComponent,
-        systemPrompt:
-          options.systemPrompt ??
-          `You are ${options.name}, a helpful assistant. Answer concisely and accurately.`,
-        historyMaxMessages: DEFAULTS.historyMaxMessages,
-        historyTtlSeconds: DEFAULTS.historyTtlSeconds,
-      }
-    : null;
+  const agent: AgentModel | null = agentOn ? agentModel(options, where) : null;
 
   const registry = options.imageRegistry ?? DEFAULTS.imageRegistry;
   return {

@@ -64,7 +64,11 @@ export interface AgentModel {
   conversationComponent: string; // Dapr conversation component name (dapr-conversation backend)
   /** Scaffolded system prompt text. */
   systemPrompt: string;
+  /** Stored and sent history: at most this many messages (the system prompt not counted). */
   historyMaxMessages: number;
+  /** Estimated tokens (about 4 characters each) of the prompt sent to the model. */
+  historyMaxTokens: number;
+  /** Idle conversations expire after this many seconds; 0 keeps them until cleared. */
   historyTtlSeconds: number;
 }
 

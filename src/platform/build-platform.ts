@@ -50,6 +50,12 @@ function serviceLocation(positions: Positions, service: string): LocationOf {
     pubsub: ["defaults", "pubsub", "name"],
     "state-store": ["defaults", "stateStore", "name"],
     config: ["defaults", "daprConfig"],
+    "agent-backend": ["services", service, "agent", "backend"],
+    "agent-model": ["services", service, "agent", "model"],
+    "conversation-component": ["services", service, "agent", "conversationComponent"],
+    "history-max-messages": ["services", service, "agent", "historyMaxMessages"],
+    "history-max-tokens": ["services", service, "agent", "historyMaxTokens"],
+    "history-ttl-seconds": ["services", service, "agent", "historyTtlSeconds"],
   };
   return (option, index) => {
     const path = paths[option] ?? ["services", service];
@@ -117,6 +123,10 @@ export function buildPlatform(manifest: Manifest, positions: Positions = noPosit
             ? {
                 agentBackend: agent.backend,
                 agentModel: agent.model,
+                ...(agent.conversationComponent !== undefined ? { conversationComponent: agent.conversationComponent } : {}),
+                ...(agent.historyMaxMessages !== undefined ? { historyMaxMessages: agent.historyMaxMessages } : {}),
+                ...(agent.historyMaxTokens !== undefined ? { historyMaxTokens: agent.historyMaxTokens } : {}),
+                ...(agent.historyTtlSeconds !== undefined ? { historyTtlSeconds: agent.historyTtlSeconds } : {}),
                 ...(agent.systemPrompt !== undefined ? { systemPrompt: agent.systemPrompt } : {}),
               }
             : {}),
@@ -145,6 +155,22 @@ export function buildPlatform(manifest: Manifest, positions: Positions = noPosit
     if (idOwner) {
       problem("E_DUPLICATE_APP_ID", `services.${svc.name}: app id "${svc.appId}" is already used by ${idOwner}`, ["services", svc.name], undefined, true);
     } else byAppId.set(svc.appId, svc.name);
+  }
+
+  // one Dapr conversation component per name serves every service that names it, with one model
+  const byComponent = new Map<string, ServiceModel>();
+  for (const svc of services) {
+    if (svc.agent?.backend !== "dapr-conversation") continue;
+    const first = byComponent.get(svc.agent.conversationComponent);
+    if (!first) byComponent.set(svc.agent.conversationComponent, svc);
+    else if (first.agent!.model !== svc.agent.model) {
+      problem(
+        "E_CONVERSATION_MODEL",
+        `services.${svc.name}.agent: conversation component "${svc.agent.conversationComponent}" already serves ${first.name} with model ${first.agent!.model}, not ${svc.agent.model}`,
+        ["services", svc.name, "agent"],
+        "use the same model, or give this agent its own conversationComponent",
+      );
+    }
   }
 
   for (const svc of services) {

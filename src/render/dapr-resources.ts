@@ -48,6 +48,42 @@ export function productionStateStore(svc: Pick<ServiceModel, "stateStore">): obj
   ]);
 }
 
+/** Secret holding the OpenAI key of a conversation component (key `api-key`). */
+export function conversationSecret(componentName: string): string {
+  return `${componentName}-openai`;
+}
+
+/**
+ * The Dapr conversation component of the dapr-conversation backend: `conversation.echo` for local
+ * runs (it answers with the prompt's text, so no key and no network), `conversation.openai` in a
+ * cluster, its key from a Kubernetes Secret. The service itself never holds a provider key.
+ */
+export function conversationComponent(name: string, model: string, env: "local" | "cluster"): object {
+  if (env === "local") return component(name, "conversation.echo", "v1", []);
+  return component(name, "conversation.openai", "v1", [
+    { name: "key", secretKeyRef: { name: conversationSecret(name), key: "api-key" } },
+    { name: "model", value: model },
+  ]);
+}
+
+/** One conversation component per name among `services` (dapr-conversation agents), scoped to its users. */
+export function conversationComponents(services: ServiceModel[], env: "local" | "cluster"): Record<string, object> {
+  const users = new Map<string, ServiceModel[]>();
+  for (const svc of services) {
+    if (svc.agent?.backend !== "dapr-conversation") continue;
+    users.set(svc.agent.conversationComponent, [...(users.get(svc.agent.conversationComponent) ?? []), svc]);
+  }
+  return Object.fromEntries(
+    [...users].map(([name, list]) => [
+      `conversation-${name}.yaml`,
+      { ...conversationComponent(name, list[0]!.agent!.model, env), scopes: list.map((s) => s.appId) },
+    ]),
+  );
+}
+
+/** Seconds the sidecar gives the provider; the app waits a little longer, so Dapr's error wins. */
+export const CONVERSATION_TIMEOUT_SECONDS = 30;
+
 export function daprConfiguration(svc: Pick<ServiceModel, "daprConfig">): object {
   return {
     apiVersion: "dapr.io/v1alpha1",
@@ -69,6 +105,7 @@ export const PUBSUB_RETRY = "pubsubRetry";
  * dead-letter topic.
  */
 export function resiliency(svc: ServiceModel): object {
+  const conversation = svc.agent?.backend === "dapr-conversation" ? svc.agent.conversationComponent : null;
   const apps = Object.fromEntries(
     svc.invokes.map((i) => [i.appId, { timeout: "invokeTimeout", circuitBreaker: "invokeBreaker" }]),
   );
@@ -78,7 +115,11 @@ export function resiliency(svc: ServiceModel): object {
     metadata: { name: `${svc.appId}-resiliency` },
     spec: {
       policies: {
-        timeouts: { invokeTimeout: "10s", stateTimeout: "5s" },
+        timeouts: {
+          invokeTimeout: "10s",
+          stateTimeout: "5s",
+          ...(conversation ? { conversationTimeout: `${CONVERSATION_TIMEOUT_SECONDS}s` } : {}),
+        },
         retries: {
           [PUBSUB_RETRY]: { policy: "exponential", duration: "500ms", maxInterval: "10s", maxRetries: 5 },
         },
@@ -91,6 +132,8 @@ export function resiliency(svc: ServiceModel): object {
         components: {
           [svc.pubsubName]: { inbound: { retry: PUBSUB_RETRY } },
           [svc.stateStore]: { outbound: { timeout: "stateTimeout" } },
+          // no retries: a rejected prompt would be paid for again; the app maps the error instead
+          ...(conversation ? { [conversation]: { outbound: { timeout: "conversationTimeout" } } } : {}),
         },
       },
     },
@@ -104,7 +147,13 @@ export function daprResourcesForKubernetes(svc: ServiceModel): Record<string, ob
     "statestore.yaml": productionStateStore(svc),
     "configuration.yaml": daprConfiguration(svc),
     "resiliency.yaml": resiliency(svc),
+    ...singleConversation(svc, "cluster"),
   };
+}
+
+function singleConversation(svc: ServiceModel, env: "local" | "cluster"): Record<string, object> {
+  if (svc.agent?.backend !== "dapr-conversation") return {};
+  return { "conversation.yaml": conversationComponent(svc.agent.conversationComponent, svc.agent.model, env) };
 }
 
 /** Self-hosted resources (compose, `daprd --resources-path dapr/resources --config dapr/config.yaml`). */
@@ -112,5 +161,6 @@ export function renderLocalDaprResources(svc: ServiceModel, tree: Tree): void {
   tree.add("dapr/resources/pubsub.yaml", toYaml(localPubsub(svc)), "generated");
   tree.add("dapr/resources/statestore.yaml", toYaml(localStateStore(svc)), "generated");
   tree.add("dapr/resources/resiliency.yaml", toYaml(resiliency(svc)), "generated");
+  for (const [name, doc] of Object.entries(singleConversation(svc, "local"))) tree.add(`dapr/resources/${name}`, toYaml(doc), "generated");
   tree.add("dapr/config.yaml", toYaml(daprConfiguration(svc)), "generated");
 }

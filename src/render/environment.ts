@@ -13,9 +13,8 @@ export function serviceConfig(svc: ServiceModel, _target: Target): Record<string
     PUBSUB_NAME: svc.pubsubName,
     STATE_STORE: svc.stateStore,
   };
-  if (svc.agent) {
-    config.OPENAI_MODEL = svc.agent.model;
-  }
+  if (svc.agent?.backend === "openai") config.OPENAI_MODEL = svc.agent.model;
+  if (svc.agent?.backend === "dapr-conversation") config.CONVERSATION_COMPONENT = svc.agent.conversationComponent;
   return config;
 }
 

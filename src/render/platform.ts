@@ -8,6 +8,7 @@ import { mermaidGraph } from "../platform/graph.js";
 import { renderService } from "./service.js";
 import {
   component,
+  conversationComponents,
   daprConfiguration,
   localPubsub,
   localStateStore,
@@ -78,7 +79,10 @@ function sharedComponents(p: PlatformModel, env: Env): Record<string, object> {
 }
 
 function daprResources(p: PlatformModel, env: Env): Record<string, object> {
-  const files: Record<string, object> = { ...sharedComponents(p, env) };
+  const files: Record<string, object> = {
+    ...sharedComponents(p, env),
+    ...conversationComponents(p.services, env === "local" || env === "compose" ? "local" : "cluster"),
+  };
   for (const svc of p.services) files[`resiliency-${svc.name}.yaml`] = resiliency(svc);
   return files;
 }

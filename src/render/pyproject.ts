@@ -10,7 +10,8 @@ export function pins(deps: Record<string, string>): string[] {
 }
 
 export function pyproject(svc: ServiceModel): Record<string, unknown> {
-  const runtime = { ...PYTHON_DEPENDENCIES, ...(svc.agent ? PYTHON_AGENT_DEPENDENCIES : {}) };
+  // the dapr-conversation backend talks to the sidecar with httpx: no provider SDK to install
+  const runtime = { ...PYTHON_DEPENDENCIES, ...(svc.agent?.backend === "openai" ? PYTHON_AGENT_DEPENDENCIES : {}) };
   return {
     "build-system": { requires: ["setuptools>=77"], "build-backend": "setuptools.build_meta" },
     project: {

@@ -1,7 +1,8 @@
 // The Python application of a service: app/, tests/, env and README files (pyproject.toml is
 // rendered as data by pyproject.ts). Generated files are regenerated; scaffolded ones are the
 // user's after the first write: routes, handlers, handler tests and the agent's system prompt.
-import type { PayloadField, PayloadModel, ServiceModel, StateKey, TopicRef } from "../model/service.js";
+import type { AgentBackend, PayloadField, PayloadModel, ServiceModel, StateKey, TopicRef } from "../model/service.js";
+import { CONVERSATION_TIMEOUT_SECONDS } from "./dapr-resources.js";
 import type { Owner, Tree } from "../tree/tree.js";
 import { PYTHON_DEV_DEPENDENCIES } from "../versions.js";
 import { pins } from "./pyproject.js";
@@ -110,12 +111,29 @@ const APP_FILES: [string, Owner][] = [
 const AGENT_FILES: [string, Owner][] = [
   ["app/agents/__init__.py", "generated"],
   ["app/agents/llm.py", "generated"],
+  ["app/agents/window.py", "generated"],
   ["app/agents/memory.py", "generated"],
+  ["app/agents/agent.py", "generated"],
+  ["app/agents/deps.py", "generated"],
   ["app/agents/routes.py", "generated"],
   ["app/agents/prompts/__init__.py", "generated"],
   ["app/agents/prompts/system.md", "scaffolded"],
   ["tests/test_agent.py", "generated"],
+  ["tests/test_window.py", "generated"],
+  ["tests/test_memory.py", "generated"],
 ];
+
+/** The module and the tests of the agent's backend. */
+const BACKEND_FILES: Record<AgentBackend, [string, Owner][]> = {
+  openai: [
+    ["app/agents/openai_model.py", "generated"],
+    ["tests/test_openai_model.py", "generated"],
+  ],
+  "dapr-conversation": [
+    ["app/agents/dapr_conversation.py", "generated"],
+    ["tests/test_dapr_conversation.py", "generated"],
+  ],
+};
 
 export function renderPythonApp(svc: ServiceModel, out: Tree): void {
   const tree = {
@@ -134,11 +152,13 @@ export function renderPythonApp(svc: ServiceModel, out: Tree): void {
     keyFormat,
     keyExample,
     devPins: pins(PYTHON_DEV_DEPENDENCIES).map((p) => `"${p}"`).join(" "),
+    conversationTimeoutSeconds: CONVERSATION_TIMEOUT_SECONDS,
   };
   const render = (template: string, extra: object = {}): string =>
     renderTemplate(`service/${template}.eta`, { ...data, ...extra });
 
-  for (const [path, owner] of [...APP_FILES, ...(svc.agent ? AGENT_FILES : [])]) {
+  const agentFiles = svc.agent ? [...AGENT_FILES, ...BACKEND_FILES[svc.agent.backend]] : [];
+  for (const [path, owner] of [...APP_FILES, ...agentFiles]) {
     tree.add(path, render(path), owner);
   }
   if (svc.subscribes.length > 0) tree.add("tests/handlers/__init__.py", "", "generated");

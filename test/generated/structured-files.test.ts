@@ -43,9 +43,10 @@ for (const options of SAMPLE_SERVICES) {
       .map((doc) => (parse(doc) as { kind?: string } | null)?.kind)
       .filter(Boolean)
       .sort();
+    // pub/sub and state, plus the conversation component of a dapr-conversation agent
+    const components = options.agentBackend === "dapr-conversation" ? 3 : 2;
     assert.deepEqual(kinds, [
-      "Component",
-      "Component",
+      ...Array<string>(components).fill("Component"),
       "ConfigMap",
       "Configuration",
       "Deployment",

@@ -43,5 +43,14 @@ export const SAMPLE_SERVICES: ServiceOptions[] = [
     stateKeys: ["exercise:{id}", "attempts:{user_id}:{exercise_id}"],
     invokes: ["progress-service"],
   },
+  {
+    // the provider-neutral backend: Dapr's Conversation API, no provider key in the service
+    name: "debug-service",
+    tier: "agent",
+    agentBackend: "dapr-conversation",
+    conversationComponent: "debug-llm",
+    subscribes: ["debug.request"],
+    stateKeys: ["error:{hash}"],
+  },
   { name: "bare-service" },
 ];

@@ -2,8 +2,9 @@
 import { Command, Option } from "commander";
 import { FastdaprError } from "../../core/errors.js";
 import { newService } from "../../commands/new.js";
-import { TIERS } from "../../model/service.js";
-import { DEFAULTS } from "../../model/build-service.js";
+import { AGENT_BACKENDS, TIERS } from "../../model/service.js";
+import { DEFAULTS, type ServiceOptions } from "../../model/build-service.js";
+import type { AgentBackend } from "../../model/service.js";
 import { collect, jsonOption, type CommandContext } from "../main.js";
 import { countFields, countsSummary, printDryRun, printJson, printRecovery, printUnused, unusedPaths } from "../output.js";
 
@@ -15,6 +16,9 @@ interface NewFlags {
   stateKey: string[];
   invoke: string[];
   agent?: boolean;
+  agentBackend?: string;
+  agentModel?: string;
+  conversationComponent?: string;
   pubsub?: string;
   stateStore?: string;
   port?: string;
@@ -33,6 +37,23 @@ function parsePort(value: string | undefined): number | undefined {
   return Number(value);
 }
 
+/** The agent's flags; naming a backend, model or component asks for an agent. */
+function agentFlags(flags: NewFlags): Partial<ServiceOptions> {
+  const given = flags.agentBackend !== undefined || flags.agentModel !== undefined || flags.conversationComponent !== undefined;
+  if (given && flags.agent === false) {
+    throw new FastdaprError("E_AGENT_FLAGS", "--no-agent contradicts --agent-backend, --agent-model and --conversation-component", {
+      location: "--no-agent",
+      hint: "drop --no-agent, or the agent flags",
+    });
+  }
+  return {
+    ...(given && flags.agent === undefined ? { agent: true } : {}),
+    ...(flags.agentBackend !== undefined ? { agentBackend: flags.agentBackend as AgentBackend } : {}),
+    ...(flags.agentModel !== undefined ? { agentModel: flags.agentModel } : {}),
+    ...(flags.conversationComponent !== undefined ? { conversationComponent: flags.conversationComponent } : {}),
+  };
+}
+
 export function registerNew(program: Command, ctx: CommandContext): void {
   program
     .command("new")
@@ -46,6 +67,13 @@ export function registerNew(program: Command, ctx: CommandContext): void {
     .option("--invoke <app-id>", "app id this service calls (repeatable)", collect, [])
     .option("--agent", "add an LLM agent (on by default for the agent tier)")
     .option("--no-agent", "no LLM agent, even for the agent tier")
+    .addOption(
+      new Option("--agent-backend <backend>", "LLM backend of the agent: the OpenAI API, or Dapr's Conversation API (no key in the service)")
+        .choices(AGENT_BACKENDS)
+        .default(undefined),
+    )
+    .option("--agent-model <name>", `LLM model name (default ${DEFAULTS.agentModel})`)
+    .option("--conversation-component <name>", `Dapr conversation component of the dapr-conversation backend (default ${DEFAULTS.conversationComponent})`)
     .option("--pubsub <name>", "Dapr pub/sub component name", DEFAULTS.pubsubName)
     .option("--state-store <name>", "Dapr state store component name", DEFAULTS.stateStore)
     .option("--port <n>", `app port (default ${DEFAULTS.port})`)
@@ -63,6 +91,7 @@ export function registerNew(program: Command, ctx: CommandContext): void {
         stateKeys: flags.stateKey,
         invokes: flags.invoke,
         ...(flags.agent !== undefined ? { agent: flags.agent } : {}),
+        ...agentFlags(flags),
         ...(flags.pubsub !== undefined ? { pubsubName: flags.pubsub } : {}),
         ...(flags.stateStore !== undefined ? { stateStore: flags.stateStore } : {}),
         ...(port !== undefined ? { port } : {}),

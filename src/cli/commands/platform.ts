@@ -4,7 +4,8 @@ import { EXIT } from "../../core/errors.js";
 import { driftPlan, editPlatform, generatePlatform, initPlatform, type PlatformResult } from "../../commands/platform.js";
 import { addAgent, addInvoke, addPubsub, addService, addState } from "../../manifest/edit.js";
 import { PRESET_NAMES } from "../../manifest/presets/index.js";
-import { TIERS, type Tier } from "../../model/service.js";
+import { AGENT_BACKENDS, TIERS, type AgentBackend, type Tier } from "../../model/service.js";
+import { DEFAULTS } from "../../model/build-service.js";
 import { countPlan } from "../../tree/plan.js";
 import { collect, jsonOption, type CommandContext } from "../main.js";
 import { countFields, countsSummary, printDryRun, printJson, printPlan, printRecovery, printUnused, unusedPaths } from "../output.js";
@@ -147,5 +148,20 @@ export function registerPlatform(program: Command, ctx: CommandContext): void {
     (c) => c.argument("<service>").requiredOption("--target <app-id>", "the service to call"),
     ([service], f) => (doc) => addInvoke(doc, service!, f.target as string),
   );
-  edit("agent", "add an LLM agent to a service", (c) => c.argument("<service>"), ([service]) => (doc) => addAgent(doc, service!));
+  edit(
+    "agent",
+    "add an LLM agent to a service",
+    (c) =>
+      c
+        .argument("<service>")
+        .addOption(new Option("--backend <backend>", "the OpenAI API, or Dapr's Conversation API").choices(AGENT_BACKENDS))
+        .option("--model <name>", `LLM model name (default ${DEFAULTS.agentModel})`)
+        .option("--conversation-component <name>", "Dapr conversation component of the dapr-conversation backend"),
+    ([service], f) => (doc) =>
+      addAgent(doc, service!, {
+        ...(f.backend !== undefined ? { backend: f.backend as AgentBackend } : {}),
+        ...(f.model !== undefined ? { model: f.model as string } : {}),
+        ...(f.conversationComponent !== undefined ? { conversationComponent: f.conversationComponent as string } : {}),
+      }),
+  );
 }
