@@ -245,6 +245,32 @@ const generateStep = fc.constant(null).map(
     }),
 );
 
+/** Files by content, inode and mtime, folders by name: what a rolled-back commit must leave as it was. */
+function filesAndFolders(root: string): Map<string, Partial<EntryState>> {
+  return new Map([...fullSnapshot(root)].map(([path, e]) => [path, e.kind === "dir" ? { kind: "dir" } : e]));
+}
+
+/** A generate whose commit fails after `moves` moves: whatever the state, it changes nothing. */
+const failingGenerateStep = fc.integer({ min: 1, max: 60 }).map(
+  (moves) =>
+    new Step(`generate failing after ${moves} moves`, () => true, async (m, r) => {
+      const outside = fullSnapshot(r.parent, { skip: r.root });
+      const before = filesAndFolders(r.root);
+      process.env.FASTDAPR_FAIL_AFTER = String(moves);
+      try {
+        await generatePlatform({ cwd: r.root });
+        return "fewer moves: committed"; // the next generate checks everything
+      } catch (error) {
+        assert.ok(error instanceof ConflictError || /simulated failure/.test(String(error)), String(error));
+        assert.deepEqual(filesAndFolders(r.root), before, "a failed commit leaves every file as it was");
+        return error instanceof ConflictError ? "conflict" : "failed, rolled back";
+      } finally {
+        delete process.env.FASTDAPR_FAIL_AFTER;
+        assert.deepEqual(fullSnapshot(r.parent, { skip: r.root }), outside, "nothing outside the root changed");
+      }
+    }),
+);
+
 const commands = [
   fc.tuple(name, tier).map(
     ([svc, t]) =>
@@ -336,6 +362,7 @@ const commands = [
   // twice in the list: a user regenerates about as often as they edit
   generateStep,
   generateStep,
+  failingGenerateStep,
   fc.tuple(name, topic).map(
     ([svc, t]) =>
       new Step(
