@@ -43,6 +43,8 @@ interface Model {
   /** Generated files the user edited by hand, still on disk. */
   editedGenerated: Set<string>;
   edits: number;
+  /** Files the user created that fastdapr never wrote (notes, their own modules). */
+  ownFiles: Map<string, string>;
 }
 
 interface Real {
@@ -87,7 +89,7 @@ function writeManifest(model: Model, real: Real): void {
 
 const isFile = (e: EntryState | undefined) => e?.kind === "file";
 
-function assertLockMatchesDisk(root: string, disk: Map<string, EntryState>): void {
+function assertLockMatchesDisk(root: string, disk: Map<string, EntryState>, ownFiles: Map<string, string>): void {
   const lock = readLock(root);
   assert.ok(lock, "a lock file after generate");
   for (const [path, entry] of Object.entries(lock.files)) {
@@ -98,7 +100,9 @@ function assertLockMatchesDisk(root: string, disk: Map<string, EntryState>): voi
   for (const [path, state] of disk) {
     if (path === STATE_DIR || path === LOCK_FILE) continue;
     assert.ok(!path.startsWith(`${STATE_DIR}/`), `${path} left behind in ${STATE_DIR}/`);
-    if (state.kind === "file") assert.ok(lock.files[path], `${path} is on disk but not in the lock`);
+    if (state.kind !== "file") continue;
+    if (ownFiles.has(path)) assert.equal(lock.files[path], undefined, `the user's own ${path} is not fastdapr's`);
+    else assert.ok(lock.files[path], `${path} is on disk but not in the lock`);
   }
 }
 
@@ -114,13 +118,15 @@ function assertModelOnDisk(model: Model, root: string, disk: Map<string, EntrySt
     } else {
       // a removed service: only the user's (scaffolded) files may stay
       for (const [path, state] of disk) {
-        if (state.kind !== "file") continue;
+        if (state.kind !== "file" || model.ownFiles.has(path)) continue;
         if (path.startsWith(`services/${name}/`)) assert.equal(lock.files[path]?.owner, "scaffolded", `${path} outlived its service`);
         assert.ok(!path.startsWith(`deploy/base/${name}/`), `${path} outlived its service`);
       }
     }
   }
-  for (const [path, content] of model.userFiles) assert.equal(disk.get(path)?.content, content, `the user's ${path} was changed`);
+  for (const [path, content] of [...model.userFiles, ...model.ownFiles]) {
+    assert.equal(disk.get(path)?.content, content, `the user's ${path} was changed`);
+  }
 }
 
 /**
@@ -163,7 +169,7 @@ async function generateAndCheck(
     const folder = dirname(entry.path);
     if (folder !== ".") assert.ok(!after.has(folder) || [...after.keys()].some((p) => p.startsWith(`${folder}/`)), `${folder}/ left empty`);
   }
-  assertLockMatchesDisk(real.root, after);
+  assertLockMatchesDisk(real.root, after, model.ownFiles);
   assertModelOnDisk(model, real.root, after);
 
   // regenerating is idempotent: nothing planned, not one byte, inode or mtime touched anywhere
@@ -329,6 +335,17 @@ const commands = [
         return path;
       }),
   ),
+  fc.tuple(name, fc.constantFrom("app/my_module.py", "notes/todo.md", "deploy-notes.txt")).map(
+    ([svc, file]) =>
+      new Step(`userCreates(services/${svc}/${file})`, () => true, (m, r) => {
+        // in a service folder, whether the service exists or not: removing it must leave this file
+        const path = `services/${svc}/${file}`;
+        mkdirSync(dirname(join(r.root, path)), { recursive: true });
+        const text = `mine ${++m.edits}\n`;
+        writeFileSync(join(r.root, path), text);
+        m.ownFiles.set(path, text);
+      }),
+  ),
   fc.nat().map(
     (i) =>
       new Step(`deleteScaffolded(#${i})`, () => true, (m, r) => {
@@ -416,7 +433,7 @@ const initialModel: fc.Arbitrary<Model> = fc
   })
   .map(({ services, schemas }) => {
     const present = new Set(NAMES.filter((_, i) => services[i] !== undefined));
-    const model: Model = { services: new Map(), schemas: new Set(schemas), userFiles: new Map(), editedGenerated: new Set(), edits: 0 };
+    const model: Model = { services: new Map(), schemas: new Set(schemas), userFiles: new Map(), editedGenerated: new Set(), edits: 0, ownFiles: new Map() };
     services.forEach((s, i) => {
       if (!s) return;
       const self = NAMES[i]!;
@@ -444,7 +461,7 @@ test("property: regenerating after any manifest change and hand edit is idempote
         mkdirSync(join(parent, "neighbour-folder"));
         const real: Real = { parent, root: join(parent, "shop") };
         mkdirSync(real.root);
-        const model: Model = { ...initial, services: new Map(initial.services), userFiles: new Map(), editedGenerated: new Set() };
+        const model: Model = { ...initial, services: new Map(initial.services), userFiles: new Map(), editedGenerated: new Set(), ownFiles: new Map() };
         for (const [key, s] of initial.services) {
           model.services.set(key, { ...s, subscribes: new Set(s.subscribes), publishes: new Set(s.publishes), state: new Set(s.state), invokes: new Set(s.invokes) });
         }
