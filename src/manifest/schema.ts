@@ -171,16 +171,25 @@ export const ServiceSchema = z
 const PubsubDefaults = z
   .strictObject({
     name: dnsLabel.default(DEFAULTS.pubsubName).describe("Dapr pub/sub component name."),
-    dev: z.enum(["redis", "kafka"]).default("redis").describe("Broker for local runs (docker compose)."),
-    prod: z.enum(["kafka"]).default("kafka").describe("Broker in Kubernetes."),
+    dev: z
+      .enum(["redis", "kafka"])
+      .default("redis")
+      .describe("Broker for development: `dapr run -f .`, docker compose and the dev overlay (Redis Streams or Kafka)."),
+    prod: z.enum(["kafka"]).default("kafka").describe("Broker of the prod overlay (Kafka with SASL/TLS, credentials from a Secret)."),
   })
   .describe("The platform's pub/sub component.");
 
 const StateStoreDefaults = z
   .strictObject({
     name: dnsLabel.default(DEFAULTS.stateStore).describe("Dapr state store component name."),
-    dev: z.enum(["redis", "postgresql"]).default("redis").describe("Store for local runs (docker compose)."),
-    prod: z.enum(["postgresql", "redis"]).default("postgresql").describe("Store in Kubernetes."),
+    dev: z
+      .enum(["redis", "postgresql"])
+      .default("redis")
+      .describe("Store for development: `dapr run -f .`, docker compose and the dev overlay (PostgreSQL there from a Secret)."),
+    prod: z
+      .enum(["postgresql", "redis"])
+      .default("postgresql")
+      .describe("Store of the prod overlay: PostgreSQL (connection string from a Secret) or Redis (address and password from a Secret, TLS)."),
   })
   .describe("The platform's state store component.");
 

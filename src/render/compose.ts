@@ -1,5 +1,6 @@
 // docker-compose.yml for local development: the service, its daprd sidecar sharing the service's
-// network namespace (so the app reaches Dapr on localhost:3500), Redis and Kafka.
+// network namespace (so the app reaches Dapr on localhost:3500), and the stores its components use
+// (a service: Redis and Kafka; a platform: those its manifest chooses, see platform-stores.ts).
 import type { ServiceModel } from "../model/service.js";
 import type { Tree } from "../tree/tree.js";
 import { CONTAINER_IMAGES } from "../versions.js";
@@ -36,14 +37,32 @@ export const REDIS_SERVICE = {
   healthcheck: { test: ["CMD", "redis-cli", "ping"], interval: "5s", timeout: "3s", retries: 10 },
 };
 
+/**
+ * Development PostgreSQL for the compose network only (its port is not published): it trusts every
+ * connection, so the Dapr component's connection string holds no password.
+ */
+export const POSTGRES_SERVICE = {
+  image: CONTAINER_IMAGES.postgres,
+  environment: { POSTGRES_HOST_AUTH_METHOD: "trust" },
+  healthcheck: { test: ["CMD", "pg_isready", "-U", "postgres", "-d", "postgres"], interval: "5s", timeout: "3s", retries: 10 },
+};
+
 /** Where a sidecar's Dapr files live: the host folder mounted at /dapr, and the resources folder in it. */
 export interface SidecarFiles {
   hostDir: string;
   resources: string;
 }
 
-/** The app container and its daprd sidecar, as compose services (shared with the platform file). */
-export function appWithSidecar(svc: ServiceModel, context: string, dapr: SidecarFiles): Record<string, object> {
+/**
+ * The app container and its daprd sidecar, as compose services (shared with the platform file). The
+ * sidecar starts once the app has started and every compose service in `stores` is healthy.
+ */
+export function appWithSidecar(
+  svc: ServiceModel,
+  context: string,
+  dapr: SidecarFiles,
+  stores: string[] = ["redis", "kafka"],
+): Record<string, object> {
   return {
     [svc.name]: {
       build: { context },
@@ -72,8 +91,7 @@ export function appWithSidecar(svc: ServiceModel, context: string, dapr: Sidecar
       network_mode: `service:${svc.name}`,
       depends_on: {
         [svc.name]: { condition: "service_started" },
-        redis: { condition: "service_healthy" },
-        kafka: { condition: "service_healthy" },
+        ...Object.fromEntries(stores.map((store) => [store, { condition: "service_healthy" }])),
       },
       restart: "unless-stopped",
     },

@@ -41,10 +41,39 @@ export function productionPubsub(svc: Pick<ServiceModel, "pubsubName">): object 
   ]);
 }
 
-export function productionStateStore(svc: Pick<ServiceModel, "stateStore">): object {
-  // v2 keeps an explicit UUID etag column and is the version Dapr recommends for new stores
+/** The Secret (and key) a cluster's PostgreSQL connection string is read from. */
+export const POSTGRES_CONNECTION_SECRET = { name: "postgres-connection", key: "connection-string" };
+
+/**
+ * PostgreSQL state: a libpq connection string given inline (a local store without a password in it;
+ * pgx reads PGPASSWORD from daprd's environment when the server asks for one) or read from the
+ * Secret. v2 keeps an explicit UUID etag column and is the version Dapr recommends for new stores.
+ */
+export function postgresStateStore(svc: Pick<ServiceModel, "stateStore">, connectionString?: string): object {
   return component(svc.stateStore, "state.postgresql", "v2", [
-    { name: "connectionString", secretKeyRef: { name: "postgres-connection", key: "connection-string" } },
+    connectionString === undefined
+      ? { name: "connectionString", secretKeyRef: POSTGRES_CONNECTION_SECRET }
+      : { name: "connectionString", value: connectionString },
+  ]);
+}
+
+export function productionStateStore(svc: Pick<ServiceModel, "stateStore">): object {
+  return postgresStateStore(svc);
+}
+
+/** The Secret a cluster's managed Redis address and password are read from. */
+export const REDIS_CREDENTIALS_SECRET = "redis-credentials";
+
+/**
+ * Redis state outside the cluster's reach of plain text (a managed Redis): `host:port` and password
+ * from the Secret, TLS on (the server's certificate is verified against the system roots).
+ */
+export function managedRedisStateStore(svc: Pick<ServiceModel, "stateStore">): object {
+  const secret = (key: string) => ({ secretKeyRef: { name: REDIS_CREDENTIALS_SECRET, key } });
+  return component(svc.stateStore, "state.redis", "v1", [
+    { name: "redisHost", ...secret("host") },
+    { name: "redisPassword", ...secret("password") },
+    { name: "enableTLS", value: "true" },
   ]);
 }
 

@@ -2,22 +2,13 @@
 // infrastructure they share — Dapr resources per environment, a kustomize base with dev/prod
 // overlays, one compose file, a Dapr multi-app run file and a README with the topology.
 import type { PlatformModel } from "../platform/model.js";
-import type { ServiceModel } from "../model/service.js";
 import type { Tree } from "../tree/tree.js";
 import { mermaidGraph } from "../platform/graph.js";
 import { renderService } from "./service.js";
-import {
-  component,
-  conversationComponents,
-  daprConfiguration,
-  localPubsub,
-  localStateStore,
-  productionPubsub,
-  productionStateStore,
-  resiliency,
-} from "./dapr-resources.js";
+import { conversationComponents, daprConfiguration, resiliency } from "./dapr-resources.js";
 import { kustomization, scalingObjects, workloadObjects } from "./kubernetes.js";
-import { appWithSidecar, KAFKA_SERVICE, REDIS_SERVICE } from "./compose.js";
+import { appWithSidecar } from "./compose.js";
+import { composeBackingServices, composeStoreNames, ENVS, environmentSummary, sharedComponents, type Env } from "./platform-stores.js";
 import { accessControlConfigName, accessControlConfigurations } from "./access-control.js";
 import { defaultDenyPolicy, serviceNetworkPolicy, storeEgressPolicies } from "./network-policies.js";
 import { toYaml } from "./yaml.js";
@@ -25,58 +16,6 @@ import { renderTemplate } from "./templates.js";
 import { ASYNCAPI_FILE, asyncApiDocument } from "./asyncapi.js";
 
 export const SERVICES_DIR = "services";
-
-/**
- * Pub/sub scoping from the graph: each app may publish and subscribe only to what it declares. A
- * subscriber's sidecar publishes the events it could not deliver to their dead-letter topics, and
- * Dapr checks that publish against publishingScopes too: without them there, it is refused and
- * the event goes back to the broker for redelivery instead of to the dead-letter topic.
- */
-function scopingMetadata(p: PlatformModel): { name: string; value: string }[] {
-  const scope = (pick: (s: ServiceModel) => string[]) =>
-    p.services.map((s) => `${s.appId}=${pick(s).join(",")}`).join(";");
-  return [
-    { name: "publishingScopes", value: scope((s) => [...s.publishes.map((t) => t.name), ...s.subscribes.map((t) => t.deadLetterTopic)]) },
-    { name: "subscriptionScopes", value: scope((s) => s.subscribes.map((t) => t.name)) },
-  ];
-}
-
-function withMetadata(doc: object, extra: { name: string; value: string }[], scopes: string[]): object {
-  const d = structuredClone(doc) as { spec: { metadata: object[] }; scopes?: string[] };
-  d.spec.metadata.push(...extra);
-  d.scopes = scopes;
-  return d;
-}
-
-type Env = "local" | "compose" | "dev" | "prod";
-
-const HOSTS: Record<Exclude<Env, "prod">, { redis: string; kafka: string }> = {
-  local: { redis: "localhost:6379", kafka: "localhost:9092" },
-  compose: { redis: "redis:6379", kafka: "kafka:9092" },
-  dev: { redis: "redis-master.default.svc.cluster.local:6379", kafka: "kafka.default.svc.cluster.local:9092" },
-};
-
-/** The shared pub/sub and state components of one environment, same names everywhere. */
-function sharedComponents(p: PlatformModel, env: Env): Record<string, object> {
-  const names = { pubsubName: p.defaults.pubsub.name, stateStore: p.defaults.stateStore.name };
-  const appIds = p.services.map((s) => s.appId);
-  const scoping = scopingMetadata(p);
-  if (env === "prod") {
-    return {
-      "pubsub.yaml": withMetadata(productionPubsub(names), scoping, appIds),
-      "statestore.yaml": withMetadata(productionStateStore(names), [], appIds),
-    };
-  }
-  const hosts = HOSTS[env];
-  const pubsub =
-    p.defaults.pubsub.dev === "redis"
-      ? component(names.pubsubName, "pubsub.redis", "v1", [{ name: "redisHost", value: hosts.redis }])
-      : localPubsub(names, hosts.kafka);
-  return {
-    "pubsub.yaml": withMetadata(pubsub, scoping, appIds),
-    "statestore.yaml": withMetadata(localStateStore(names, hosts.redis), [], appIds),
-  };
-}
 
 function daprResources(p: PlatformModel, env: Env): Record<string, object> {
   const files: Record<string, object> = {
@@ -148,12 +87,14 @@ function renderKustomize(p: PlatformModel, tree: Tree): void {
 }
 
 function renderCompose(p: PlatformModel, tree: Tree): void {
+  const stores = composeBackingServices(p);
   const services: Record<string, object> = {};
   for (const svc of p.services) {
     // the platform's sidecars share one Dapr folder at the root, with the compose-network components
-    Object.assign(services, appWithSidecar(svc, `./${SERVICES_DIR}/${svc.name}`, { hostDir: "./dapr", resources: "compose" }));
+    const files = { hostDir: "./dapr", resources: "compose" };
+    Object.assign(services, appWithSidecar(svc, `./${SERVICES_DIR}/${svc.name}`, files, Object.keys(stores)));
   }
-  const compose = { name: p.name, services: { ...services, redis: REDIS_SERVICE, kafka: KAFKA_SERVICE } };
+  const compose = { name: p.name, services: { ...services, ...stores } };
   tree.add("docker-compose.yml", toYaml(compose), "generated");
 }
 
@@ -189,7 +130,17 @@ export function renderPlatform(p: PlatformModel, tree: Tree): void {
   renderAsyncApi(p, tree);
   tree.add(
     "README.md",
-    renderTemplate("platform/README.md.eta", { p, graph: mermaidGraph(p), servicesDir: SERVICES_DIR }, { keepNewlines: true }),
+    renderTemplate(
+      "platform/README.md.eta",
+      {
+        p,
+        graph: mermaidGraph(p),
+        servicesDir: SERVICES_DIR,
+        stores: Object.fromEntries(ENVS.map((env) => [env, environmentSummary(p, env)])),
+        composeStores: composeStoreNames(p),
+      },
+      { keepNewlines: true },
+    ),
     "generated",
   );
 }

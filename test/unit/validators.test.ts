@@ -241,6 +241,7 @@ describe("Dapr resources", () => {
     { name: "no metadata.name", text: mutate(store, (d) => (d[0].metadata = { namespace: "shop" })), rules: ["dapr-metadata-name"] },
     { name: "inline password", text: mutate(store, (d) => (d[0].spec.metadata[1] = { name: "redisPassword", value: "hunter2" })), rules: ["component-inline-secret"], msg: "redisPassword" },
     { name: "inline connectionString", text: mutate(store, (d) => d[0].spec.metadata.push({ name: "connectionString", value: "host=db user=u password=p" })), rules: ["component-inline-secret"] },
+    { name: "inline connection URL with a password", text: mutate(store, (d) => d[0].spec.metadata.push({ name: "connectionString", value: "postgres://u:p@db:5432/app" })), rules: ["component-inline-secret"] },
     { name: "value and secretKeyRef together", text: mutate(store, (d) => (d[0].spec.metadata[1].value = "")), rules: ["component-metadata-source"] },
     { name: "duplicate metadata name", text: mutate(store, (d) => d[0].spec.metadata.push({ name: "redisHost", value: "other:6379" })), rules: ["component-metadata-duplicate"] },
     { name: "kafka without authType", text: mutate(kafka, (d) => (d[0].spec.metadata = d[0].spec.metadata.filter((m: any) => m.name !== "authType"))), rules: ["kafka-auth-type"] },
@@ -280,6 +281,9 @@ describe("Dapr resources", () => {
         { name: "clientSecret", value: "" },
         { name: "maxRetries", value: 3 },
         { name: "queryIndexes", value: { a: 1 } },
+        // connection strings without a password are addresses, not secrets
+        { name: "connectionString", value: "host=localhost port=5432 user=postgres database=postgres sslmode=disable" },
+        { name: "mongoConnectionString", value: "mongodb://db:27017/app" },
       ),
     );
     assert.deepEqual(validateDaprResourceYaml("x.yaml", text), []);

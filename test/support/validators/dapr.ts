@@ -105,6 +105,15 @@ export function isSecretMetadataName(name: string): boolean {
   return /(password|passwd|key|token|secret|connectionstring)$/i.test(name);
 }
 
+/**
+ * A connection string is a secret when it carries a password: libpq's `password=…` or a URL's
+ * `user:password@`. Without one (a development server that trusts its network, or PGPASSWORD in
+ * daprd's environment) it is an address like redisHost.
+ */
+export function connectionStringHasPassword(value: string): boolean {
+  return /(^|[\s;])password\s*=\s*[^\s;]/i.test(value) || /:\/\/[^/@\s]*:[^/@\s]+@/.test(value);
+}
+
 export function validateDaprObject(file: string, value: unknown, index: number): Problem[] {
   const problems: Problem[] = [];
   if (!isObject(value)) return [{ file, rule: "dapr-not-object", message: `document ${index} is not a mapping` }];
@@ -145,6 +154,7 @@ function checkComponent(spec: JsonObject, report: (rule: string, message: string
     if (!isSecretMetadataName(n)) continue;
     const v = it.value;
     if (v === undefined || v === null || v === "") continue; // secretKeyRef / envRef / empty
+    if (/connectionstring$/i.test(n) && typeof v === "string" && !connectionStringHasPassword(v)) continue;
     report("component-inline-secret", `spec.metadata "${n}" has an inline value; use secretKeyRef (or envRef)`);
   }
   for (const it of items) {
