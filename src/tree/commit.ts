@@ -66,11 +66,15 @@ function failAfter(): number {
 /**
  * FASTDAPR_KILL_AFTER=N sends this process FASTDAPR_KILL_SIGNAL (default SIGKILL) after N moves,
  * and for a signal it can handle waits until the handler ran: the crash tests stop a commit at an
- * exact point without racing it.
+ * exact point without racing it (SIGSTOP suspends it there, for the concurrency test).
  */
 async function killAfter(moves: number): Promise<void> {
   if (process.env.FASTDAPR_KILL_AFTER === undefined || Number(process.env.FASTDAPR_KILL_AFTER) !== moves) return;
   const signal = (process.env.FASTDAPR_KILL_SIGNAL ?? "SIGKILL") as NodeJS.Signals;
+  if (signal === "SIGSTOP") {
+    process.kill(process.pid, signal); // suspended here, holding the run lock, until SIGCONT
+    return;
+  }
   const handled = signal === "SIGKILL" ? null : new Promise((resolve) => process.once(signal, resolve));
   const keepAlive = setInterval(() => undefined, 1000); // signal handlers alone do not keep Node running
   process.kill(process.pid, signal);

@@ -1,5 +1,6 @@
 // Test helpers to run the CLI: in-process with captured output, or as a real child process.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { main } from "../../src/cli/main.js";
 import type { Output } from "../../src/cli/output.js";
@@ -52,4 +53,37 @@ export function spawnSourceCli(argv: string[], cwd: string, env: NodeJS.ProcessE
     timeout: 120_000,
   });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr, signal: result.signal };
+}
+
+/**
+ * The CLI from source, running in the background. `stopped` resolves once the child suspended
+ * itself (SIGSTOP: state "T" in /proc), `exit` when it ends.
+ */
+export function spawnSourceCliAsync(
+  argv: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = {},
+): { child: ChildProcess; stopped: Promise<void>; exit: Promise<CliRun> } {
+  const child = spawn(process.execPath, ["--import", TSX, CHILD, ...argv], { cwd, env: { ...process.env, ...env } });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  const exit = new Promise<CliRun>((resolve) => child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr })));
+  const stopped = new Promise<void>((resolve, reject) => {
+    const poll = setInterval(() => {
+      try {
+        // /proc/<pid>/stat: "pid (comm) state …"; the state after the last ")"
+        const stat = readFileSync(`/proc/${child.pid}/stat`, "utf8");
+        if (stat.slice(stat.lastIndexOf(")") + 2).startsWith("T")) {
+          clearInterval(poll);
+          resolve();
+        }
+      } catch (error) {
+        clearInterval(poll);
+        reject(new Error(`the child ended before it stopped: ${String(error)}\n${stderr}`));
+      }
+    }, 20);
+  });
+  return { child, stopped, exit };
 }

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { generatePlatform } from "../../src/commands/platform.js";
-import { runCli, spawnSourceCli } from "../support/cli.js";
+import { runCli, spawnSourceCli, spawnSourceCliAsync } from "../support/cli.js";
 import { fullSnapshot, type EntryState } from "../support/fs-snapshot.js";
 
 // before: three services; after: mail-service removed, billing-service added (new folders), a tier changed
@@ -145,4 +145,20 @@ test("SIGINT mid-commit: the process itself rolls back and exits 1 with E_INTERR
   assert.equal(interrupted.code, 1, interrupted.stdout + interrupted.stderr);
   assert.equal(JSON.parse(interrupted.stdout).error.code, "E_INTERRUPTED");
   assert.deepEqual(state(root), previous, "the tree and the lock as they were; no journal, no run lock");
+});
+
+test("a second run while the first is suspended mid-commit is refused (E_BUSY), and the first then completes", async () => {
+  const root = await platform(before);
+  writeFileSync(join(root, "fastdapr.yaml"), after);
+  const first = spawnSourceCliAsync(["generate", "--json"], root, { FASTDAPR_KILL_AFTER: "5", FASTDAPR_KILL_SIGNAL: "SIGSTOP" });
+  await first.stopped;
+  const second = await runCli(["generate", "--json"], root);
+  assert.equal(second.code, 3, second.stdout);
+  assert.equal(JSON.parse(second.stdout).error.code, "E_BUSY");
+  const check = await runCli(["generate", "--check", "--json"], root);
+  assert.equal(JSON.parse(check.stdout).error.code, "E_INTERRUPTED_COMMIT", "a check does not read a folder being written");
+  first.child.kill("SIGCONT");
+  const done = await first.exit;
+  assert.equal(done.code, 0, done.stdout);
+  assert.deepEqual(contents(root), await expected, "the first run's commit, whole, and nothing of the second");
 });
