@@ -5,6 +5,7 @@ import { z } from "zod";
 import { AGENT_BACKENDS, TIERS } from "../model/service.js";
 import { DEFAULTS } from "../model/build-service.js";
 import { PYTHON_VERSION } from "../versions.js";
+import { STARTER_PRESETS } from "./presets/starter-presets.js";
 
 export const API_VERSION = "fastdapr/v1";
 
@@ -218,6 +219,12 @@ export const ManifestSchema = z
     name: dnsLabel.describe("Platform name (a DNS label); also the default Kubernetes namespace."),
     namespace: dnsLabel.optional().describe("Kubernetes namespace; defaults to the platform name."),
     description: z.string().optional().describe("What the platform is for."),
+    preset: z
+      .enum(STARTER_PRESETS)
+      .optional()
+      .describe(
+        "The preset this platform started from (fastdapr init --preset). Services named as in the preset get its starter code (handlers, routes, prompts, their tests) when those user-owned files are first written; other services get the generic stubs. Files already written are never touched.",
+      ),
     defaults: DefaultsSchema.prefault({}),
     topics: z
       .record(topicName, TopicSchema)

@@ -233,6 +233,7 @@ export function buildPlatform(manifest: Manifest, positions: Positions = noPosit
     name: manifest.name,
     namespace: manifest.namespace ?? manifest.name,
     description: manifest.description ?? `The ${manifest.name} platform.`,
+    preset: manifest.preset ?? null,
     defaults: {
       pythonVersion: d.python,
       imageRegistry: d.imageRegistry,

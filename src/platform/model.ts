@@ -2,6 +2,7 @@
 // their payload models, and the shared infrastructure settings. Renderers read this and nothing else.
 import type { PayloadSchema } from "../manifest/schema.js";
 import type { PayloadModel, ServiceModel } from "../model/service.js";
+import type { StarterPreset } from "../manifest/presets/starter-presets.js";
 
 /** A problem that does not stop generation (e.g. a topic nobody subscribes to). */
 export interface Warning {
@@ -36,6 +37,8 @@ export interface PlatformModel {
   /** Kubernetes namespace (the manifest's `namespace`, else its name). */
   namespace: string;
   description: string;
+  /** The preset whose starter code the services' user-owned files start from (manifest `preset`). */
+  preset: StarterPreset | null;
   defaults: PlatformDefaults;
   /** Every declared topic, in manifest order. */
   topics: PlatformTopic[];

@@ -14,6 +14,7 @@ import { defaultDenyPolicy, serviceNetworkPolicy, storeEgressPolicies } from "./
 import { toYaml } from "./yaml.js";
 import { renderTemplate } from "./templates.js";
 import { ASYNCAPI_FILE, asyncApiDocument } from "./asyncapi.js";
+import { starterFor } from "./starters.js";
 
 export const SERVICES_DIR = "services";
 
@@ -122,7 +123,9 @@ function renderAsyncApi(p: PlatformModel, tree: Tree): void {
 }
 
 export function renderPlatform(p: PlatformModel, tree: Tree): void {
-  for (const svc of p.services) renderService(svc, tree.scope(`${SERVICES_DIR}/${svc.name}`), { standalone: false });
+  for (const svc of p.services) {
+    renderService(svc, tree.scope(`${SERVICES_DIR}/${svc.name}`), { standalone: false, starter: starterFor(p.preset, svc.name) });
+  }
   renderSelfHostedDapr(p, tree);
   renderKustomize(p, tree);
   renderCompose(p, tree);

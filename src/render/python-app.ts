@@ -9,6 +9,7 @@ import { pins } from "./pyproject.js";
 import { renderTemplate } from "./templates.js";
 import { formatPython } from "./python-format.js";
 import { payloadImports } from "../manifest/payload.js";
+import { isWiredPath, type Starter } from "./starters.js";
 
 /** Escapes text for a double-quoted (or triple-quoted) Python string. */
 export function pyStr(text: string): string {
@@ -135,7 +136,12 @@ const BACKEND_FILES: Record<AgentBackend, [string, Owner][]> = {
   ],
 };
 
-export function renderPythonApp(svc: ServiceModel, out: Tree): void {
+/**
+ * The app of one service. With a `starter` (a preset's starter code for this service, see
+ * starters.ts), its templates replace the generic stubs of the scaffolded files and add its extra
+ * files, all scaffolded: they shape a file only when it is first written.
+ */
+export function renderPythonApp(svc: ServiceModel, out: Tree, starter: Starter | null = null): void {
   const tree = {
     add: (path: string, content: string, owner: Owner) =>
       out.add(path, path.endsWith(".py") ? formatPython(content) : content, owner),
@@ -157,14 +163,29 @@ export function renderPythonApp(svc: ServiceModel, out: Tree): void {
   const render = (template: string, extra: object = {}): string =>
     renderTemplate(`service/${template}.eta`, { ...data, ...extra });
 
+  const started = new Set<string>();
+  /** a scaffolded file: the starter's version when it has one, else the generic stub */
+  const scaffold = (path: string, template: string, extra: object = {}): void => {
+    const own = starter?.files.get(path);
+    if (own) started.add(path);
+    tree.add(path, own ? renderTemplate(own, { ...data, ...extra }) : render(template, extra), "scaffolded");
+  };
+
   const agentFiles = svc.agent ? [...AGENT_FILES, ...BACKEND_FILES[svc.agent.backend]] : [];
   for (const [path, owner] of [...APP_FILES, ...agentFiles]) {
-    tree.add(path, render(path), owner);
+    if (owner === "scaffolded") scaffold(path, path);
+    else tree.add(path, render(path), owner);
   }
   if (svc.subscribes.length > 0) tree.add("tests/handlers/__init__.py", "", "generated");
   for (const topic of svc.subscribes) {
-    tree.add(`app/handlers/${topic.module}.py`, render("app/handlers/handler.py", { topic }), "scaffolded");
-    tree.add(`tests/handlers/test_${topic.module}.py`, render("tests/handler_test.py", { topic }), "scaffolded");
+    scaffold(`app/handlers/${topic.module}.py`, "app/handlers/handler.py", { topic });
+    scaffold(`tests/handlers/test_${topic.module}.py`, "tests/handler_test.py", { topic });
+  }
+  for (const [path, template] of starter?.files ?? []) {
+    // a handler of a topic the service no longer subscribes to stays unwritten, like its stub
+    if (started.has(path) || isWiredPath(path)) continue;
+    if (out.get(path)) throw new Error(`starter ${starter!.name}: ${path} is a generated file, not the user's`);
+    tree.add(path, renderTemplate(template, data), "scaffolded");
   }
 }
 

@@ -9,16 +9,27 @@ import { renderKubernetes } from "./kubernetes.js";
 import { renderLocalDaprResources } from "./dapr-resources.js";
 import { renderCompose } from "./compose.js";
 import { renderProjectFiles } from "./project-files.js";
+import type { Starter } from "./starters.js";
 
 export type Capability = (svc: ServiceModel, tree: Tree) => void;
 
-/** What every service folder holds, alone or in a platform. */
-const SERVICE_CAPABILITIES: Capability[] = [renderPythonApp, renderPyproject, renderDocker, renderProjectFiles];
+/** What every service folder holds, alone or in a platform (the app may start from a preset's starter code). */
+const serviceCapabilities = (starter: Starter | null): Capability[] => [
+  (svc, tree) => renderPythonApp(svc, tree, starter),
+  renderPyproject,
+  renderDocker,
+  renderProjectFiles,
+];
 
 /** What a lone service carries itself; in a platform these are shared at the platform root. */
 const STANDALONE_CAPABILITIES: Capability[] = [renderKubernetes, renderLocalDaprResources, renderCompose];
 
-export function renderService(svc: ServiceModel, tree: Tree, options: { standalone?: boolean } = {}): void {
-  const capabilities = options.standalone === false ? SERVICE_CAPABILITIES : [...SERVICE_CAPABILITIES, ...STANDALONE_CAPABILITIES];
+export function renderService(
+  svc: ServiceModel,
+  tree: Tree,
+  options: { standalone?: boolean; starter?: Starter | null } = {},
+): void {
+  const own = serviceCapabilities(options.starter ?? null);
+  const capabilities = options.standalone === false ? own : [...own, ...STANDALONE_CAPABILITIES];
   for (const capability of capabilities) capability(svc, tree);
 }

@@ -26,6 +26,9 @@ export function learnflowPreset(options: PresetOptions = {}): string {
 apiVersion: fastdapr/v1
 name: ${name}
 description: AI tutoring for learners of Python, one service per skill.
+# The services below start from LearnFlow's starter code (routes, handlers, prompts, their tests)
+# instead of empty stubs. Those files are yours once written; fastdapr never overwrites them.
+preset: learnflow
 defaults:
   python: "3.11"
   imageRegistry: ghcr.io/example/${name}
