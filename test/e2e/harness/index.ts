@@ -12,6 +12,7 @@ export * from "./util.js";
 export * from "./servers.js";
 export * from "./dapr.js";
 export * from "./sentry.js";
+export * from "./tls.js";
 
 // ------------------------------------------------------------------ in-process HTTP app
 export interface HttpRequestRecord {

@@ -2,8 +2,9 @@
 // binaries that scripts/provision.sh installed/cached.
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmodSync, chownSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, readFileSync, writeFileSync } from "node:fs";
 import { Socket } from "node:net";
+import { connect as tlsConnect } from "node:tls";
 import { join } from "node:path";
 import { spawnManaged, type ManagedProcess } from "./proc.js";
 import { freePort, loadRuntime, tcpOpen, tempDir, waitFor } from "./util.js";
@@ -25,36 +26,55 @@ export interface RedisServer extends Server {
   host: string;
 }
 
-function redisPing(port: number): Promise<boolean> {
+/** Files of a server certificate (PEM) and the CA that signed it. */
+export interface TlsFiles {
+  cert: string;
+  key: string;
+  ca: string;
+}
+
+function redisPing(port: number, opts: { tls?: TlsFiles; password?: string } = {}): Promise<boolean> {
   return new Promise((resolve) => {
-    const s = new Socket();
+    const s = opts.tls ? tlsConnect({ port, host: "127.0.0.1", servername: "localhost", ca: readFileSync(opts.tls.ca) }) : new Socket();
     let buf = "";
     const done = (ok: boolean) => {
       s.destroy();
       resolve(ok);
     };
+    // AUTH first when there is a password: then PING's answer is the second line
+    const commands = [...(opts.password ? [`AUTH ${opts.password}`] : []), "PING"];
     s.setTimeout(1000, () => done(false));
     s.once("error", () => done(false));
     s.on("data", (d) => {
       buf += d.toString();
-      if (buf.includes("\r\n")) done(buf.startsWith("+PONG"));
+      const lines = buf.split("\r\n").filter(Boolean);
+      if (lines.length >= commands.length) done(lines[commands.length - 1]!.startsWith("+PONG"));
     });
-    s.connect(port, "127.0.0.1", () => s.write("PING\r\n"));
+    const send = () => s.write(commands.map((c) => `${c}\r\n`).join(""));
+    if (opts.tls) s.once("secureConnect", send);
+    else (s as Socket).connect(port, "127.0.0.1", send);
   });
 }
 
-export async function startRedis(opts: { deadlineMs?: number } = {}): Promise<RedisServer> {
+/**
+ * Redis on 127.0.0.1. With `tls` it serves only TLS on that port (no plain-text listener), with the
+ * given certificate; with `password` it requires AUTH.
+ */
+export async function startRedis(opts: { deadlineMs?: number; tls?: TlsFiles; password?: string } = {}): Promise<RedisServer> {
   const rt = loadRuntime();
   const port = await freePort();
   const dir = tempDir("redis");
+  const listen = opts.tls
+    ? ["--port", "0", "--tls-port", String(port), "--tls-cert-file", opts.tls.cert, "--tls-key-file", opts.tls.key, "--tls-ca-cert-file", opts.tls.ca, "--tls-auth-clients", "no"]
+    : ["--port", String(port)];
   const proc = spawnManaged({
     name: `redis-${port}`,
     command: rt.redisServer,
-    args: ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, "--protected-mode", "yes"],
+    args: [...listen, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, "--protected-mode", "yes", ...(opts.password ? ["--requirepass", opts.password] : [])],
     cwd: dir,
     deadlineMs: opts.deadlineMs,
   });
-  await waitFor(`redis on ${port}`, () => redisPing(port), { timeoutMs: 15_000, abortIf: exitedReason(proc) });
+  await waitFor(`redis on ${port}`, () => redisPing(port, opts), { timeoutMs: 15_000, abortIf: exitedReason(proc) });
   return { port, host: `127.0.0.1:${port}`, proc, logs: () => proc.logs(), stop: () => proc.stop() };
 }
 
