@@ -9,6 +9,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../../src/cli/main.js";
+import { platformTree } from "../../src/commands/platform.js";
 import type { Output } from "../../src/cli/output.js";
 
 function platformOf(text: string) {
@@ -285,4 +286,16 @@ test("fastdapr graph: Mermaid by default, JSON with --format json, one line with
   const broken = await run(["graph", "--manifest", manifestFile(small.replace("invokes: [ stock-service ]", "invokes: [ x-service ]"))]);
   assert.equal(broken.code, 1);
   assert.match(broken.stderr.join("\n"), /"x-service" is not a service of this platform/);
+});
+
+test("platform README: the services table is one block (a blank line would end the Markdown table)", () => {
+  const readme = platformTree(platformOf(small), small).get("README.md")!.content;
+  const lines = readme.split("\n");
+  const header = lines.indexOf("| service | tier | port | subscribes | publishes | calls |");
+  assert.ok(header > 0, readme);
+  assert.deepEqual(
+    lines.slice(header + 1, header + 5).map((l) => l.split(" | ")[0]),
+    ["|---|---|---|---|---|---|", "| [orders-service](services/orders-service/README.md)", "| [stock-service](services/stock-service/README.md)", "| [mail-service](services/mail-service/README.md)"],
+  );
+  assert.equal(lines[header + 5], "", "and a blank line after it");
 });
