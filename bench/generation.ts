@@ -13,8 +13,9 @@ import { series, round1, type ProcessRun, type Summary } from "./lib/measure.js"
 import { syntheticManifestText } from "./lib/synthetic-manifest.js";
 import { buildTemplates, readTree, treeDifferences } from "./lib/templates.js";
 import { writeResult } from "./lib/results.js";
+import { profileProcess } from "./lib/profile.js";
 
-const runs = Number(process.argv[2] ?? 7);
+const runs = Number(process.argv[2] ?? 5);
 const root = resolve(import.meta.dirname, "..");
 const bin = join(root, "bin", "fastdapr.js");
 const cache = join(process.env.FASTDAPR_CACHE || join(homedir(), ".cache", "fastdapr"), "bench");
@@ -69,7 +70,7 @@ for (const [name, make] of Object.entries(singleService)) {
   if (diffs.length) throw new Error(`${name} did not reproduce the generated service: ${diffs.slice(0, 5).join(", ")}`);
   rmSync(check, { recursive: true, force: true });
 
-  const s = series(runs, () => make(freshDir()), removeCwd);
+  const { warmupStdout: _, ...s } = series(runs, () => make(freshDir()), removeCwd);
   const version = name === "fastdapr" ? (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string }).version : tools[name as keyof typeof tools].version;
   single[name] = { ...s, version, files: referenceTree.size };
   log(`${name} ${version} (one service)`, s);
@@ -83,13 +84,6 @@ function manifestRun(manifest: string): () => ProcessRun {
     return node(["generate", "--json"], cwd);
   };
 }
-function countFiles(manifest: string): number {
-  const cwd = freshDir();
-  writeFileSync(join(cwd, "fastdapr.yaml"), manifest);
-  const out = JSON.parse(execFileSync(process.execPath, [bin, "generate", "--json"], { cwd, encoding: "utf8" })) as { created: number };
-  rmSync(cwd, { recursive: true, force: true });
-  return out.created;
-}
 
 // LearnFlow's manifest as `init` writes it; each run generates it into an empty folder
 const initParent = freshDir();
@@ -100,18 +94,21 @@ const learnflowManifest = readFileSync(join(initDir, "fastdapr.yaml"), "utf8");
 
 const platforms: { name: string; services: number; files: number; summary: Summary; msPerService: number }[] = [];
 const platform = (name: string, services: number, manifest: string, n: number) => {
-  const files = countFiles(manifest);
-  const summary = series(n, manifestRun(manifest), removeCwd);
+  const { warmupStdout, ...summary } = series(n, manifestRun(manifest), removeCwd);
+  // the files written, from the warm-up run's --json answer
+  const files = (JSON.parse(warmupStdout) as { created: number }).created;
   platforms.push({ name, services, files, summary, msPerService: round1(summary.medianMs / services) });
   log(`generate ${name} (${services} services)`, summary);
 };
-platform("learnflow", 6, learnflowManifest, Math.max(3, Math.ceil(runs / 2)));
-for (const size of SYNTHETIC_SIZES) {
-  // larger platforms take seconds each: fewer runs keep the script within a few minutes
-  platform(`synthetic-${size}`, size, syntheticManifestText(size), size >= 50 ? 3 : Math.max(3, Math.ceil(runs / 2)));
-}
+// platforms take seconds each: three runs keep the script within a few minutes
+platform("learnflow", 6, learnflowManifest, 3);
+for (const size of SYNTHETIC_SIZES) platform(`synthetic-${size}`, size, syntheticManifestText(size), 3);
+
+// where fastdapr's own time goes, for the report's "what limits it"
+const newProfile = profileProcess([bin, ...NEW_ARGS], scratch);
+console.log(`fastdapr new CPU profile (${newProfile.totalMs} ms):`, newProfile.percent);
 
 const fastdapr = single.fastdapr!;
 const ratios = Object.fromEntries(Object.entries(single).map(([k, v]) => [k, Number((v.medianMs / fastdapr.medianMs).toFixed(2))]));
 console.log("time relative to fastdapr new (median):", ratios);
-writeResult("generation", { runs, service: SERVICE, newArgs: NEW_ARGS, single, ratios, platforms });
+writeResult("generation", { runs, service: SERVICE, newArgs: NEW_ARGS, single, ratios, platforms, newProfile });

@@ -29,6 +29,7 @@ interface Generation {
   single: Record<string, Summary & { version: string; files: number }>;
   ratios: Record<string, number>;
   platforms: { name: string; services: number; files: number; summary: Summary; msPerService: number }[];
+  newProfile: { totalMs: number; percent: Record<string, number> };
 }
 interface Latency {
   ops: number;

@@ -101,7 +101,7 @@ async def closed_loop(cfg: dict[str, Any], store: StateStore, op: str) -> dict[s
                 else:
                     await store.update(key, lambda n: (n or 0) + 1)
                     counts[index] += 1
-            except (httpx.HTTPError, Exception):  # noqa: BLE001 - counted, not fatal
+            except Exception:  # noqa: BLE001 - counted, not fatal
                 errors += 1
                 continue
             if record is not None:

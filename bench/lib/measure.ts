@@ -9,6 +9,7 @@ import { join } from "node:path";
 export interface Sample {
   ms: number;
   rssKb: number;
+  stdout: string;
 }
 
 export interface Summary {
@@ -18,6 +19,11 @@ export interface Summary {
   maxMs: number;
   /** the largest peak RSS over the runs, MiB */
   peakRssMiB: number;
+}
+
+export interface Series extends Summary {
+  /** what the warm-up run printed (e.g. the --json answer) */
+  warmupStdout: string;
 }
 
 const GNU_TIME = "/usr/bin/time";
@@ -49,7 +55,7 @@ export function timeProcess(run: ProcessRun): Sample {
     }
     // GNU time writes "Command exited..." lines before the figure when the child fails; the last line is %M
     const rssKb = Number(readFileSync(rssFile, "utf8").trim().split("\n").pop());
-    return { ms, rssKb };
+    return { ms, rssKb, stdout: result.stdout };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -71,7 +77,7 @@ export function median(values: number[]): number {
  * One warm-up run (file-system cache, Node's compile cache, Python's .pyc files), then `runs`
  * measured runs; `prepare` makes a fresh working directory for each run and `cleanup` removes it.
  */
-export function series(runs: number, prepare: () => ProcessRun, cleanup: (run: ProcessRun) => void): Summary {
+export function series(runs: number, prepare: () => ProcessRun, cleanup: (run: ProcessRun) => void): Series {
   const once = (): Sample => {
     const run = prepare();
     try {
@@ -80,7 +86,7 @@ export function series(runs: number, prepare: () => ProcessRun, cleanup: (run: P
       cleanup(run);
     }
   };
-  once();
+  const warmup = once();
   const samples = Array.from({ length: runs }, once);
   const times = samples.map((s) => s.ms).sort((a, b) => a - b);
   return {
@@ -89,6 +95,7 @@ export function series(runs: number, prepare: () => ProcessRun, cleanup: (run: P
     minMs: round1(times[0]!),
     maxMs: round1(times[times.length - 1]!),
     peakRssMiB: round1(Math.max(...samples.map((s) => s.rssKb)) / 1024),
+    warmupStdout: warmup.stdout,
   };
 }
 
