@@ -100,6 +100,16 @@ const platform = (name: string, services: number, manifest: string, n: number) =
   platforms.push({ name, services, files, summary, msPerService: round1(summary.medianMs / services) });
   log(`generate ${name} (${services} services)`, summary);
 };
+// the synthetic platform must be a clean one: `fastdapr check` passes it with no warning
+{
+  const cwd = freshDir();
+  const largest = Math.max(...SYNTHETIC_SIZES);
+  writeFileSync(join(cwd, "fastdapr.yaml"), syntheticManifestText(largest));
+  const check = JSON.parse(execFileSync(process.execPath, [bin, "check", "--json"], { cwd, encoding: "utf8" })) as { ok: boolean; warnings: unknown[] };
+  if (!check.ok || check.warnings.length) throw new Error(`synthetic-${largest} does not pass fastdapr check cleanly: ${JSON.stringify(check)}`);
+  rmSync(cwd, { recursive: true, force: true });
+}
+
 // platforms take seconds each: three runs keep the script within a few minutes
 platform("learnflow", 6, learnflowManifest, 3);
 for (const size of SYNTHETIC_SIZES) platform(`synthetic-${size}`, size, syntheticManifestText(size), 3);
