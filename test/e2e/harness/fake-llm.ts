@@ -22,7 +22,8 @@ export type FakeReply =
   | { text: string; delayMs?: number }
   | { status: number; error: { message: string; type?: string; code?: string }; retryAfter?: string; delayMs?: number };
 
-export type Responder = (req: ChatRequestRecord, index: number) => FakeReply;
+/** May wait (return a promise), e.g. to hold every answer until several requests have arrived. */
+export type Responder = (req: ChatRequestRecord, index: number) => FakeReply | Promise<FakeReply>;
 
 export interface FakeLlm {
   /** base URL for OPENAI_BASE_URL (ends in /v1) */
@@ -69,15 +70,16 @@ export async function startFakeLlm(initial: Responder = echo): Promise<FakeLlm> 
       authorization: rec.headers["authorization"] as string | undefined,
     };
     const index = requests.push(record) - 1;
-    const reply = responder(record, index);
-    const send = () => {
+    const send = (reply: FakeReply) => {
       if ("text" in reply) return json(res, 200, completion(record.model, reply.text));
       const headers: Record<string, string> = { "content-type": "application/json" };
       if (reply.retryAfter !== undefined) headers["retry-after"] = reply.retryAfter;
       res.writeHead(reply.status, headers).end(JSON.stringify({ error: { type: "fake_error", code: null, param: null, ...reply.error } }));
     };
-    if (reply.delayMs) setTimeout(send, reply.delayMs);
-    else send();
+    void Promise.resolve(responder(record, index)).then((reply) => {
+      if (reply.delayMs) setTimeout(() => send(reply), reply.delayMs);
+      else send(reply);
+    });
   };
   const app: HttpApp = await startHttpApp({ "POST /v1/chat/completions": answer });
   return {
