@@ -1,11 +1,20 @@
-// Writes schemas/fastdapr.schema.json from the zod manifest schema (src/manifest/schema.ts).
-// Run after changing the schema: npx tsx scripts/write-schema.ts  (a unit test fails while it is stale)
+// Writes the JSON Schemas the package ships, from their zod sources: schemas/fastdapr.schema.json
+// (the manifest, src/manifest/schema.ts) and schemas/cli-output.schema.json (the --json answers,
+// src/cli/answers.ts). Run after changing either: npx tsx scripts/write-schema.ts
+// (unit tests fail while a file is stale)
 import { writeFileSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { manifestJsonSchemaText, SCHEMA_FILE } from "../src/manifest/schema.js";
+import { CLI_OUTPUT_SCHEMA_FILE, cliOutputJsonSchemaText } from "../src/cli/answers.js";
 
-const target = join(dirname(fileURLToPath(import.meta.url)), "..", SCHEMA_FILE);
-mkdirSync(dirname(target), { recursive: true });
-writeFileSync(target, manifestJsonSchemaText());
-console.log(`wrote ${SCHEMA_FILE}`);
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+for (const [file, text] of [
+  [SCHEMA_FILE, manifestJsonSchemaText()],
+  [CLI_OUTPUT_SCHEMA_FILE, cliOutputJsonSchemaText()],
+] as const) {
+  const target = join(root, file);
+  mkdirSync(dirname(target), { recursive: true });
+  writeFileSync(target, text);
+  console.log(`wrote ${file}`);
+}

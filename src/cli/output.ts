@@ -1,7 +1,9 @@
 // Everything the CLI prints goes through here: a short human summary, or exactly one JSON line.
-import { FastdaprError } from "../core/errors.js";
-import { conflictDiff, entryDiff, type Plan, type PlanCounts } from "../tree/plan.js";
+import { EXIT, FastdaprError } from "../core/errors.js";
+import { conflictDiff, countPlan, entryDiff, type Plan, type PlanCounts } from "../tree/plan.js";
 import { ConflictError } from "../generate/apply.js";
+import type { Answer, Warning } from "./answers.js";
+import { hintFor } from "./error-codes.js";
 
 export interface Output {
   json: boolean;
@@ -17,9 +19,14 @@ export function consoleOutput(json: boolean): Output {
   };
 }
 
-/** One line of JSON: the whole answer an agent reads back. */
-export function printJson(output: Output, value: object): void {
-  output.out(JSON.stringify(value));
+/** One line of JSON: the whole answer an agent reads back (its shape is the contract in answers.ts). */
+export function printJson(output: Output, answer: Answer): void {
+  output.out(JSON.stringify(answer));
+}
+
+/** Warnings as the JSON answers carry them: the field is left out when there are none. */
+export function warningFields(warnings: readonly Warning[]): { warnings?: Warning[] } {
+  return warnings.length ? { warnings: warnings.map((w) => ({ code: w.code, message: w.message, location: w.location })) } : {};
 }
 
 export function countsSummary(c: PlanCounts): string {
@@ -32,7 +39,7 @@ export function countsSummary(c: PlanCounts): string {
 }
 
 /** The counts every writing command reports under --json (zeros of the rarer ones left out). */
-export function countFields(c: PlanCounts): Record<string, number> {
+export function countFields(c: PlanCounts): { created: number; updated: number; unchanged: number; deleted?: number } {
   return {
     created: c.created,
     updated: c.updated,
@@ -79,23 +86,61 @@ export function printPlan(output: Output, plan: Plan): void {
   }
 }
 
+/** The `error` object of a failed answer; every error carries a hint (the code's general one if need be). */
+export function errorFields(error: FastdaprError): Extract<Answer, { ok: false }>["error"] {
+  return {
+    code: error.code as Extract<Answer, { ok: false }>["error"]["code"],
+    message: error.message,
+    ...(error.location ? { location: error.location } : {}),
+    hint: hintFor(error.code, error.hint),
+  };
+}
+
 export function printError(output: Output, command: string, error: FastdaprError): void {
   if (output.json) {
-    printJson(output, {
-      ok: false,
-      command,
-      error: {
-        code: error.code,
-        message: error.message,
-        ...(error.location ? { location: error.location } : {}),
-        ...(error.hint ? { hint: error.hint } : {}),
-      },
-    });
+    printJson(output, { ok: false, command, error: errorFields(error) });
     return;
   }
   output.err(`error: ${error.message}${error.location ? ` (${error.location})` : ""}`);
   if (error instanceof ConflictError) {
     for (const entry of error.conflicts) output.err(conflictDiff(entry));
   }
-  if (error.hint) output.err(`hint: ${error.hint}`);
+  output.err(`hint: ${hintFor(error.code, error.hint)}`);
+}
+
+/** `generate --check` or `check` found files that differ from what the manifest produces: exit 1, E_DRIFT. */
+export function driftError(plan: Plan, manifest: string): FastdaprError {
+  const drifted = plan.entries.filter((e) => !["unchanged", "keep", "orphan"].includes(e.action)).map((e) => e.path);
+  const c = countPlan(plan);
+  const parts = [
+    c.created && `${c.created} missing`,
+    c.updated && `${c.updated} outdated`,
+    c.deleted && `${c.deleted} no longer generated`,
+    c.conflicts && `${c.conflicts} edited by hand`,
+  ].filter(Boolean);
+  return new FastdaprError("E_DRIFT", `the files differ from what ${manifest} produces (${parts.join(", ")}): ${drifted.slice(0, 3).join(", ")}${drifted.length > 3 ? ", …" : ""}`, {
+    location: drifted[0] ?? manifest,
+    hint: "run fastdapr generate (--dry-run shows the diffs)",
+    exitCode: EXIT.checkFailed,
+  });
+}
+
+/** Drift counts as `generate --check` reports them, clean or not. */
+export function driftCounts(plan: Plan): { created: number; updated: number; deleted: number; conflicts: number } {
+  const c = countPlan(plan);
+  return { created: c.created, updated: c.updated, deleted: c.deleted, conflicts: c.conflicts };
+}
+
+/**
+ * Reports drift: under --json the E_DRIFT error line with `extra` (the counts an agent acts on),
+ * otherwise the plan with its diffs and a summary on stdout, then the error on stderr.
+ */
+export function printDrift(output: Output, command: "generate" | "check", plan: Plan, manifest: string, extra: Record<string, unknown>): void {
+  const error = driftError(plan, manifest);
+  if (output.json) {
+    printJson(output, { ok: false, command, error: errorFields(error), ...extra } as Answer);
+    return;
+  }
+  printPlan(output, plan);
+  output.out(`drift: ${countsSummary(countPlan(plan))}; run fastdapr generate`);
 }

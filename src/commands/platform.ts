@@ -99,10 +99,11 @@ export async function generatePlatform(options: WriteOptions & { manifest?: stri
 }
 
 /** `generate --check`: the plan a generate would carry out, without writing. */
-export function driftPlan(options: { manifest?: string; cwd?: string }): { plan: Plan; clean: boolean; platform: PlatformModel } {
-  const { root, platform, text } = loadPlatformAt(options.cwd ?? process.cwd(), options.manifest);
+export function driftPlan(options: { manifest?: string; cwd?: string }): { plan: Plan; clean: boolean; platform: PlatformModel; path: string } {
+  const cwd = options.cwd ?? process.cwd();
+  const { root, platform, text } = loadPlatformAt(cwd, options.manifest);
   const plan = planFor(root, platformTree(platform, text));
-  return { plan, clean: isClean(plan), platform };
+  return { plan, clean: isClean(plan), platform, path: relative(cwd, root) || "." };
 }
 
 export async function initPlatform(options: WriteOptions & { dir?: string; preset: string }): Promise<PlatformResult> {

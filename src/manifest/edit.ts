@@ -177,7 +177,7 @@ export function addInvoke(doc: Document, service: string, appId: string): string
   const entry = serviceEntry(doc, service);
   const names = serviceNames(doc);
   if (!names.includes(appId)) {
-    bad("E_INVOKE_TARGET", `"${appId}" is not a service of this platform`, "<app-id>", `invoke one of: ${names.join(", ")}`);
+    bad("E_INVOKE_TARGET", `"${appId}" is not a service of this platform`, "--target", `invoke one of: ${names.join(", ")}`);
   }
   addToList(doc, entry, "invokes", [appId]);
   return manifestText(doc);

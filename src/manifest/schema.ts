@@ -14,25 +14,25 @@ export const API_VERSION = "fastdapr/v1";
 export { DNS_LABEL_PATTERN, SERVICE_NAME_PATTERN, STATE_KEY_PATTERN, TOPIC_PATTERN } from "../model/rules.js";
 import { DNS_LABEL_PATTERN, SERVICE_NAME_PATTERN, STATE_KEY_PATTERN, TOPIC_PATTERN } from "../model/rules.js";
 
-const serviceName = z
+export const serviceName = z
   .string()
   .regex(new RegExp(SERVICE_NAME_PATTERN), {
     error: "a service name is a DNS label that starts with a letter: lowercase letters, digits and hyphens (e.g. \"triage-service\")",
   })
   .max(58, { error: "a service name has at most 58 characters (Dapr adds \"-dapr\" to it for a 63-character Service name)" });
 
-const dnsLabel = z
+export const dnsLabel = z
   .string()
   .regex(new RegExp(DNS_LABEL_PATTERN), {
     error: "expected a DNS label: lowercase letters, digits and hyphens, starting and ending with a letter or digit (e.g. \"learnflow\")",
   })
   .max(63, { error: "a DNS label has at most 63 characters" });
 
-const topicName = z.string().regex(new RegExp(TOPIC_PATTERN), {
+export const topicName = z.string().regex(new RegExp(TOPIC_PATTERN), {
   error: "a topic is domain.action: two lowercase parts joined by one dot, hyphens allowed inside each part (e.g. \"learning.concept-request\")",
 });
 
-const stateKeyPattern = z
+export const stateKeyPattern = z
   .string()
   .regex(new RegExp(STATE_KEY_PATTERN), {
     error: "a state-key pattern uses letters, digits and _ . : - with {snake_case} placeholders (e.g. \"progress:{user_id}\")",

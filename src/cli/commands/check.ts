@@ -1,10 +1,10 @@
 // `fastdapr check [--manifest PATH] [--json]`: the manifest is valid, the platform graph sound and,
 // once the platform was generated (a lock file beside the manifest), the files on disk are what the
 // manifest produces. Exit 0 when clean (warnings allowed), 1 when a platform rule fails or the files
-// drifted, 2 when the manifest cannot be read or is invalid.
+// drifted (E_DRIFT, as generate --check), 2 when the manifest cannot be read or is invalid.
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { Command } from "commander";
+import type { Command } from "commander";
 import { EXIT } from "../../core/errors.js";
 import { platformTree } from "../../commands/platform.js";
 import { planFor } from "../../generate/apply.js";
@@ -13,9 +13,10 @@ import { LOCK_FILE } from "../../tree/lock.js";
 import { countPlan, isClean, type Plan } from "../../tree/plan.js";
 import { buildPlatform, PlatformError } from "../../platform/build-platform.js";
 import type { PlatformModel, Warning } from "../../platform/model.js";
-import { jsonOption, type CommandContext } from "../main.js";
-import { countsSummary, printJson, printPlan, type Output } from "../output.js";
-import { manifestOption, registerGraph } from "./graph.js";
+import type { CommandContext } from "../main.js";
+import { errorFields, printDrift, printJson, warningFields, type Output } from "../output.js";
+import { CHECK, registerSpec } from "../spec.js";
+import { registerGraph } from "./graph.js";
 
 export interface CheckFlags {
   manifest: string;
@@ -54,12 +55,7 @@ function driftCount(plan: Plan): number {
 }
 
 export function registerCheck(program: Command, ctx: CommandContext): void {
-  program
-    .command("check")
-    .description("validate fastdapr.yaml and the platform graph (exit 1 on a graph error, 2 on an invalid manifest)")
-    .addOption(manifestOption())
-    .addOption(jsonOption())
-    .action((flags: CheckFlags) => {
+  registerSpec(program, CHECK).action((flags: CheckFlags) => {
       const { output } = ctx;
       const result = checkPlatform(flags.manifest);
       if ("error" in result) {
@@ -69,14 +65,9 @@ export function registerCheck(program: Command, ctx: CommandContext): void {
           printJson(output, {
             ok: false,
             command: "check",
-            error: {
-              code: error.code,
-              message: error.message,
-              ...(error.location ? { location: error.location } : {}),
-              ...(error.hint ? { hint: error.hint } : {}),
-            },
-            problems: error.problems,
-            warnings: error.warnings,
+            error: errorFields(error),
+            problems: error.problems.map((p) => ({ code: p.code, message: p.message, location: p.location, ...(p.hint ? { hint: p.hint } : {}) })),
+            ...warningFields(error.warnings),
           });
           return;
         }
@@ -91,29 +82,21 @@ export function registerCheck(program: Command, ctx: CommandContext): void {
       const { platform } = result;
       const drift = driftOf(flags.manifest, platform, result.text);
       const clean = drift === null || isClean(drift);
-      if (!clean) ctx.exitCode = EXIT.checkFailed;
+      const counts = { services: platform.services.length, topics: platform.topics.length };
+      if (!clean) {
+        ctx.exitCode = EXIT.checkFailed;
+        if (!output.json) printWarnings(output, platform.warnings);
+        printDrift(output, "check", drift!, flags.manifest, { ...counts, ...warningFields(platform.warnings), drift: driftCount(drift!) });
+        return;
+      }
       if (output.json) {
-        printJson(output, {
-          ok: clean,
-          command: "check",
-          services: platform.services.length,
-          topics: platform.topics.length,
-          warnings: platform.warnings,
-          ...(drift ? { drift: driftCount(drift) } : {}),
-        });
+        printJson(output, { ok: true, command: "check", ...counts, ...warningFields(platform.warnings), ...(drift ? { drift: 0 } : {}) });
         return;
       }
       printWarnings(output, platform.warnings);
       const n = platform.warnings.length;
-      output.out(
-        `${flags.manifest}: ${platform.services.length} services, ${platform.topics.length} topics, ${n ? `${n} warning${n === 1 ? "" : "s"}` : "no problems"}`,
-      );
-      if (drift && !clean) {
-        printPlan(output, drift);
-        output.out(`drift: ${countsSummary(countPlan(drift))}; run fastdapr generate`);
-      } else if (drift) {
-        output.out("no drift: the files match the manifest");
-      }
+      output.out(`${flags.manifest}: ${counts.services} services, ${counts.topics} topics, ${n ? `${n} warning${n === 1 ? "" : "s"}` : "no problems"}`);
+      if (drift) output.out("no drift: the files match the manifest");
     });
 }
 

@@ -1,11 +1,11 @@
 // `fastdapr new <service-name> [flags]`
-import { Command, Option } from "commander";
+import type { Command } from "commander";
 import { FastdaprError } from "../../core/errors.js";
 import { newService } from "../../commands/new.js";
-import { AGENT_BACKENDS, TIERS } from "../../model/service.js";
 import { DEFAULTS, type ServiceOptions } from "../../model/build-service.js";
 import type { AgentBackend } from "../../model/service.js";
-import { collect, jsonOption, type CommandContext } from "../main.js";
+import type { CommandContext } from "../main.js";
+import { NEW, registerSpec } from "../spec.js";
 import { countFields, countsSummary, printDryRun, printJson, printRecovery, printUnused, unusedPaths } from "../output.js";
 
 interface NewFlags {
@@ -55,31 +55,7 @@ function agentFlags(flags: NewFlags): Partial<ServiceOptions> {
 }
 
 export function registerNew(program: Command, ctx: CommandContext): void {
-  program
-    .command("new")
-    .description("generate one FastAPI + Dapr service")
-    .argument("<service-name>", "DNS-1123 name; also the Dapr app id and the folder name")
-    .option("--out <dir>", "parent folder of the service folder, inside the working directory", ".")
-    .addOption(new Option("--tier <tier>", "resource tier (agent turns the agent on)").choices(TIERS).default(undefined))
-    .option("--subscribe <topic>", "topic to subscribe to (repeatable), domain.action", collect, [])
-    .option("--publish <topic>", "topic to publish to (repeatable), domain.action", collect, [])
-    .option("--state-key <pattern>", "state key pattern (repeatable), e.g. progress:{user_id}", collect, [])
-    .option("--invoke <app-id>", "app id this service calls (repeatable)", collect, [])
-    .option("--agent", "add an LLM agent (on by default for the agent tier)")
-    .option("--no-agent", "no LLM agent, even for the agent tier")
-    .addOption(
-      new Option("--agent-backend <backend>", "LLM backend of the agent: the OpenAI API, or Dapr's Conversation API (no key in the service)")
-        .choices(AGENT_BACKENDS)
-        .default(undefined),
-    )
-    .option("--agent-model <name>", `LLM model name (default ${DEFAULTS.agentModel})`)
-    .option("--conversation-component <name>", `Dapr conversation component of the dapr-conversation backend (default ${DEFAULTS.conversationComponent})`)
-    .option("--pubsub <name>", "Dapr pub/sub component name", DEFAULTS.pubsubName)
-    .option("--state-store <name>", "Dapr state store component name", DEFAULTS.stateStore)
-    .option("--port <n>", `app port (default ${DEFAULTS.port})`)
-    .option("--dry-run", "print what would be written, write nothing")
-    .option("--force", "write into a folder fastdapr did not create, and overwrite edited generated files")
-    .addOption(jsonOption())
+  registerSpec(program, NEW)
     .action(async (name: string, flags: NewFlags) => {
       const port = parsePort(flags.port);
       const result = await newService({

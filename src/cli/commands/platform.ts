@@ -1,14 +1,12 @@
 // `fastdapr init`, `fastdapr generate` and `fastdapr add …`: the platform commands.
-import { Command, Option } from "commander";
-import { EXIT } from "../../core/errors.js";
+import type { Command } from "commander";
 import { driftPlan, editPlatform, generatePlatform, initPlatform, type PlatformResult } from "../../commands/platform.js";
 import { addAgent, addInvoke, addPubsub, addService, addState } from "../../manifest/edit.js";
-import { PRESET_NAMES } from "../../manifest/presets/index.js";
-import { AGENT_BACKENDS, TIERS, type AgentBackend, type Tier } from "../../model/service.js";
-import { DEFAULTS } from "../../model/build-service.js";
-import { countPlan } from "../../tree/plan.js";
-import { collect, jsonOption, type CommandContext } from "../main.js";
-import { countFields, countsSummary, printDryRun, printJson, printPlan, printRecovery, printUnused, unusedPaths } from "../output.js";
+import type { AgentBackend, Tier } from "../../model/service.js";
+import type { CommandContext } from "../main.js";
+import { EXIT } from "../../core/errors.js";
+import { countFields, countsSummary, driftCounts, printDrift, printDryRun, printJson, printRecovery, printUnused, unusedPaths, warningFields } from "../output.js";
+import { ADD_AGENT, ADD_INVOKE, ADD_PUBSUB, ADD_SERVICE, ADD_STATE, GENERATE, INIT, registerSpec, type CommandSpec } from "../spec.js";
 
 interface WriteFlags {
   dryRun?: boolean;
@@ -17,14 +15,9 @@ interface WriteFlags {
   manifest?: string;
 }
 
-function writeOptions(cmd: Command): Command {
-  return cmd
-    .option("--dry-run", "print the plan with diffs, write nothing")
-    .option("--force", "overwrite generated files edited by hand")
-    .addOption(jsonOption());
-}
+type AddCommand = "add service" | "add pubsub" | "add state" | "add invoke" | "add agent";
 
-function report(ctx: CommandContext, command: string, result: PlatformResult, dryRun: boolean): void {
+function report(ctx: CommandContext, command: "init" | "generate" | AddCommand, result: PlatformResult, dryRun: boolean): void {
   const { output } = ctx;
   const c = result.counts;
   if (output.json) {
@@ -34,7 +27,7 @@ function report(ctx: CommandContext, command: string, result: PlatformResult, dr
       root: result.path,
       ...countFields(c),
       ...(c.orphaned ? { unused: unusedPaths(result.plan) } : {}),
-      ...(result.warnings.length ? { warnings: result.warnings.map((w) => `${w.code} ${w.location}`) } : {}),
+      ...warningFields(result.warnings),
       ...(dryRun ? { dryRun: true } : {}),
       ...(result.recovered ? { recovered: result.recovered } : {}),
     });
@@ -51,36 +44,19 @@ function report(ctx: CommandContext, command: string, result: PlatformResult, dr
 }
 
 export function registerPlatform(program: Command, ctx: CommandContext): void {
-  writeOptions(
-    program
-      .command("init")
-      .description("write fastdapr.yaml from a preset and generate the platform")
-      .argument("[dir]", "platform folder, inside the working directory", ".")
-      .addOption(new Option("--preset <name>", "starting manifest").choices(PRESET_NAMES).default("blank")),
-  ).action(async (dir: string, flags: WriteFlags & { preset: string }) => {
+  registerSpec(program, INIT).action(async (dir: string, flags: WriteFlags & { preset: string }) => {
     const result = await initPlatform({ dir, preset: flags.preset, dryRun: flags.dryRun ?? false, force: flags.force ?? false });
     report(ctx, "init", result, flags.dryRun ?? false);
   });
 
-  writeOptions(
-    program
-      .command("generate")
-      .description("render the whole platform from fastdapr.yaml")
-      .option("--manifest <path>", "the manifest", "fastdapr.yaml")
-      .option("--check", "write nothing; exit 1 when the files on disk differ from what the manifest produces"),
-  ).action(async (flags: WriteFlags & { check?: boolean }) => {
+  registerSpec(program, GENERATE).action(async (flags: WriteFlags & { check?: boolean }) => {
     if (flags.check) {
-      const { plan, clean } = driftPlan({ ...(flags.manifest ? { manifest: flags.manifest } : {}) });
-      const c = countPlan(plan);
-      if (ctx.output.json) {
-        printJson(ctx.output, { ok: clean, command: "generate", check: true, created: c.created, updated: c.updated, deleted: c.deleted, conflicts: c.conflicts });
-      } else if (clean) {
-        ctx.output.out("no drift: the files match fastdapr.yaml");
-      } else {
-        printPlan(ctx.output, plan);
-        ctx.output.out(`drift: ${countsSummary(c)}; run fastdapr generate`);
-      }
+      const manifest = flags.manifest ?? "fastdapr.yaml";
+      const { plan, clean } = driftPlan({ manifest });
       ctx.exitCode = clean ? EXIT.ok : EXIT.checkFailed;
+      if (!clean) printDrift(ctx.output, "generate", plan, manifest, { check: true, ...driftCounts(plan) });
+      else if (ctx.output.json) printJson(ctx.output, { ok: true, command: "generate", check: true, ...driftCounts(plan) });
+      else ctx.output.out("no drift: the files match fastdapr.yaml");
       return;
     }
     const result = await generatePlatform({ ...flags, dryRun: flags.dryRun ?? false, force: flags.force ?? false });
@@ -88,80 +64,39 @@ export function registerPlatform(program: Command, ctx: CommandContext): void {
   });
 
   const add = program.command("add").description("change fastdapr.yaml (keeping its comments) and regenerate");
-  const edit = (name: string, description: string, configure: (c: Command) => Command, run: (args: string[], flags: Record<string, unknown>) => Parameters<typeof editPlatform>[0]) => {
-    writeOptions(configure(add.command(name).description(description)).option("--manifest <path>", "the manifest", "fastdapr.yaml")).action(
-      async (...params: unknown[]) => {
-        const cmd = params[params.length - 1] as Command;
-        const flags = cmd.opts() as WriteFlags & Record<string, unknown>;
-        const args = cmd.args;
-        const result = await editPlatform(run(args, flags), {
-          ...(flags.manifest ? { manifest: flags.manifest } : {}),
-          dryRun: flags.dryRun ?? false,
-          force: flags.force ?? false,
-        });
-        report(ctx, `add ${name}`, result, flags.dryRun ?? false);
-      },
-    );
+  const edit = (spec: CommandSpec, run: (args: string[], flags: Record<string, unknown>) => Parameters<typeof editPlatform>[0]) => {
+    registerSpec(add, spec).action(async (...params: unknown[]) => {
+      const cmd = params[params.length - 1] as Command;
+      const flags = cmd.opts() as WriteFlags & Record<string, unknown>;
+      const result = await editPlatform(run(cmd.args, flags), {
+        ...(flags.manifest ? { manifest: flags.manifest } : {}),
+        dryRun: flags.dryRun ?? false,
+        force: flags.force ?? false,
+      });
+      report(ctx, spec.path.join(" ") as AddCommand, result, flags.dryRun ?? false);
+    });
   };
 
-  edit(
-    "service",
-    "add a service",
-    (c) =>
-      c
-        .argument("<name>", "service name (DNS-1123)")
-        .addOption(new Option("--tier <tier>", "resource tier").choices(TIERS))
-        .option("--port <n>", "app port (default: the next free one)")
-        .option("--subscribe <topic>", "repeatable", collect, [])
-        .option("--publish <topic>", "repeatable", collect, [])
-        .option("--state-key <pattern>", "repeatable", collect, [])
-        .option("--invoke <app-id>", "repeatable", collect, [])
-        .option("--agent", "add an LLM agent")
-        .option("--public", "an entry point: the ingress controller may reach its HTTP port"),
-    ([name], f) => (doc) =>
-      addService(doc, name!, {
-        ...(f.tier ? { tier: f.tier as Tier } : {}),
-        ...(f.port !== undefined ? { port: Number(f.port) } : {}),
-        subscribes: f.subscribe as string[],
-        publishes: f.publish as string[],
-        state: f.stateKey as string[],
-        invokes: f.invoke as string[],
-        ...(f.agent ? { agent: true } : {}),
-        ...(f.public ? { public: true } : {}),
-      }),
+  edit(ADD_SERVICE, ([name], f) => (doc) =>
+    addService(doc, name!, {
+      ...(f.tier ? { tier: f.tier as Tier } : {}),
+      ...(f.port !== undefined ? { port: Number(f.port) } : {}),
+      subscribes: f.subscribe as string[],
+      publishes: f.publish as string[],
+      state: f.stateKey as string[],
+      invokes: f.invoke as string[],
+      ...(f.agent ? { agent: true } : {}),
+      ...(f.public ? { public: true } : {}),
+    }),
   );
-  edit(
-    "pubsub",
-    "subscribe or publish a service to topics",
-    (c) => c.argument("<service>").option("--subscribe <topic>", "repeatable", collect, []).option("--publish <topic>", "repeatable", collect, []),
-    ([service], f) => (doc) => addPubsub(doc, service!, { subscribe: f.subscribe as string[], publish: f.publish as string[] }),
-  );
-  edit(
-    "state",
-    "add a state key pattern to a service",
-    (c) => c.argument("<service>").requiredOption("--key <pattern>", "e.g. progress:{user_id}"),
-    ([service], f) => (doc) => addState(doc, service!, f.key as string),
-  );
-  edit(
-    "invoke",
-    "let a service call another by app id",
-    (c) => c.argument("<service>").requiredOption("--target <app-id>", "the service to call"),
-    ([service], f) => (doc) => addInvoke(doc, service!, f.target as string),
-  );
-  edit(
-    "agent",
-    "add an LLM agent to a service",
-    (c) =>
-      c
-        .argument("<service>")
-        .addOption(new Option("--backend <backend>", "the OpenAI API, or Dapr's Conversation API").choices(AGENT_BACKENDS))
-        .option("--model <name>", `LLM model name (default ${DEFAULTS.agentModel})`)
-        .option("--conversation-component <name>", "Dapr conversation component of the dapr-conversation backend"),
-    ([service], f) => (doc) =>
-      addAgent(doc, service!, {
-        ...(f.backend !== undefined ? { backend: f.backend as AgentBackend } : {}),
-        ...(f.model !== undefined ? { model: f.model as string } : {}),
-        ...(f.conversationComponent !== undefined ? { conversationComponent: f.conversationComponent as string } : {}),
-      }),
+  edit(ADD_PUBSUB, ([service], f) => (doc) => addPubsub(doc, service!, { subscribe: f.subscribe as string[], publish: f.publish as string[] }));
+  edit(ADD_STATE, ([service], f) => (doc) => addState(doc, service!, f.key as string));
+  edit(ADD_INVOKE, ([service], f) => (doc) => addInvoke(doc, service!, f.target as string));
+  edit(ADD_AGENT, ([service], f) => (doc) =>
+    addAgent(doc, service!, {
+      ...(f.backend !== undefined ? { backend: f.backend as AgentBackend } : {}),
+      ...(f.model !== undefined ? { model: f.model as string } : {}),
+      ...(f.conversationComponent !== undefined ? { conversationComponent: f.conversationComponent as string } : {}),
+    }),
   );
 }

@@ -1,0 +1,271 @@
+// The arguments and flags of every command, declared once. The CLI registers its commander commands
+// from these specs and the MCP server derives its tool input schemas from them, so a flag cannot
+// exist in one interface and be missing (or spelt differently) in the other. Value formats come
+// from the manifest's zod schema, the one description of what a topic or a service name is.
+import { Command, Option } from "commander";
+import { z } from "zod";
+import { MANIFEST_FILE } from "../manifest/load.js";
+import { PRESET_NAMES } from "../manifest/presets/index.js";
+import { dnsLabel, serviceName, ServiceSchema, stateKeyPattern, topicName } from "../manifest/schema.js";
+import { DEFAULTS } from "../model/build-service.js";
+import { AGENT_BACKENDS, TIERS } from "../model/service.js";
+
+export type ParamKind = "string" | "integer" | "boolean";
+
+export interface ParamSpec {
+  /** The name in code: commander's attribute name for an option, the MCP argument name for both. */
+  key: string;
+  /** How the CLI spells it: "--state-key <pattern>", "--dry-run", "<service-name>", "[dir]". */
+  cli: string;
+  description: string;
+  kind: ParamKind;
+  positional: boolean;
+  required: boolean;
+  /** A flag given once per value (`--subscribe a --subscribe b`); a list in a tool call. */
+  repeatable: boolean;
+  default?: string;
+  choices?: readonly string[];
+  /** The value's format (a pattern or range from the manifest schema), shown to tool callers. */
+  format?: z.ZodType;
+  /** A file or folder; the MCP server confines it to its working directory before running. */
+  path: boolean;
+  /** Also registers `--no-<flag>` (the value is then true, false or absent). */
+  negatable: boolean;
+}
+
+export interface CommandSpec {
+  /** Words after `fastdapr`: ["new"], ["add", "pubsub"]. */
+  path: readonly string[];
+  description: string;
+  params: readonly ParamSpec[];
+  /** The MCP tool that mirrors this command, when there is one; `fixed` flags are not tool inputs. */
+  tool?: { name: string; description: string; fixed?: Record<string, string> };
+}
+
+type Extra = Partial<Omit<ParamSpec, "cli" | "description" | "positional">>;
+
+function positional(cli: string, key: string, description: string, extra: Extra = {}): ParamSpec {
+  return {
+    key,
+    cli,
+    description,
+    kind: "string",
+    positional: true,
+    required: cli.startsWith("<"),
+    repeatable: false,
+    path: false,
+    negatable: false,
+    ...extra,
+  };
+}
+
+function option(cli: string, description: string, extra: Extra = {}): ParamSpec {
+  const takesValue = /[<[]/.test(cli);
+  return {
+    key: new Option(cli).attributeName(),
+    cli,
+    description,
+    kind: takesValue ? "string" : "boolean",
+    positional: false,
+    required: false,
+    repeatable: false,
+    path: false,
+    negatable: false,
+    ...extra,
+  };
+}
+
+const list = (cli: string, description: string, format: z.ZodType): ParamSpec => option(cli, description, { repeatable: true, format });
+
+const subscribe = list("--subscribe <topic>", "topic to subscribe to (repeatable), domain.action", topicName);
+const publish = list("--publish <topic>", "topic to publish to (repeatable), domain.action", topicName);
+const stateKey = list("--state-key <pattern>", "state key pattern (repeatable), e.g. progress:{user_id}", stateKeyPattern);
+const invoke = list("--invoke <app-id>", "app id this service calls (repeatable)", serviceName);
+const tier = (description: string): ParamSpec => option("--tier <tier>", description, { choices: TIERS });
+const port = (description: string): ParamSpec => option("--port <n>", description, { kind: "integer", format: ServiceSchema.shape.port });
+const dryRun = option("--dry-run", "print the plan with diffs, write nothing");
+const force = option("--force", "overwrite generated files edited by hand");
+const manifest = option("--manifest <path>", "the platform manifest", { default: MANIFEST_FILE, path: true });
+const service = positional("<service>", "service", "the service to change (its name in fastdapr.yaml)", { format: serviceName });
+
+export const NEW: CommandSpec = {
+  path: ["new"],
+  description: "generate one FastAPI + Dapr service",
+  params: [
+    positional("<service-name>", "name", "DNS-1123 name; also the Dapr app id and the folder name", { format: serviceName }),
+    option("--out <dir>", "parent folder of the service folder, inside the working directory", { default: ".", path: true }),
+    tier("resource tier (agent turns the agent on)"),
+    subscribe,
+    publish,
+    stateKey,
+    invoke,
+    option("--agent", "add an LLM agent (on by default for the agent tier; --no-agent turns it off)", { negatable: true }),
+    option("--agent-backend <backend>", "LLM backend of the agent: the OpenAI API, or Dapr's Conversation API (no key in the service)", {
+      choices: AGENT_BACKENDS,
+    }),
+    option("--agent-model <name>", `LLM model name (default ${DEFAULTS.agentModel})`),
+    option("--conversation-component <name>", `Dapr conversation component of the dapr-conversation backend (default ${DEFAULTS.conversationComponent})`, {
+      format: dnsLabel,
+    }),
+    option("--pubsub <name>", "Dapr pub/sub component name", { default: DEFAULTS.pubsubName, format: dnsLabel }),
+    option("--state-store <name>", "Dapr state store component name", { default: DEFAULTS.stateStore, format: dnsLabel }),
+    port(`app port (default ${DEFAULTS.port})`),
+    option("--dry-run", "print what would be written, write nothing"),
+    option("--force", "write into a folder fastdapr did not create, and overwrite edited generated files"),
+  ],
+  tool: {
+    name: "new_service",
+    description:
+      "Generate one standalone FastAPI + Dapr service folder (<out>/<name>/) from flags. For a service that is part of a platform (a fastdapr.yaml), use add_service instead.",
+  },
+};
+
+export const INIT: CommandSpec = {
+  path: ["init"],
+  description: "write fastdapr.yaml from a preset and generate the platform",
+  params: [
+    positional("[dir]", "dir", "platform folder, inside the working directory", { default: ".", path: true }),
+    option("--preset <name>", "starting manifest", { choices: PRESET_NAMES, default: "blank" }),
+    dryRun,
+    force,
+  ],
+  tool: {
+    name: "init_platform",
+    description: "Create a platform folder: write fastdapr.yaml from a preset (blank, or learnflow: 6 services) and generate every service in it.",
+  },
+};
+
+export const GENERATE: CommandSpec = {
+  path: ["generate"],
+  description: "render the whole platform from fastdapr.yaml",
+  params: [
+    manifest,
+    option("--check", "write nothing; exit 1 when the files on disk differ from what the manifest produces"),
+    dryRun,
+    force,
+  ],
+  tool: {
+    name: "generate",
+    description:
+      "Re-render the whole platform from fastdapr.yaml after it changed. check: report drift without writing; dryRun: count what would change without writing.",
+  },
+};
+
+export const ADD_SERVICE: CommandSpec = {
+  path: ["add", "service"],
+  description: "add a service",
+  params: [
+    positional("<name>", "name", "service name (DNS-1123)", { format: serviceName }),
+    tier("resource tier"),
+    port("app port (default: the next free one)"),
+    subscribe,
+    publish,
+    stateKey,
+    invoke,
+    option("--agent", "add an LLM agent"),
+    option("--public", "an entry point: the ingress controller may reach its HTTP port"),
+    manifest,
+    dryRun,
+    force,
+  ],
+  tool: { name: "add_service", description: "Add a service to fastdapr.yaml (comments kept) and regenerate the platform." },
+};
+
+export const ADD_PUBSUB: CommandSpec = {
+  path: ["add", "pubsub"],
+  description: "subscribe or publish a service to topics",
+  params: [service, subscribe, publish, manifest, dryRun, force],
+  tool: {
+    name: "add_pubsub",
+    description: "Make a platform service subscribe or publish to topics (declared in fastdapr.yaml when new) and regenerate.",
+  },
+};
+
+export const ADD_STATE: CommandSpec = {
+  path: ["add", "state"],
+  description: "add a state key pattern to a service",
+  params: [service, option("--key <pattern>", "e.g. progress:{user_id}", { required: true, format: stateKeyPattern }), manifest, dryRun, force],
+  tool: { name: "add_state", description: "Give a platform service a state key pattern (a typed key builder) and regenerate." },
+};
+
+export const ADD_INVOKE: CommandSpec = {
+  path: ["add", "invoke"],
+  description: "let a service call another by app id",
+  params: [service, option("--target <app-id>", "the service to call", { required: true, format: serviceName }), manifest, dryRun, force],
+  tool: { name: "add_invoke", description: "Let a platform service call another one by Dapr service invocation and regenerate." },
+};
+
+export const ADD_AGENT: CommandSpec = {
+  path: ["add", "agent"],
+  description: "add an LLM agent to a service",
+  params: [
+    service,
+    option("--backend <backend>", "the OpenAI API, or Dapr's Conversation API", { choices: AGENT_BACKENDS }),
+    option("--model <name>", `LLM model name (default ${DEFAULTS.agentModel})`),
+    option("--conversation-component <name>", "Dapr conversation component of the dapr-conversation backend", { format: dnsLabel }),
+    manifest,
+    dryRun,
+    force,
+  ],
+  tool: { name: "add_agent", description: "Add an LLM agent to a platform service and regenerate." },
+};
+
+export const CHECK: CommandSpec = {
+  path: ["check"],
+  description: "validate fastdapr.yaml and the platform graph (exit 1 on a graph error, 2 on an invalid manifest)",
+  params: [manifest],
+  tool: { name: "check", description: "Validate fastdapr.yaml and the platform graph without writing; lists every problem and warning." },
+};
+
+export const GRAPH_FORMATS = ["mermaid", "json"] as const;
+
+export const GRAPH: CommandSpec = {
+  path: ["graph"],
+  description: "print the platform topology: services, topics and invocations",
+  params: [option("--format <format>", "mermaid flowchart or JSON", { choices: GRAPH_FORMATS, default: "mermaid" }), manifest],
+  tool: {
+    name: "describe_platform",
+    description: "Describe the platform: services (tier, port, agent), topics with publishers and subscribers, and service calls, as compact JSON.",
+    fixed: { format: "json" },
+  },
+};
+
+export const SKILL_INSTALL: CommandSpec = {
+  path: ["skill", "install"],
+  description: "copy fastdapr's Agent Skill (SKILL.md) where coding agents look for skills",
+  params: [
+    positional("[dir]", "dir", "skills folder of the project", { default: ".claude/skills", path: true }),
+    option("--force", "replace a copy that was edited by hand"),
+  ],
+};
+
+/** Every command an agent can run, in the order `--help` lists them. */
+export const COMMANDS: readonly CommandSpec[] = [NEW, INIT, GENERATE, ADD_SERVICE, ADD_PUBSUB, ADD_STATE, ADD_INVOKE, ADD_AGENT, CHECK, GRAPH, SKILL_INSTALL];
+
+/** Collects a repeatable flag (`--subscribe a --subscribe b`) into a list. */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export function jsonOption(): Option {
+  return new Option("--json", "print exactly one line of JSON");
+}
+
+/** Adds `spec`'s last word as a subcommand of `parent`, with its arguments, its flags and --json. */
+export function registerSpec(parent: Command, spec: CommandSpec): Command {
+  const cmd = parent.command(spec.path[spec.path.length - 1]!).description(spec.description);
+  for (const p of spec.params) {
+    if (p.positional) {
+      cmd.argument(p.cli, p.description, p.default);
+      continue;
+    }
+    const opt = new Option(p.cli, p.description);
+    if (p.choices) opt.choices(p.choices);
+    if (p.repeatable) opt.argParser(collect).default([]);
+    else if (p.default !== undefined) opt.default(p.default);
+    if (p.required) opt.makeOptionMandatory();
+    cmd.addOption(opt);
+    if (p.negatable) cmd.addOption(new Option(`--no-${p.cli.replace(/^--/, "")}`, `turn ${p.cli} off`));
+  }
+  return cmd.addOption(jsonOption());
+}
