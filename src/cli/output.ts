@@ -143,4 +143,5 @@ export function printDrift(output: Output, command: "generate" | "check", plan: 
   }
   printPlan(output, plan);
   output.out(`drift: ${countsSummary(countPlan(plan))}; run fastdapr generate`);
+  printError(output, command, error);
 }

@@ -103,7 +103,7 @@ test("every tool answers like its command: init, add_*, generate (dry run, check
   assert.match((await call("generate", { manifest })).text, /"unchanged":\d+/);
 
   const check = await call("check", { manifest });
-  assert.deepEqual(check.answer, { ok: true, command: "check", services: 7, topics: 11 });
+  assert.deepEqual(check.answer, { ok: true, command: "check", services: 7, topics: 11, drift: 0 });
 
   const graph = await call("describe_platform", { manifest });
   assert.equal(graph.answer.format, "json");
