@@ -22,6 +22,8 @@ export const ERROR_CODES = {
   E_COMPONENT_NAME: { meaning: "a Dapr component name is not a DNS label", hint: 'use lowercase letters, digits and hyphens, e.g. "kafka-pubsub"' },
   E_AGENT_BACKEND: { meaning: "an unknown agent backend", hint: "use openai or dapr-conversation" },
   E_AGENT_FLAGS: { meaning: "--no-agent together with agent settings", hint: "drop --no-agent, or the agent flags" },
+  E_AGENT_SETTING: { meaning: "an agent setting is empty or out of range", hint: "see docs/manifest.md for the agent settings" },
+  E_CONVERSATION_MODEL: { meaning: "two agents share a Dapr conversation component but ask for different models", hint: "use the same model, or give each agent its own conversationComponent" },
   E_PRESET: { meaning: "an unknown preset", hint: "use --preset blank or --preset learnflow" },
   E_UNSAFE_PATH: { meaning: "a path leads outside the working directory or the project", hint: "give a path inside the current directory" },
   E_TARGET_EXISTS: { meaning: "the target folder exists and is not fastdapr's, or already has a manifest", hint: "choose another folder, or --force" },
