@@ -1,7 +1,7 @@
 // The JSON contract: the one line each command prints under --json, as zod schemas. The printers in
 // output.ts and the commands are typed by them, schemas/cli-output.schema.json is generated from
-// them (scripts/write-schema.ts; a test keeps the file equal), and the MCP server declares them as
-// its tools' output schemas. Success lines carry what an agent needs next (paths, counts, warnings)
+// them (scripts/write-schema.ts; a test keeps the file equal), and the MCP tools return the same
+// lines. Success lines carry what an agent needs next (paths, counts, warnings)
 // and nothing else.
 import { z } from "zod";
 import { ERROR_CODE_NAMES } from "./error-codes.js";
@@ -147,21 +147,6 @@ export type Answer =
   | z.input<typeof SkillAnswer>
   | z.input<typeof ErrorAnswer>;
 
-/** The success lines of each command, by the words after `fastdapr`. */
-export const SUCCESS_BY_COMMAND: Record<string, readonly z.ZodType[]> = {
-  new: [NewAnswer],
-  init: [PlatformAnswer],
-  generate: [PlatformAnswer, GenerateCheckAnswer],
-  "add service": [PlatformAnswer],
-  "add pubsub": [PlatformAnswer],
-  "add state": [PlatformAnswer],
-  "add invoke": [PlatformAnswer],
-  "add agent": [PlatformAnswer],
-  check: [CheckAnswer],
-  graph: [GraphAnswer],
-  "skill install": [SkillAnswer],
-};
-
 const DEFINITIONS = {
   new: NewAnswer,
   platform: PlatformAnswer,
@@ -175,13 +160,6 @@ const DEFINITIONS = {
 function draft7(schema: z.ZodType): Record<string, unknown> {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { target: "draft-7", io: "input" }) as Record<string, unknown>;
   return rest;
-}
-
-/** The JSON Schema of one command's answers (its success lines or an error), for MCP outputSchema. */
-export function commandAnswerJsonSchema(command: string): Record<string, unknown> {
-  const success = SUCCESS_BY_COMMAND[command];
-  if (!success) throw new Error(`no answer schema for "${command}"`);
-  return { type: "object", anyOf: [...success.map(draft7), draft7(ErrorAnswer)] };
 }
 
 /** The whole contract: any line `fastdapr … --json` prints (draft-07, as Ajv's default reads it). */

@@ -28,7 +28,7 @@ export const ERROR_CODES = {
   E_UNSAFE_PATH: { meaning: "a path leads outside the working directory or the project", hint: "give a path inside the current directory" },
   E_TARGET_EXISTS: { meaning: "the target folder exists and is not fastdapr's, or already has a manifest", hint: "choose another folder, or --force" },
   E_CONFLICT: { meaning: "a generated file (or the installed skill) was edited by hand", hint: "move the change into fastdapr.yaml or a scaffolded file; --force overwrites the edits" },
-  E_DRIFT: { meaning: "generate --check: the files on disk differ from what the manifest produces", hint: "run fastdapr generate" },
+  E_DRIFT: { meaning: "generate --check or check: the files on disk differ from what the manifest produces", hint: "run fastdapr generate" },
   E_BUSY: { meaning: "another fastdapr run holds this folder's lock", hint: "wait for it to finish" },
   E_LOCK_CORRUPT: { meaning: ".fastdapr/lock.json cannot be read", hint: "restore it from version control" },
   E_INTERRUPTED_COMMIT: { meaning: "an earlier run was stopped while writing: the folder is half-written", hint: "run fastdapr generate: it puts the previous files back first" },

@@ -120,7 +120,9 @@ export function driftError(plan: Plan, manifest: string): FastdaprError {
   ].filter(Boolean);
   return new FastdaprError("E_DRIFT", `the files differ from what ${manifest} produces (${parts.join(", ")}): ${drifted.slice(0, 3).join(", ")}${drifted.length > 3 ? ", …" : ""}`, {
     location: drifted[0] ?? manifest,
-    hint: "run fastdapr generate (--dry-run shows the diffs)",
+    hint: c.conflicts
+      ? "move the hand edits into fastdapr.yaml or a scaffolded file, then run fastdapr generate (--force overwrites them)"
+      : "run fastdapr generate (--dry-run shows the diffs)",
     exitCode: EXIT.checkFailed,
   });
 }

@@ -5,17 +5,19 @@
 // is E_USAGE, as an unparsable flag is on the command line); every value rule is the command's own.
 import { z } from "zod";
 import { FastdaprError } from "../core/errors.js";
-import { commandAnswerJsonSchema, type Answer } from "../cli/answers.js";
+import type { Answer } from "../cli/answers.js";
 import { main } from "../cli/main.js";
 import { errorFields, type Output } from "../cli/output.js";
 import { COMMANDS, type CommandSpec, type ParamSpec } from "../cli/spec.js";
 import { confineUserPath } from "../tree/paths.js";
 
+// No outputSchema: the answers' schema (schemas/cli-output.schema.json) is ~4,400 characters per
+// tool, and a client puts every tool definition into the model's context (10 tools: ~11,000 tokens
+// instead of ~2,000). The results still carry structuredContent, one line of the documented contract.
 export interface ToolDefinition {
   name: string;
   description: string;
   inputSchema: Record<string, unknown>;
-  outputSchema: Record<string, unknown>;
 }
 
 export interface ToolResult {
@@ -64,7 +66,6 @@ export function toolDefinition(spec: CommandSpec): ToolDefinition {
     name: spec.tool!.name,
     description: spec.tool!.description,
     inputSchema,
-    outputSchema: commandAnswerJsonSchema(spec.path.join(" ")),
   };
 }
 

@@ -55,6 +55,12 @@ test("every error code the source raises is in the registry, and every registere
   assert.deepEqual(registered.filter((c) => !used.has(c)), [], "registered codes nothing raises");
 });
 
+test("docs/agent-interface.md lists every error code", () => {
+  const doc = readFileSync(join(ROOT, "docs/agent-interface.md"), "utf8");
+  const missing = Object.keys(ERROR_CODES).filter((code) => !doc.includes(`| \`${code}\` |`));
+  assert.deepEqual(missing, []);
+});
+
 test("success answers: one line each, valid, and typical ones within 240 characters", async () => {
   const cwd = workdir();
   const sizes: Record<string, number> = {};
