@@ -143,6 +143,8 @@ export async function callTool(spec: CommandSpec, rawArgs: unknown, cwd: string)
   if (!answer.ok) {
     const location = toolLocation(spec, answer.error.location);
     if (location) answer.error.location = location;
+    // the CLI's usage hint points at --help, which a tool caller cannot run
+    if (answer.error.code === "E_USAGE") answer.error.hint = `see the input schema of the ${spec.tool!.name} tool`;
   }
   return result(answer);
 }

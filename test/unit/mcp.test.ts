@@ -157,6 +157,11 @@ test("arguments of the wrong JSON type, unknown arguments and unknown tools are 
   const wrongType = await call("new_service", { name: 5 });
   assert.equal(wrongType.answer.error.code, "E_USAGE");
   assert.equal(wrongType.answer.error.location, "name");
+  assert.match(wrongType.answer.error.hint, /input schema of the new_service tool/);
+  // a usage error found by the command line parser points at the tool too, not at --help
+  const badChoice = await call("new_service", { name: "x", tier: "huge" });
+  assert.equal(badChoice.answer.error.code, "E_USAGE");
+  assert.match(badChoice.answer.error.hint, /input schema of the new_service tool/);
   const unknown = await call("new_service", { name: "x", colour: "red" });
   assert.equal(unknown.answer.error.code, "E_USAGE");
   assert.match(unknown.answer.error.message, /colour/);
