@@ -72,7 +72,8 @@ function platformPanel(d: ChartData["platforms"], y0: number): El[] {
   for (const p of sorted) {
     const nearRight = sx(p.services) > right - 120;
     out.push(el("circle", { cx: sx(p.services).toFixed(1), cy: sy(p.ms).toFixed(1), r: 4, fill: p.series ? COLORS[0]! : COLORS[1]! }));
-    out.push(text(sx(p.services) + (nearRight ? -8 : 6), sy(p.ms) - 8, p.label, { fill: "#333", "text-anchor": nearRight ? "end" : "start" }));
+    // series labels above their point, others below, so neighbours at small sizes do not overlap
+    out.push(text(sx(p.services) + (nearRight ? -8 : 6), sy(p.ms) + (p.series ? -8 : 16), p.label, { fill: "#333", "text-anchor": nearRight ? "end" : "start" }));
     out.push(text(sx(p.services), bottom + 16, String(p.services), { "text-anchor": "middle", fill: "#555" }));
   }
   out.push(text((left + right) / 2, bottom + 32, "services", { "text-anchor": "middle", fill: "#555" }));
