@@ -82,6 +82,17 @@ const stateTable = (["read", "rmw"] as const).flatMap((op) =>
     return { op, c, shared, perCall, raw, gain: x(shared.rps / perCall.rps), ofCeiling: `${((shared.rps / raw.rps) * 100).toFixed(1)} %` };
   }),
 );
+// the highest concurrency level at which a client keeps p99 within the seed's state target
+const withinTarget = (op: StateRow["op"], client: StateRow["client"]): string => {
+  const ok = rt.state.filter((r) => r.op === op && r.client === client && r.p99Ms < rt.targets.stateMs).map((r) => r.concurrency);
+  return ok.length ? `up to ${Math.max(...ok)} caller${Math.max(...ok) === 1 ? "" : "s"}` : "at none of the levels";
+};
+const stateTarget = {
+  sharedRead: withinTarget("read", "shared"),
+  sharedRmw: withinTarget("rmw", "shared"),
+  perCallRead: withinTarget("read", "per-call"),
+  perCallRmw: withinTarget("rmw", "per-call"),
+};
 const errors = rt.state.reduce((a, r) => a + r.errors, 0);
 const lost = rt.state.reduce((a, r) => a + (r.lostUpdates ?? 0), 0);
 
@@ -107,6 +118,7 @@ const it = {
   stateTable,
   errors,
   lost,
+  stateTarget,
   slopes,
   linear,
   byServices,
