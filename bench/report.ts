@@ -84,8 +84,13 @@ const stateTable = (["read", "rmw"] as const).flatMap((op) =>
 );
 // the highest concurrency level at which a client keeps p99 within the seed's state target
 const withinTarget = (op: StateRow["op"], client: StateRow["client"]): string => {
-  const ok = rt.state.filter((r) => r.op === op && r.client === client && r.p99Ms < rt.targets.stateMs).map((r) => r.concurrency);
-  return ok.length ? `up to ${Math.max(...ok)} caller${Math.max(...ok) === 1 ? "" : "s"}` : "at none of the levels";
+  let upTo = 0;
+  for (const c of [...rt.concurrency].sort((a, b) => a - b)) {
+    const row = rt.state.find((r) => r.op === op && r.client === client && r.concurrency === c);
+    if (!row || row.p99Ms >= rt.targets.stateMs) break;
+    upTo = c;
+  }
+  return upTo ? `up to ${upTo} caller${upTo === 1 ? "" : "s"}` : "at none of the levels";
 };
 const stateTarget = {
   sharedRead: withinTarget("read", "shared"),
