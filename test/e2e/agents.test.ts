@@ -4,23 +4,38 @@
 // Conversation API backend talks to daprd's real `conversation.echo` component.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildServiceModel, type ServiceOptions } from "../../src/model/build-service.js";
 import { renderServiceTree } from "../../src/commands/new.js";
 import { writeTreeTo } from "../support/write-tree.js";
-import { fetchT, reserveDaprPorts, runCase, stopAll, writeResources, type AppProcess, type Daprd, type Scope } from "./harness/index.js";
+import { fetchT, json, reserveDaprPorts, runCase, stopAll, waitFor, writeResources, type AppProcess, type Daprd, type Scope } from "./harness/index.js";
 import { startFakeLlm, type ChatRequestRecord, type FakeLlm } from "./harness/fake-llm.js";
 import { componentNames, configFor, readYaml, resourcesFor, venvPath } from "./support/generated-services.js";
 
 const OPENAI_AGENT: ServiceOptions = { name: "tutor-openai", tier: "agent", agentModel: "fake-model" };
 const DAPR_AGENT: ServiceOptions = { name: "tutor-dapr", tier: "agent", agentBackend: "dapr-conversation", conversationComponent: "tutor-llm" };
+const QUESTION = "tutor.question";
+const EVENT_AGENT: ServiceOptions = { name: "tutor-events", tier: "agent", agentModel: "fake-model", subscribes: [QUESTION] };
+
+/** the user's handler (a file fastdapr scaffolds once): one agent turn per event */
+const EVENT_HANDLER = `"""tutor.question handler written by the e2e suite (a user's file)."""
+
+from app.models.schemas import TutorQuestion
+from app.services.pubsub import EventContext
+
+
+async def handle(event: TutorQuestion, ctx: EventContext) -> None:
+    question = event.model_dump()
+    await ctx.agent.chat(str(question["session"]), str(question["text"]))
+`;
 
 let dir: string;
 before(() => {
   dir = mkdtempSync(join(tmpdir(), "fastdapr-e2e-agents-"));
-  for (const options of [OPENAI_AGENT, DAPR_AGENT]) writeTreeTo(renderServiceTree(buildServiceModel(options)), join(dir, options.name));
+  for (const options of [OPENAI_AGENT, DAPR_AGENT, EVENT_AGENT]) writeTreeTo(renderServiceTree(buildServiceModel(options)), join(dir, options.name));
+  writeFileSync(join(dir, EVENT_AGENT.name, "app/handlers/tutor_question.py"), EVENT_HANDLER);
 });
 after(async () => {
   await stopAll();
@@ -36,6 +51,9 @@ interface Agent {
   app: AppProcess;
   dapr: Daprd;
   stateStore: string;
+  pubsub: string;
+  /** the generated pub/sub component, re-pointed at the case's Redis (Streams) */
+  pubsubYaml: string;
   systemPrompt: string;
 }
 
@@ -58,7 +76,8 @@ async function startAgent(s: Scope, options: ServiceOptions, redisHost: string, 
   });
   const dapr = await s.daprd({ appId: options.name, appPort: app.port, resourcesPath: resources, configPath: join(cfg, "config.yaml"), ports, env: EMPTY });
   const systemPrompt = readFileSync(join(serviceDir, "app/agents/prompts/system.md"), "utf8").trim();
-  return { app, dapr, stateStore: componentNames(serviceDir).stateStore, systemPrompt };
+  const names = componentNames(serviceDir);
+  return { app, dapr, stateStore: names.stateStore, pubsub: names.pubsub, pubsubYaml: files["pubsub.yaml"]!, systemPrompt };
 }
 
 async function chat(agent: Agent, sessionId: string, message: string): Promise<Response> {
@@ -206,6 +225,64 @@ describe("generated agent services on real daprd + Redis", () => {
       assert.equal(r.status, 502, await r.clone().text());
       assert.equal(((await r.json()) as { detail: string }).detail, "the language model provider failed");
       assert.match(agent.app.logs(), /ERR_CONVERSATION_NOT_FOUND/);
+    });
+  });
+
+  it("event handlers: an LLM rate limit is redelivered (RETRY), a rejected request is dead-lettered (DROP)", async () => {
+    await runCase("agent event handler errors", CASE_MS, async (s) => {
+      const redis = await s.redis();
+      const limitedOnce = new Set<string>();
+      const llm = await startFakeLlm((req) => {
+        const text = req.messages.at(-1)!.content;
+        if (text === "too long") return { status: 400, error: { message: "context length exceeded" } };
+        if (text === "busy" && !limitedOnce.has(text)) {
+          limitedOnce.add(text);
+          return { status: 429, error: { message: "rate limited" }, retryAfter: "1" };
+        }
+        return { text: `answer to ${text}` };
+      });
+      s.defer(() => llm.stop());
+      const agent = await startAgent(s, EVENT_AGENT, redis.host, { OPENAI_BASE_URL: llm.baseUrl, OPENAI_API_KEY: "k", OPENAI_MAX_RETRIES: "0" });
+
+      // a watcher on the dead-letter topic, with the same generated pub/sub component
+      const dlqTopic = `${QUESTION}-dlq`;
+      const dlqApp = await s.httpApp({
+        "GET /dapr/subscribe": (_q, res) => json(res, 200, [{ pubsubname: agent.pubsub, topic: dlqTopic, route: "/dlq" }]),
+        "POST /dlq": (_q, res) => json(res, 200, { status: "SUCCESS" }),
+      });
+      const dlqDapr = await s.daprd({ appId: "dlq-watcher", appPort: dlqApp.port, resourcesPath: writeResources("dlq-res", { "pubsub.yaml": agent.pubsubYaml }), env: EMPTY });
+      for (const d of [agent.dapr, dlqDapr]) {
+        await waitFor("subscriptions registered", async () => {
+          const r = await fetchT(`${d.url}/v1.0/metadata`);
+          return (((await r.json()) as { subscriptions?: unknown[] }).subscriptions ?? []).length > 0;
+        });
+      }
+
+      const publish = async (body: object) => {
+        const r = await fetchT(`${agent.dapr.url}/v1.0/publish/${agent.pubsub}/${QUESTION}`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(body),
+        });
+        assert.equal(r.status, 204, await r.text());
+      };
+      await publish({ session: "ev-busy", text: "busy" });
+      await publish({ session: "ev-long", text: "too long" });
+
+      // the rate-limited turn was answered RETRY, redelivered by the Resiliency policy, then stored
+      const stored = await waitFor("the retried turn stored", () => storedHistory(agent, "ev-busy"), { timeoutMs: 60_000 });
+      assert.deepEqual(stored, [
+        { role: "user", content: "busy" },
+        { role: "assistant", content: "answer to busy" },
+      ]);
+      assert.equal(llm.requests.filter((r) => r.messages.at(-1)!.content === "busy").length, 2, "one 429, one answer");
+
+      // the rejected one went to the dead-letter topic after a single try, and stored nothing
+      const dead = await dlqApp.waitForRequest((q) => q.path === "/dlq", 60_000);
+      assert.deepEqual((JSON.parse(dead.body) as { data: unknown }).data, { session: "ev-long", text: "too long" });
+      assert.equal(llm.requests.filter((r) => r.messages.at(-1)!.content === "too long").length, 1, "dropped, not retried");
+      assert.equal(await storedHistory(agent, "ev-long"), undefined);
+      assert.match(agent.app.logs(), /LLMRequestRejectedError/);
     });
   });
 });
