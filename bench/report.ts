@@ -124,6 +124,8 @@ const it = {
   errors,
   lost,
   stateTarget,
+  // busier than one runnable process per core at the end of either run
+  loaded: Math.max(gen.machine.loadAverage1m, rt.machine.loadAverage1m) > gen.machine.cpus,
   slopes,
   linear,
   byServices,
