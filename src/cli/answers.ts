@@ -88,7 +88,7 @@ export const CheckAnswer = z
   .describe("fastdapr check");
 
 export const GraphJson = z.strictObject({
-  services: z.array(z.strictObject({ name: z.string(), tier: z.string(), port: count, agent: z.boolean() })),
+  services: z.array(z.strictObject({ name: z.string(), tier: z.string(), port: count, agent: z.boolean(), public: z.boolean() })),
   topics: z.array(z.strictObject({ name: z.string(), publishers: z.array(z.string()), subscribers: z.array(z.string()) })),
   invocations: z.array(z.strictObject({ from: z.string(), to: z.string() })),
 });

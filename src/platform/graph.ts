@@ -5,7 +5,7 @@ import type { Tier } from "../model/service.js";
 import type { PlatformModel } from "./model.js";
 
 export interface PlatformGraph {
-  services: { name: string; tier: Tier; port: number; agent: boolean }[];
+  services: { name: string; tier: Tier; port: number; agent: boolean; public: boolean }[];
   topics: { name: string; publishers: string[]; subscribers: string[] }[];
   invocations: { from: string; to: string }[];
 }
@@ -13,7 +13,13 @@ export interface PlatformGraph {
 /** The topology as plain JSON (what `fastdapr graph --format json` prints). */
 export function platformGraph(platform: PlatformModel): PlatformGraph {
   return {
-    services: platform.services.map((s) => ({ name: s.name, tier: s.tier, port: s.port, agent: s.agent !== null })),
+    services: platform.services.map((s) => ({
+      name: s.name,
+      tier: s.tier,
+      port: s.port,
+      agent: s.agent !== null,
+      public: s.public,
+    })),
     topics: platform.topics.map((t) => ({ name: t.name, publishers: [...t.publishers], subscribers: [...t.subscribers] })),
     invocations: platform.services.flatMap((s) => s.invokes.map((i) => ({ from: s.name, to: i.appId }))),
   };
@@ -38,8 +44,9 @@ function idMaker(): (prefix: string, name: string) => string {
 
 /**
  * The topology as a Mermaid `flowchart LR`: services are boxes (label: name, tier and port), topics
- * are stadiums, `service --> topic` publishes, `topic --> service` delivers, and dotted
- * `-. invoke .->` arrows are service invocations.
+ * are stadiums, `service --> topic` publishes, `topic --> service` delivers, dotted
+ * `-. invoke .->` arrows are service invocations, and a `clients` circle points at the public
+ * services (the ones the ingress controller may reach).
  */
 export function mermaidGraph(platform: PlatformModel): string {
   const graph = platformGraph(platform);
@@ -56,5 +63,11 @@ export function mermaidGraph(platform: PlatformModel): string {
     for (const t of s.subscribes) lines.push(`  ${id("topic", t.name)} --> ${id("svc", s.name)}`);
   }
   for (const call of graph.invocations) lines.push(`  ${id("svc", call.from)} -. invoke .-> ${id("svc", call.to)}`);
+  const entries = graph.services.filter((s) => s.public);
+  if (entries.length > 0) {
+    const clients = id("ext", "clients");
+    lines.push(`  ${clients}(("clients"))`);
+    for (const s of entries) lines.push(`  ${clients} -- HTTP --> ${id("svc", s.name)}`);
+  }
   return `${lines.join("\n")}\n`;
 }

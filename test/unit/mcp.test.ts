@@ -114,7 +114,7 @@ test("every tool answers like its command: init, add_*, generate (dry run, check
   const graph = await call("describe_platform", { manifest });
   assert.equal(graph.answer.format, "json");
   const notify = graph.answer.graph.services.find((s: { name: string }) => s.name === "notify-service");
-  assert.deepEqual(notify, { name: "notify-service", tier: "lightweight", port: 8007, agent: true });
+  assert.deepEqual(notify, { name: "notify-service", tier: "lightweight", port: 8007, agent: true, public: false });
   assert.ok(graph.answer.graph.invocations.some((i: { from: string; to: string }) => i.from === "notify-service" && i.to === "progress-service"));
 
   const created = await call("new_service", { name: "solo-service", out: "solo", subscribe: ["a.b"], agent: false, port: 8100 });

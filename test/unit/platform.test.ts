@@ -167,9 +167,9 @@ test("graph: compact JSON and the exact Mermaid flowchart", () => {
   const platform = platformOf(small);
   assert.deepEqual(platformGraph(platform), {
     services: [
-      { name: "orders-service", tier: "standard", port: 8001, agent: false },
-      { name: "stock-service", tier: "lightweight", port: 8002, agent: false },
-      { name: "mail-service", tier: "agent", port: 8003, agent: true },
+      { name: "orders-service", tier: "standard", port: 8001, agent: false, public: false },
+      { name: "stock-service", tier: "lightweight", port: 8002, agent: false, public: false },
+      { name: "mail-service", tier: "agent", port: 8003, agent: true, public: false },
     ],
     topics: [
       { name: "orders.created", publishers: ["orders-service"], subscribers: ["stock-service"] },
@@ -192,6 +192,17 @@ test("graph: compact JSON and the exact Mermaid flowchart", () => {
   svc_orders_service -. invoke .-> svc_stock_service
 `,
   );
+});
+
+test("graph: public services are marked, and only they are reached by the clients node", () => {
+  const platform = platformOf(small.replace("  orders-service:\n", "  orders-service:\n    public: true\n"));
+  assert.deepEqual(
+    platformGraph(platform).services.map((s) => [s.name, s.public]),
+    [["orders-service", true], ["stock-service", false], ["mail-service", false]],
+  );
+  const clientLines = mermaidGraph(platform).split("\n").filter((l) => l.includes("ext_clients"));
+  assert.deepEqual(clientLines, ['  ext_clients(("clients"))', "  ext_clients -- HTTP --> svc_orders_service"]);
+  assert.doesNotMatch(mermaidGraph(platformOf(small)), /clients/);
 });
 
 test("graph: names that collide after cleaning get distinct Mermaid ids", () => {
