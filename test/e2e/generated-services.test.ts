@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import {
+  accessLog,
   fetchT,
   json,
   reserveDaprPorts,
@@ -131,17 +132,6 @@ async function readState(d: Daprd, store: string, key: string, headers: Record<s
 
 async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
   return fetchT(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
-}
-
-/** uvicorn access-log lines of the (JSON-logging) generated app */
-function accessLog(app: AppProcess): string[] {
-  return app
-    .logs()
-    .split("\n")
-    .filter((l) => l.startsWith("{"))
-    .map((l) => JSON.parse(l) as { logger?: string; message?: string })
-    .filter((l) => l.logger === "uvicorn.access")
-    .map((l) => String(l.message));
 }
 
 function occurrences(text: string, needle: string): number {

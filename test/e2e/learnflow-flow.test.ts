@@ -11,6 +11,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
+  accessLog,
   fetchT,
   reserveDaprPorts,
   runCase,
@@ -94,17 +95,6 @@ async function startPlatform(s: Scope, lf: Learnflow, llm: FakeLlm, hosts: { red
     await waitFor(`${svc} sidecar healthy`, async () => (await fetchT(`${running[svc].dapr.url}/v1.0/healthz`)).status === 204);
   }
   return running;
-}
-
-/** uvicorn access-log lines of a (JSON-logging) generated app */
-function accessLog(app: AppProcess): string[] {
-  return app
-    .logs()
-    .split("\n")
-    .filter((l) => l.startsWith("{"))
-    .map((l) => JSON.parse(l) as { logger?: string; message?: string })
-    .filter((l) => l.logger === "uvicorn.access")
-    .map((l) => String(l.message));
 }
 
 interface Answer {

@@ -180,6 +180,17 @@ export interface AppProcess {
   stop(): Promise<void>;
 }
 
+/** uvicorn access-log lines of a generated app (its logs are JSON lines; other output is skipped) */
+export function accessLog(app: AppProcess): string[] {
+  return app
+    .logs()
+    .split("\n")
+    .filter((l) => l.startsWith("{"))
+    .map((l) => JSON.parse(l) as { logger?: string; message?: string })
+    .filter((l) => l.logger === "uvicorn.access")
+    .map((l) => String(l.message));
+}
+
 /** `python -m uvicorn app.main:app --host 127.0.0.1 --port P`, ready once the port accepts connections */
 export async function startApp(opts: StartAppOptions): Promise<AppProcess> {
   const port = opts.port ?? (await freePort());
