@@ -6,10 +6,10 @@
 // Sentry: a self-hosted Sentry 1.18.2 that generates its own bundle writes it into the directory it
 // watches and then reloads itself every 2 s (its gRPC server restarting each time), which would
 // make certificate requests race the restarts. Given an existing bundle it starts once and stays up.
-import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
+import { writeSignedCertificate } from "./tls.js";
 import { spawnManaged, type ManagedProcess } from "./proc.js";
 import { fetchT, freePort, loadRuntime, tempDir, waitFor } from "./util.js";
 
@@ -36,14 +36,12 @@ export interface StartSentryOptions {
 
 /** a root CA and an issuer CA it signed (EC P-256, valid one day), as Sentry's issuer-credentials folder expects them */
 export function writeTrustBundle(dir: string): void {
-  const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
-  const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
-  openssl("req", "-x509", ...ec, "-keyout", "root.key", "-out", "ca.crt", "-days", "1", "-subj", "/O=fastdapr-e2e/CN=root",
-    "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
-  openssl("req", "-new", ...ec, "-keyout", "issuer.key", "-out", "issuer.csr", "-subj", "/O=fastdapr-e2e/CN=issuer");
-  writeFileSync(join(dir, "issuer.ext"), "basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\n");
-  openssl("x509", "-req", "-in", "issuer.csr", "-CA", "ca.crt", "-CAkey", "root.key", "-CAcreateserial",
-    "-days", "1", "-extfile", "issuer.ext", "-out", "issuer.crt");
+  writeSignedCertificate(dir, {
+    caCommonName: "root",
+    name: "issuer",
+    commonName: "issuer",
+    extensions: "basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\n",
+  });
 }
 
 /** `sentry` in standalone mode on 127.0.0.1, with the insecure validator (Sentry's default outside Kubernetes) */
