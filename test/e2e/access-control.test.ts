@@ -24,10 +24,8 @@ import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { runCli } from "../support/cli.js";
 import { fetchT, json, loadRuntime, reserveDaprPorts, runCase, stopAll, tempDir, waitFor, writeResources, type Scope } from "./harness/index.js";
-import { parseManifest } from "../../src/manifest/load.js";
-import { buildPlatform } from "../../src/platform/build-platform.js";
-import { renderPlatform } from "../../src/render/platform.js";
-import { Tree } from "../../src/tree/tree.js";
+import type { Tree } from "../../src/tree/tree.js";
+import { renderedPlatform } from "../support/platforms.js";
 
 after(async () => {
   await stopAll();
@@ -132,9 +130,7 @@ function renderedOverlay(tree: Tree, env: "dev" | "prod") {
 describe("generated access control on real daprd with mTLS (self-hosted Sentry)", () => {
   it("the declared caller is allowed; an undeclared caller, and the declared app id from another namespace, get 403", async () => {
     await runCase("acl with mTLS", CASE_MS, async (s) => {
-      const loaded = parseManifest(SHOP);
-      const tree = new Tree();
-      renderPlatform(buildPlatform(loaded.manifest, loaded.positions), tree);
+      const tree = renderedPlatform(SHOP);
       const prod = renderedOverlay(tree, "prod");
       const dev = renderedOverlay(tree, "dev");
       assert.notEqual(prod.namespace, dev.namespace);

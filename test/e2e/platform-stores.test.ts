@@ -13,11 +13,8 @@ import { join } from "node:path";
 import { writeFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { fetchT, runCase, stopAll, tempDir, waitFor, writeResources, writeServerCertificate, type Daprd } from "./harness/index.js";
-import { parseManifest } from "../../src/manifest/load.js";
-import { buildPlatform } from "../../src/platform/build-platform.js";
-import { renderPlatform } from "../../src/render/platform.js";
 import { toYaml } from "../../src/render/yaml.js";
-import { Tree } from "../../src/tree/tree.js";
+import { renderedPlatform } from "../support/platforms.js";
 
 after(async () => {
   await stopAll();
@@ -46,9 +43,7 @@ services:
     port: 8002
     subscribes: [orders.created]
 `;
-  const loaded = parseManifest(manifest);
-  const tree = new Tree();
-  renderPlatform(buildPlatform(loaded.manifest, loaded.positions), tree);
+  const tree = renderedPlatform(manifest);
   const doc = parseYaml(tree.get(path)!.content) as Obj;
   assert.ok(doc.scopes.includes(APP_ID), "the sidecar's app id is in the component's scopes");
   return doc;

@@ -9,25 +9,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { DiagnosticSeverity, Parser, type AsyncAPIDocumentInterface } from "@asyncapi/parser";
-import { parseManifest } from "../../src/manifest/load.js";
 import { learnflowPreset } from "../../src/manifest/presets/learnflow.js";
-import { buildPlatform } from "../../src/platform/build-platform.js";
-import { renderPlatform } from "../../src/render/platform.js";
-import { Tree } from "../../src/tree/tree.js";
+import type { Tree } from "../../src/tree/tree.js";
+import { renderedPlatform } from "../support/platforms.js";
 import { GENERATED_MARKER } from "../../src/tree/header.js";
 import { runCli } from "../support/cli.js";
 
 interface ManifestText {
   topics: Record<string, { schema?: unknown }>;
   services: Record<string, { publishes?: string[]; subscribes?: string[] }>;
-}
-
-/** The platform `fastdapr generate` renders for this manifest text, in memory. */
-function generatedPlatform(manifestText: string): Tree {
-  const loaded = parseManifest(manifestText);
-  const tree = new Tree();
-  renderPlatform(buildPlatform(loaded.manifest, loaded.positions), tree);
-  return tree;
 }
 
 /** Its asyncapi.yaml: a generated file at the platform root. */
@@ -141,7 +131,7 @@ function assertDescribesManifest(doc: AsyncAPIDocumentInterface, manifest: Manif
 
 test("LearnFlow's asyncapi.yaml parses without errors and describes every topic, payload and operation", async () => {
   const manifestText = learnflowPreset();
-  const tree = generatedPlatform(manifestText);
+  const tree = renderedPlatform(manifestText);
   const text = generatedAsyncApi(tree);
   assert.match(tree.get("README.md")!.content, /\[`asyncapi\.yaml`\]\(asyncapi\.yaml\)/, "the platform README links it");
   assert.ok(text.startsWith(`# ${GENERATED_MARKER}`), text.slice(0, 80));
@@ -206,7 +196,7 @@ services:
 `;
 
 test("a small platform: a schemaless topic is any object, an unsubscribed topic has no dead-letter channel, Kafka in dev", async () => {
-  const doc = await parseValid(generatedAsyncApi(generatedPlatform(SMALL)));
+  const doc = await parseValid(generatedAsyncApi(renderedPlatform(SMALL)));
   assertDescribesManifest(doc, parseYaml(SMALL) as ManifestText);
   assert.equal(
     doc
