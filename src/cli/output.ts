@@ -127,6 +127,11 @@ export function driftError(plan: Plan, manifest: string): FastdaprError {
   });
 }
 
+/** Platform warnings for a person, on stderr: one line each, with the manifest location. */
+export function printWarnings(output: Output, warnings: readonly Warning[]): void {
+  for (const w of warnings) output.err(`warning: ${w.message} (${w.location})`);
+}
+
 /** Drift counts as `generate --check` reports them, clean or not. */
 export function driftCounts(plan: Plan): { created: number; updated: number; deleted: number; conflicts: number } {
   const c = countPlan(plan);

@@ -2,7 +2,7 @@
 // (manifest → whole tree) and the `add` edits (manifest edit → validate → generate), all through
 // the same plan/commit step, so the manifest change and the files it implies land together.
 import { existsSync, readFileSync } from "node:fs";
-import { basename, dirname, relative } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
 import type { Document } from "yaml";
 import { FastdaprError } from "../core/errors.js";
 import { MANIFEST_FILE, parseManifest } from "../manifest/load.js";
@@ -11,6 +11,7 @@ import { buildPlatform, PlatformError } from "../platform/build-platform.js";
 import type { PlatformModel, Warning } from "../platform/model.js";
 import { renderPlatform } from "../render/platform.js";
 import { applyTree, planFor, type ApplyResult } from "../generate/apply.js";
+import { LOCK_FILE } from "../tree/lock.js";
 import { isClean, type Plan } from "../tree/plan.js";
 import { confineUserPath } from "../tree/paths.js";
 import { Tree } from "../tree/tree.js";
@@ -104,6 +105,17 @@ export function driftPlan(options: { manifest?: string; cwd?: string }): { plan:
   const { root, platform, text } = loadPlatformAt(cwd, options.manifest);
   const plan = planFor(root, platformTree(platform, text));
   return { plan, clean: isClean(plan), platform, path: relative(cwd, root) || "." };
+}
+
+/**
+ * What `generate` would change beside the manifest at `manifestPath`, or null when that folder was
+ * never generated (no lock file): then only the manifest is checked, e.g. in an editor before the
+ * first generate.
+ */
+export function driftSinceGenerate(manifestPath: string, platform: PlatformModel, text: string): Plan | null {
+  const root = dirname(manifestPath);
+  if (!existsSync(join(root, LOCK_FILE))) return null;
+  return planFor(root, platformTree(platform, text));
 }
 
 export async function initPlatform(options: WriteOptions & { dir?: string; preset: string }): Promise<PlatformResult> {

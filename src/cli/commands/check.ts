@@ -2,29 +2,21 @@
 // once the platform was generated (a lock file beside the manifest), the files on disk are what the
 // manifest produces. Exit 0 when clean (warnings allowed), 1 when a platform rule fails or the files
 // drifted (E_DRIFT, as generate --check), 2 when the manifest cannot be read or is invalid.
-import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
 import type { Command } from "commander";
 import { EXIT } from "../../core/errors.js";
-import { platformTree } from "../../commands/platform.js";
-import { planFor } from "../../generate/apply.js";
+import { driftSinceGenerate } from "../../commands/platform.js";
 import { loadManifest } from "../../manifest/load.js";
-import { LOCK_FILE } from "../../tree/lock.js";
-import { countPlan, isClean, type Plan } from "../../tree/plan.js";
+import { isClean, type Plan } from "../../tree/plan.js";
 import { buildPlatform, PlatformError } from "../../platform/build-platform.js";
-import type { PlatformModel, Warning } from "../../platform/model.js";
+import type { PlatformModel } from "../../platform/model.js";
 import type { CommandContext } from "../main.js";
-import { errorFields, printDrift, printJson, warningFields, type Output } from "../output.js";
+import { driftCounts, errorFields, printDrift, printJson, printWarnings, warningFields } from "../output.js";
 import { CHECK, registerSpec } from "../spec.js";
 import { registerGraph } from "./graph.js";
 
 export interface CheckFlags {
   manifest: string;
   json?: boolean;
-}
-
-function printWarnings(output: Output, warnings: readonly Warning[]): void {
-  for (const w of warnings) output.err(`warning: ${w.message} (${w.location})`);
 }
 
 /** Loads and builds the platform; manifest errors propagate (exit 2), graph errors are returned. */
@@ -38,19 +30,9 @@ export function checkPlatform(path: string): { platform: PlatformModel; text: st
   }
 }
 
-/**
- * What `generate` would change beside the manifest, or null when that folder was never generated
- * (no lock file): then only the manifest is checked, e.g. in an editor before the first generate.
- */
-export function driftOf(manifestPath: string, platform: PlatformModel, text: string): Plan | null {
-  const root = dirname(manifestPath);
-  if (!existsSync(join(root, LOCK_FILE))) return null;
-  return planFor(root, platformTree(platform, text));
-}
-
 /** The number of files a generate would create, update, delete or refuse to overwrite. */
 function driftCount(plan: Plan): number {
-  const c = countPlan(plan);
+  const c = driftCounts(plan);
   return c.created + c.updated + c.deleted + c.conflicts;
 }
 
@@ -80,7 +62,7 @@ export function registerCheck(program: Command, ctx: CommandContext): void {
         return;
       }
       const { platform } = result;
-      const drift = driftOf(flags.manifest, platform, result.text);
+      const drift = driftSinceGenerate(flags.manifest, platform, result.text);
       const clean = drift === null || isClean(drift);
       const counts = { services: platform.services.length, topics: platform.topics.length };
       if (!clean) {

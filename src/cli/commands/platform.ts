@@ -5,7 +5,7 @@ import { addAgent, addInvoke, addPubsub, addService, addState } from "../../mani
 import type { AgentBackend, Tier } from "../../model/service.js";
 import type { CommandContext } from "../main.js";
 import { EXIT } from "../../core/errors.js";
-import { countFields, countsSummary, driftCounts, printDrift, printDryRun, printJson, printRecovery, printUnused, unusedPaths, warningFields } from "../output.js";
+import { countFields, countsSummary, driftCounts, printDrift, printDryRun, printJson, printRecovery, printUnused, printWarnings, unusedPaths, warningFields } from "../output.js";
 import { ADD_AGENT, ADD_INVOKE, ADD_PUBSUB, ADD_SERVICE, ADD_STATE, GENERATE, INIT, registerSpec, type CommandSpec } from "../spec.js";
 
 interface WriteFlags {
@@ -34,7 +34,7 @@ function report(ctx: CommandContext, command: "init" | "generate" | AddCommand, 
     return;
   }
   printRecovery(output, result.recovered);
-  for (const w of result.warnings) output.err(`warning: ${w.message} (${w.location})`);
+  printWarnings(output, result.warnings);
   if (dryRun) {
     printDryRun(output, result.path, result.plan, c);
     return;
