@@ -48,6 +48,15 @@ function networkPolicy(name: string, labels: Record<string, string>, spec: objec
   return { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name, labels }, spec };
 }
 
+/**
+ * A rule list, or nothing when it is empty: the API server drops an empty list, so writing
+ * `ingress: []` would make every `kubectl apply` (and `kubectl diff`) see a change. With the
+ * direction in policyTypes, no rules already denies everything.
+ */
+function rules(key: "ingress" | "egress", list: object[]): Record<string, object[]> {
+  return list.length > 0 ? { [key]: list } : {};
+}
+
 /** Deny every ingress and egress of every pod in the namespace; the other policies add what is needed. */
 export function defaultDenyPolicy(p: PlatformModel): object {
   return networkPolicy(
@@ -74,9 +83,10 @@ export function serviceNetworkPolicy(p: PlatformModel, svc: ServiceModel): objec
   ];
   return networkPolicy(svc.name, commonLabels(svc), {
     podSelector: { matchLabels: selectorLabels(svc) },
+    // both types listed, so a missing rule list means "nothing allowed" (deny-all in that direction)
     policyTypes: ["Ingress", "Egress"],
-    ingress,
-    egress,
+    ...rules("ingress", ingress),
+    ...rules("egress", egress),
   });
 }
 

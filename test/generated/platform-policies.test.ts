@@ -115,7 +115,7 @@ for (const overlay of ["dev", "prod"] as const) {
     for (const svc of SERVICES) {
       const policy = find(objects, "NetworkPolicy", svc);
       const appRules = rulesFor(policy.spec.ingress, PORTS[svc]!);
-      const admitsController = policy.spec.ingress.filter((r: Obj) => (r.from ?? []).some((peer: Obj) => peer.namespaceSelector));
+      const admitsController = (policy.spec.ingress ?? []).filter((r: Obj) => (r.from ?? []).some((peer: Obj) => peer.namespaceSelector));
       if (PUBLIC.includes(svc)) {
         assert.equal(appRules.length, 1, svc);
         assert.deepEqual(appRules[0].from, [controller]);
@@ -124,7 +124,7 @@ for (const overlay of ["dev", "prod"] as const) {
         assert.deepEqual(appRules, [], `${svc} is not public: nothing reaches its app port`);
         assert.deepEqual(admitsController, [], `${svc} is not public: no rule admits the ingress controller`);
       }
-      const opened = policy.spec.ingress.flatMap(portsOf).sort();
+      const opened = (policy.spec.ingress ?? []).flatMap(portsOf).sort();
       const expected = [...((CALLERS[svc] ?? []).length > 0 ? ["TCP/50002"] : []), ...(PUBLIC.includes(svc) ? [`TCP/${PORTS[svc]}`] : [])];
       assert.deepEqual(opened, expected.sort(), svc);
     }

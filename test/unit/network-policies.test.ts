@@ -7,6 +7,11 @@ import { buildPlatform } from "../../src/platform/build-platform.js";
 import { accessControlConfigName, accessControlConfigurations } from "../../src/render/access-control.js";
 import { component } from "../../src/render/dapr-resources.js";
 import { componentEndpoints, serviceNetworkPolicy, storeEgressPolicies } from "../../src/render/network-policies.js";
+import { learnflowPreset } from "../../src/manifest/presets/learnflow.js";
+import { buildServiceModel } from "../../src/model/build-service.js";
+import { renderServiceTree } from "../../src/commands/new.js";
+import { parse } from "yaml";
+import { renderedPlatform } from "../support/platforms.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
@@ -57,7 +62,8 @@ test("NetworkPolicy: 50002 from both callers into the callee, out to each callee
   assert.deepEqual(stock.spec.ingress[0].ports, [{ protocol: "TCP", port: 50002 }]);
   assert.equal(stock.spec.egress.some((r: Obj) => r.ports.some((p: Obj) => p.port === 50002 || p.port === 443)), false);
   const mail = serviceNetworkPolicy(shop, svc("mail-service")) as Obj;
-  assert.equal(mail.spec.ingress.some((r: Obj) => r.ports.some((p: Obj) => p.port === 50002)), false, "nobody invokes mail");
+  assert.equal(mail.spec.ingress, undefined, "nobody invokes mail and it is not public: no ingress rule at all (deny-all)");
+  assert.deepEqual(mail.spec.policyTypes, ["Ingress", "Egress"]);
   const out = mail.spec.egress.find((r: Obj) => r.ports.some((p: Obj) => p.port === 50002));
   assert.deepEqual(peers(out, "to"), ["stock-service", "orders-service"]);
   assert.deepEqual(mail.spec.egress.at(-1), { ports: [{ protocol: "TCP", port: 443 }] });
@@ -101,4 +107,34 @@ test("store egress selects the pods of the component's scopes and groups ports b
   // a component scoped to no app of the platform needs no policy
   const orphan = component("x", "state.redis", "v1", [{ name: "redisHost", value: "r:6379" }], { scopes: ["other-app"] });
   assert.deepEqual(storeEgressPolicies(shop, [orphan]), {});
+});
+
+/** Paths (a.b[0].c) of the empty lists and maps in `value`. */
+function emptyCollections(value: unknown, path = ""): string[] {
+  if (Array.isArray(value)) {
+    return value.length === 0 ? [path] : value.flatMap((v, i) => emptyCollections(v, `${path}[${i}]`));
+  }
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value);
+    return entries.length === 0 ? [path] : entries.flatMap(([k, v]) => emptyCollections(v, path ? `${path}.${k}` : k));
+  }
+  return [];
+}
+
+test("no Kubernetes object of a platform or a lone service holds an empty list or map the API server would drop", () => {
+  const trees = [renderedPlatform(learnflowPreset()), renderServiceTree(buildServiceModel({ name: "solo-service", subscribes: ["a.b"] }))];
+  let checked = 0;
+  for (const tree of trees) {
+    for (const file of tree.list()) {
+      if (!/^(deploy|k8s)\/.*\.yaml$/.test(file.path) || file.path.endsWith("kustomization.yaml")) continue;
+      const doc = parse(file.content) as Obj;
+      // Dapr's custom resources are stored as written; the drift comes from built-in types' omitempty fields
+      if (String(doc.apiVersion).startsWith("dapr.io/")) continue;
+      checked++;
+      // `podSelector: {}` (every pod of the namespace) is a required field the server keeps
+      const empty = emptyCollections(doc).filter((p) => p !== "spec.podSelector");
+      assert.deepEqual(empty, [], `${file.path}: ${empty.join(", ")}`);
+    }
+  }
+  assert.ok(checked > 30, `checked ${checked} objects`);
 });
