@@ -110,6 +110,7 @@ export const NEW: CommandSpec = {
     option("--pubsub <name>", "Dapr pub/sub component name", { default: DEFAULTS.pubsubName, format: dnsLabel }),
     option("--state-store <name>", "Dapr state store component name", { default: DEFAULTS.stateStore, format: dnsLabel }),
     port(`app port (default ${DEFAULTS.port})`),
+    option("--public", "an entry point: the ingress controller may reach its HTTP port"),
     option("--dry-run", "print what would be written, write nothing"),
     option("--force", "write into a folder fastdapr did not create, and overwrite edited generated files"),
   ],

@@ -28,7 +28,7 @@ export function accessControlConfigName(svc: Pick<ServiceModel, "daprConfig" | "
 }
 
 /** The services whose `invokes` name this one, in manifest order. */
-export function callersOf(p: PlatformModel, svc: ServiceModel): ServiceModel[] {
+export function callersOf(p: Pick<PlatformModel, "services">, svc: ServiceModel): ServiceModel[] {
   return p.services.filter((s) => s.invokes.some((i) => i.appId === svc.appId));
 }
 

@@ -6,6 +6,7 @@ import { commonLabels, selectorLabels } from "./labels.js";
 import { toYaml } from "./yaml.js";
 import { API_TOKEN_SECRET, APP_TOKEN_SECRET, serviceConfig, serviceSecrets } from "./environment.js";
 import { daprResourcesForKubernetes } from "./dapr-resources.js";
+import { loneServicePolicies } from "./network-policies.js";
 
 /** UID/GID of the non-root user in the image (Dockerfile) and in the pod security context. */
 export const APP_UID = 10001;
@@ -195,8 +196,12 @@ export function kustomization(resources: string[], extra: object = {}): string {
 }
 
 export function renderKubernetes(svc: ServiceModel, tree: Tree): void {
-  const files: Record<string, object> = { ...workloadObjects(svc), ...scalingObjects(svc) };
   const dapr = daprResourcesForKubernetes(svc);
+  const files: Record<string, object> = {
+    ...workloadObjects(svc),
+    ...scalingObjects(svc),
+    ...loneServicePolicies(svc, Object.values(dapr)),
+  };
   for (const [name, doc] of Object.entries(files)) tree.add(`k8s/${name}`, toYaml(doc), "generated");
   for (const [name, doc] of Object.entries(dapr)) tree.add(`k8s/dapr/${name}`, toYaml(doc), "generated");
   const resources = [...Object.keys(files), ...Object.keys(dapr).map((n) => `dapr/${n}`)];

@@ -8,6 +8,10 @@
 // component, derived from the component's own addresses and scopes (see storeEgressPolicies).
 // Traffic inside a pod (app <-> daprd on localhost) and kubelet probes (from the node) are never
 // filtered by NetworkPolicy, so they need no rule.
+//
+// A lone service (`fastdapr new`) gets the same policies as a platform of one (loneServicePolicies),
+// except the namespace-wide deny-all: it does not own its namespace, so its own policy, which lists
+// both directions in policyTypes, is what makes its pods deny-by-default.
 import type { PlatformModel } from "../platform/model.js";
 import type { ServiceModel } from "../model/service.js";
 import { callersOf } from "./access-control.js";
@@ -36,6 +40,8 @@ export const DAPR_CONTROL_PLANE = {
 export const INGRESS_CONTROLLER_LABEL = { "fastdapr.io/ingress-controller": "true" };
 
 const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
+/** Added to each pod by Dapr's sidecar injector (dapr/dapr pkg/injector/patcher, `dapr.io/app-id`). */
+const INJECTED_APP_ID_LABEL = "dapr.io/app-id";
 const DNS_NAMESPACE = "kube-system";
 const HTTPS_PORT = 443;
 
@@ -57,8 +63,11 @@ function rules(key: "ingress" | "egress", list: object[]): Record<string, object
   return list.length > 0 ? { [key]: list } : {};
 }
 
+/** What the policies read of a platform: its name (labels) and its services (the graph). */
+type Graph = Pick<PlatformModel, "name" | "services">;
+
 /** Deny every ingress and egress of every pod in the namespace; the other policies add what is needed. */
-export function defaultDenyPolicy(p: PlatformModel): object {
+export function defaultDenyPolicy(p: Graph): object {
   return networkPolicy(
     "default-deny",
     { "app.kubernetes.io/part-of": p.name, "app.kubernetes.io/managed-by": "fastdapr" },
@@ -67,9 +76,14 @@ export function defaultDenyPolicy(p: PlatformModel): object {
 }
 
 /** One service's graph-derived policy (ingress from callers and the ingress controller, egress to the platform's needs). */
-export function serviceNetworkPolicy(p: PlatformModel, svc: ServiceModel): object {
+export function serviceNetworkPolicy(p: Graph, svc: ServiceModel): object {
   const callers = callersOf(p, svc);
-  const callees = svc.invokes.flatMap((i) => p.services.filter((s) => s.appId === i.appId));
+  // a callee outside the graph (a lone service's) is deployed by someone else: select it by the
+  // app id label Dapr's sidecar injector puts on every pod it injects
+  const callees = svc.invokes.map((i) => {
+    const callee = p.services.find((s) => s.appId === i.appId);
+    return callee ? podsOf(callee) : { podSelector: { matchLabels: { [INJECTED_APP_ID_LABEL]: i.appId } } };
+  });
   const ingress = [
     ...(callers.length > 0 ? [{ from: callers.map(podsOf), ports: [tcp(SIDECAR_INTERNAL_GRPC_PORT)] }] : []),
     ...(svc.public ? [{ from: [{ namespaceSelector: { matchLabels: INGRESS_CONTROLLER_LABEL } }], ports: [tcp(svc.port)] }] : []),
@@ -77,7 +91,7 @@ export function serviceNetworkPolicy(p: PlatformModel, svc: ServiceModel): objec
   const egress = [
     { to: [inNamespace(DNS_NAMESPACE)], ports: [{ protocol: "UDP", port: 53 }, tcp(53)] },
     { to: [inNamespace(DAPR_CONTROL_PLANE.namespace)], ports: Object.values(DAPR_CONTROL_PLANE.ports).map(tcp) },
-    ...(callees.length > 0 ? [{ to: callees.map(podsOf), ports: [tcp(SIDECAR_INTERNAL_GRPC_PORT)] }] : []),
+    ...(callees.length > 0 ? [{ to: callees, ports: [tcp(SIDECAR_INTERNAL_GRPC_PORT)] }] : []),
     // the LLM endpoint is outside the cluster and its address is a setting, so any destination on 443
     ...(svc.agent ? [{ ports: [tcp(HTTPS_PORT)] }] : []),
   ];
@@ -94,6 +108,7 @@ export function serviceNetworkPolicy(p: PlatformModel, svc: ServiceModel): objec
 // Backing stores, from the Dapr components of one environment.
 
 interface ComponentDoc {
+  kind: string;
   metadata: { name: string };
   spec: { type: string; metadata: { name: string; value?: string; secretKeyRef?: unknown }[] };
   scopes?: string[];
@@ -142,13 +157,14 @@ export function componentEndpoints(doc: ComponentDoc): Endpoint[] {
 }
 
 /**
- * One egress policy per component: the pods of the apps in the component's `scopes` (every app when
+ * One egress policy per component (other Dapr resources are skipped): the pods of the apps in the component's `scopes` (every app when
  * unscoped) may reach the component's endpoints. Kept per environment (overlay) because dev and
  * prod stores live in different places.
  */
-export function storeEgressPolicies(p: PlatformModel, components: object[]): Record<string, object> {
+export function storeEgressPolicies(p: Graph, components: object[], namePrefix = ""): Record<string, object> {
   const files: Record<string, object> = {};
   for (const doc of components as ComponentDoc[]) {
+    if (doc.kind !== "Component") continue; // a Configuration or Resiliency among them connects nowhere
     const endpoints = componentEndpoints(doc);
     if (endpoints.length === 0) continue;
     const scoped = doc.scopes ? p.services.filter((s) => doc.scopes!.includes(s.appId)) : p.services;
@@ -163,7 +179,7 @@ export function storeEgressPolicies(p: PlatformModel, components: object[]): Rec
       ...(namespace === null ? {} : { to: [inNamespace(namespace)] }),
       ports: ports.map(tcp),
     }));
-    const name = `${doc.metadata.name}-egress`;
+    const name = `${namePrefix}${doc.metadata.name}-egress`;
     files[`${name}.yaml`] = networkPolicy(
       name,
       { "app.kubernetes.io/part-of": p.name, "app.kubernetes.io/managed-by": "fastdapr" },
@@ -177,4 +193,18 @@ export function storeEgressPolicies(p: PlatformModel, components: object[]): Rec
     );
   }
   return files;
+}
+
+/**
+ * The policies of a lone service, by file name: its own (deny-by-default for its pods, with what
+ * its sidecar needs) and egress to the stores of its cluster components. Named after the service,
+ * since it may share its namespace with other lone services and their components of the same names.
+ */
+export function loneServicePolicies(svc: ServiceModel, components: object[]): Record<string, object> {
+  const graph: Graph = { name: svc.name, services: [svc] };
+  const stores = storeEgressPolicies(graph, components, `${svc.name}-`);
+  return {
+    "networkpolicy.yaml": serviceNetworkPolicy(graph, svc),
+    ...Object.fromEntries(Object.entries(stores).map(([file, doc]) => [`network/${file}`, doc])),
+  };
 }

@@ -51,6 +51,8 @@ for (const options of SAMPLE_SERVICES) {
       "Configuration",
       "Deployment",
       "HorizontalPodAutoscaler",
+      // its own (deny-by-default) and egress to the pub/sub and state stores
+      ...Array<string>(3).fill("NetworkPolicy"),
       "PodDisruptionBudget",
       "Resiliency",
       "Service",

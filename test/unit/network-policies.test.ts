@@ -138,3 +138,42 @@ test("no Kubernetes object of a platform or a lone service holds an empty list o
   }
   assert.ok(checked > 30, `checked ${checked} objects`);
 });
+
+test("a lone service: deny-by-default for its pods with its sidecar's needs, store egress from its cluster components, the app port only when public", () => {
+  const yamlOf = (tree: ReturnType<typeof renderServiceTree>, path: string): Obj => {
+    const file = tree.get(path);
+    assert.ok(file, `${path} is rendered`);
+    return parse(file.content);
+  };
+  const tree = renderServiceTree(buildServiceModel({ name: "solo-service", port: 8010, subscribes: ["a.b"], invokes: ["stock-service"] }));
+  const resources: string[] = yamlOf(tree, "k8s/kustomization.yaml").resources;
+  const policyFiles = resources.filter((r) => /networkpolicy|network\//.test(r));
+  assert.deepEqual(policyFiles, ["networkpolicy.yaml", "network/solo-service-kafka-pubsub-egress.yaml", "network/solo-service-state-store-egress.yaml"]);
+
+  const own = yamlOf(tree, "k8s/networkpolicy.yaml");
+  assert.deepEqual(own.spec.podSelector, { matchLabels: { "app.kubernetes.io/name": "solo-service" } });
+  // both directions listed: nothing is allowed that no rule names
+  assert.deepEqual(own.spec.policyTypes, ["Ingress", "Egress"]);
+  assert.equal(own.spec.ingress, undefined, "not public, callers unknown: nothing may come in");
+  const namespaces = (rule: Obj) => (rule.to ?? []).map((peer: Obj) => peer.namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"]);
+  assert.deepEqual(own.spec.egress.map(namespaces), [["kube-system"], ["dapr-system"], [undefined]]);
+  assert.deepEqual(own.spec.egress[1].ports.map((p: Obj) => p.port), [50001, 6500, 50005, 50006]);
+  // the callee is deployed elsewhere: its pods are found by the app id label Dapr's injector adds
+  assert.deepEqual(own.spec.egress[2], {
+    to: [{ podSelector: { matchLabels: { "dapr.io/app-id": "stock-service" } } }],
+    ports: [{ protocol: "TCP", port: 50002 }],
+  });
+
+  // the stores of k8s/dapr: Kafka in namespace kafka on 9093, PostgreSQL from a Secret (any destination, 5432)
+  const kafka = yamlOf(tree, "k8s/network/solo-service-kafka-pubsub-egress.yaml");
+  assert.deepEqual(kafka.spec.podSelector.matchExpressions[0].values, ["solo-service"]);
+  assert.deepEqual(kafka.spec.egress, [
+    { to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kafka" } } }], ports: [{ protocol: "TCP", port: 9093 }] },
+  ]);
+  assert.deepEqual(yamlOf(tree, "k8s/network/solo-service-state-store-egress.yaml").spec.egress, [{ ports: [{ protocol: "TCP", port: 5432 }] }]);
+
+  const publicOwn = yamlOf(renderServiceTree(buildServiceModel({ name: "solo-service", port: 8010, public: true })), "k8s/networkpolicy.yaml");
+  assert.deepEqual(publicOwn.spec.ingress, [
+    { from: [{ namespaceSelector: { matchLabels: { "fastdapr.io/ingress-controller": "true" } } }], ports: [{ protocol: "TCP", port: 8010 }] },
+  ]);
+});
