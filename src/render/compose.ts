@@ -67,7 +67,8 @@ export function appWithSidecar(
     [svc.name]: {
       build: { context },
       image: svc.image,
-      ports: [`${svc.port}:${svc.port}`],
+      // loopback only: a development stack (no app token by default) is not for the LAN
+      ports: [`127.0.0.1:${svc.port}:${svc.port}`],
       environment: { ...serviceConfig(svc, "compose"), DAPR_HTTP_PORT: "3500" },
       env_file: [{ path: `${context}/.env`, required: false }],
       read_only: true,
