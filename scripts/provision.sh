@@ -21,9 +21,10 @@
 #
 # Environment:
 #   FASTDAPR_CACHE          cache root (default $HOME/.cache/fastdapr)
-#   FASTDAPR_DAPR_VERSION   daprd version (default 1.18.2, see docs/real-runtime.md for why not 1.18.3)
+#   FASTDAPR_DAPR_VERSION   daprd version (default: "dapr" in runtime-versions.json, the version the
+#                           generated images name; docs/real-runtime.md says why not 1.18.3)
 #   FASTDAPR_DAPR_TAGS      build tags (default stablecomponents,conversation_echo)
-#   FASTDAPR_KAFKA_VERSION  Kafka broker version (default 4.4.0)
+#   FASTDAPR_KAFKA_VERSION  Kafka broker version (default: "kafka" in runtime-versions.json)
 #
 # Go's module and build caches are kept under the same root
 # ($FASTDAPR_CACHE/go/{mod,build}) so one directory holds everything and
@@ -31,10 +32,12 @@
 set -euo pipefail
 
 CACHE="${FASTDAPR_CACHE:-$HOME/.cache/fastdapr}"
-DAPR_VERSION="${FASTDAPR_DAPR_VERSION:-1.18.2}"
+PINNED_VERSIONS="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/runtime-versions.json"
+pinned() { node -p "JSON.parse(require('fs').readFileSync(process.argv[1], 'utf8'))[process.argv[2]]" "$PINNED_VERSIONS" "$1"; }
+DAPR_VERSION="${FASTDAPR_DAPR_VERSION:-$(pinned dapr)}"
 DAPR_VERSION="${DAPR_VERSION#v}"
 DAPR_TAGS="${FASTDAPR_DAPR_TAGS:-stablecomponents,conversation_echo}"
-KAFKA_VERSION="${FASTDAPR_KAFKA_VERSION:-4.4.0}"
+KAFKA_VERSION="${FASTDAPR_KAFKA_VERSION:-$(pinned kafka)}"
 COMPOSE_GO_VERSION="2.10.2"          # newest compose-go whose compose-spec.json is draft-07, like shared/'s
 LOG4J_VERSION="2.25.5"               # log4j-slf4j-impl binding, matches kafka 4.4.0's log4j-core
 DEP_PLUGIN_VERSION="3.8.1"           # maven-dependency-plugin

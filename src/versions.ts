@@ -1,7 +1,19 @@
 // Versions written into generated projects, as data (checked by the generated-code tests, which
 // install exactly these into a cached virtual environment).
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { PACKAGE_ROOT } from "./core/package-root.js";
+
+/**
+ * The Dapr runtime and Kafka broker versions, shared with scripts/provision.sh (which builds exactly
+ * these for the tests): runtime-versions.json at the package root is their one source.
+ */
+export const RUNTIME_VERSIONS_FILE = join(PACKAGE_ROOT, "runtime-versions.json");
+const runtime = JSON.parse(readFileSync(RUNTIME_VERSIONS_FILE, "utf8")) as { dapr: string; kafka: string };
+
 export const PYTHON_VERSION = "3.11";
-export const DAPR_RUNTIME_VERSION = "1.18.3";
+export const DAPR_RUNTIME_VERSION = runtime.dapr;
+export const KAFKA_VERSION = runtime.kafka;
 
 export const PYTHON_DEPENDENCIES = {
   fastapi: "0.165.0",
@@ -28,6 +40,6 @@ export const CONTAINER_IMAGES = {
   python: `python:${PYTHON_VERSION}-slim-bookworm`,
   daprd: `daprio/daprd:${DAPR_RUNTIME_VERSION}`,
   redis: "redis:7.4-alpine",
-  kafka: "apache/kafka:3.9.1",
+  kafka: `apache/kafka:${KAFKA_VERSION}`,
   postgres: "postgres:16-alpine",
 } as const;

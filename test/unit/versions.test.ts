@@ -1,0 +1,64 @@
+// One pinned Dapr runtime (and Kafka broker): the images fastdapr generates and what
+// scripts/provision.sh builds for the tests come from runtime-versions.json alone.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { PACKAGE_ROOT } from "../../src/core/package-root.js";
+import { learnflowPreset } from "../../src/manifest/presets/learnflow.js";
+import { buildServiceModel } from "../../src/model/build-service.js";
+import { renderServiceTree } from "../../src/commands/new.js";
+import { DAPR_RUNTIME_VERSION, KAFKA_VERSION, RUNTIME_VERSIONS_FILE } from "../../src/versions.js";
+import { renderedPlatform } from "../support/platforms.js";
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Obj = any;
+
+const pinned = JSON.parse(readFileSync(join(PACKAGE_ROOT, "runtime-versions.json"), "utf8")) as { dapr: string; kafka: string };
+
+/** The defaults scripts/provision.sh computes: its lines up to the Kafka version, run by bash with no overrides. */
+function provisionDefaults(): { dapr: string; kafka: string } {
+  const script = readFileSync(join(PACKAGE_ROOT, "scripts/provision.sh"), "utf8").split("\n");
+  const last = script.findIndex((line) => line.startsWith("KAFKA_VERSION="));
+  assert.ok(last > 0, "provision.sh sets KAFKA_VERSION");
+  const head = [...script.slice(0, last + 1), 'echo "$DAPR_VERSION $KAFKA_VERSION"'].join("\n");
+  const env = { ...process.env };
+  delete env.FASTDAPR_DAPR_VERSION;
+  delete env.FASTDAPR_KAFKA_VERSION;
+  // BASH_SOURCE of `bash -c` is empty: run it as a file in scripts/ so it finds the JSON beside the repo
+  const [dapr, kafka] = execFileSync("bash", ["-c", head.replace('"${BASH_SOURCE[0]}"', JSON.stringify(join(PACKAGE_ROOT, "scripts/provision.sh")))], {
+    env,
+    encoding: "utf8",
+  })
+    .trim()
+    .split(" ");
+  return { dapr: dapr!, kafka: kafka! };
+}
+
+test("the generator and provision.sh read the same pinned Dapr and Kafka versions", () => {
+  assert.equal(RUNTIME_VERSIONS_FILE, join(PACKAGE_ROOT, "runtime-versions.json"));
+  assert.deepEqual({ dapr: DAPR_RUNTIME_VERSION, kafka: KAFKA_VERSION }, { dapr: pinned.dapr, kafka: pinned.kafka });
+  // 1.18.3's dependencies are refused by the Go module proxy (docs/real-runtime.md): 1.18.2 is what the tests run
+  assert.equal(pinned.dapr, "1.18.2");
+  assert.deepEqual(provisionDefaults(), { dapr: pinned.dapr, kafka: pinned.kafka });
+});
+
+test("compose files name the pinned daprd and Kafka images", () => {
+  const files = [
+    renderServiceTree(buildServiceModel({ name: "solo-service" })).get("docker-compose.yml")!.content,
+    // LearnFlow with Kafka for local runs too, so its compose file runs a broker
+    renderedPlatform(learnflowPreset().replace(/dev: redis\n(\s+)prod: kafka/, "dev: kafka\n$1prod: kafka")).get("docker-compose.yml")!.content,
+  ];
+  for (const text of files) {
+    const images = Object.values((parse(text) as Obj).services).map((s: Obj) => s.image as string);
+    const daprd = images.filter((i) => i.startsWith("daprio/daprd:"));
+    assert.ok(daprd.length > 0);
+    assert.deepEqual([...new Set(daprd)], [`daprio/daprd:${pinned.dapr}`]);
+    assert.deepEqual(
+      images.filter((i) => i.startsWith("apache/kafka:")),
+      [`apache/kafka:${pinned.kafka}`],
+    );
+  }
+});
