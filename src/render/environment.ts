@@ -10,6 +10,9 @@ export type Target = "kubernetes" | "compose";
 export function serviceConfig(svc: ServiceModel, _target: Target): Record<string, string> {
   const config: Record<string, string> = {
     LOG_LEVEL: "INFO",
+    // the image's default too; written out so the port the app listens on sits beside the
+    // containerPort, the Dapr app port and the probes that must name the same one
+    PORT: String(svc.port),
     PUBSUB_NAME: svc.pubsubName,
     STATE_STORE: svc.stateStore,
   };

@@ -109,7 +109,9 @@ function renderMultiAppRun(p: PlatformModel, tree: Tree): void {
       appDirPath: `./${SERVICES_DIR}/${svc.name}`,
       appPort: svc.port,
       daprHTTPPort: 3500 + index * 10 + 10,
-      command: [".venv/bin/uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", String(svc.port)],
+      // the same entry point as the image (app/__main__.py), on loopback (its default HOST)
+      command: [".venv/bin/python", "-m", "app"],
+      env: { PORT: String(svc.port) },
     })),
   };
   tree.add("dapr.yaml", toYaml(run), "generated");

@@ -73,8 +73,10 @@ function payloads(svc: ServiceModel): PayloadModel[] {
 
 const APP_FILES: [string, Owner][] = [
   ["app/__init__.py", "generated"],
+  ["app/__main__.py", "generated"],
   ["app/main.py", "generated"],
   ["app/core/__init__.py", "generated"],
+  ["app/core/access_log.py", "generated"],
   ["app/core/config.py", "generated"],
   ["app/core/logging.py", "generated"],
   ["app/core/security.py", "generated"],
@@ -104,6 +106,7 @@ const APP_FILES: [string, Owner][] = [
   ["tests/test_invoke.py", "generated"],
   ["tests/test_security.py", "generated"],
   ["tests/test_logging.py", "generated"],
+  ["tests/test_entrypoint.py", "generated"],
   ["tests/test_dapr_contract.py", "generated"],
   [".env.example", "generated"],
   ["README.md", "generated"],

@@ -166,8 +166,6 @@ export interface StartAppOptions {
   python: string;
   port?: number;
   env?: Record<string, string>;
-  /** ASGI app, default app.main:app */
-  module?: string;
   deadlineMs?: number;
   readyTimeoutMs?: number;
 }
@@ -180,26 +178,26 @@ export interface AppProcess {
   stop(): Promise<void>;
 }
 
-/** uvicorn access-log lines of a generated app (its logs are JSON lines; other output is skipped) */
+/** The request log of a generated app, "METHOD /path STATUS" per request (its logs are JSON lines; other output is skipped) */
 export function accessLog(app: AppProcess): string[] {
   return app
     .logs()
     .split("\n")
     .filter((l) => l.startsWith("{"))
     .map((l) => JSON.parse(l) as { logger?: string; message?: string })
-    .filter((l) => l.logger === "uvicorn.access")
+    .filter((l) => l.logger === "app.access")
     .map((l) => String(l.message));
 }
 
-/** `python -m uvicorn app.main:app --host 127.0.0.1 --port P`, ready once the port accepts connections */
+/** `python -m app` (the image's command) with HOST=127.0.0.1 and PORT=P, ready once the port accepts connections */
 export async function startApp(opts: StartAppOptions): Promise<AppProcess> {
   const port = opts.port ?? (await freePort());
   const proc = spawnManaged({
     name: `app-${port}`,
     command: opts.python,
-    args: ["-m", "uvicorn", opts.module ?? "app.main:app", "--host", "127.0.0.1", "--port", String(port)],
+    args: ["-m", "app"],
     cwd: opts.cwd,
-    env: { ...process.env, PYTHONUNBUFFERED: "1", ...opts.env },
+    env: { ...process.env, PYTHONUNBUFFERED: "1", ...opts.env, HOST: "127.0.0.1", PORT: String(port) },
     deadlineMs: opts.deadlineMs,
   });
   await waitFor(`app on ${port}`, () => tcpOpen(port), {
