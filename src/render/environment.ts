@@ -7,6 +7,11 @@ export const APP_TOKEN_SECRET = "dapr-app-token";
 
 export type Target = "kubernetes" | "compose";
 
+/** The Secret holding a public service's bearer tokens (key `tokens`, comma-separated). */
+export function publicApiSecret(svc: Pick<ServiceModel, "name">): string {
+  return `${svc.name}-public-api`;
+}
+
 export function serviceConfig(svc: ServiceModel, _target: Target): Record<string, string> {
   const config: Record<string, string> = {
     LOG_LEVEL: "INFO",
@@ -36,6 +41,10 @@ export function serviceSecrets(svc: ServiceModel): SecretRef[] {
     { env: "DAPR_API_TOKEN", secret: API_TOKEN_SECRET, key: "token", optional: false },
     { env: "APP_API_TOKEN", secret: APP_TOKEN_SECRET, key: "token", optional: false },
   ];
+  if (svc.public) {
+    // optional: without the Secret the API accepts only calls through Dapr (the app token)
+    secrets.push({ env: "PUBLIC_API_TOKENS", secret: publicApiSecret(svc), key: "tokens", optional: true });
+  }
   if (svc.agent && svc.agent.backend === "openai") {
     secrets.push({ env: "OPENAI_API_KEY", secret: `${svc.name}-llm`, key: "api-key", optional: false });
   }

@@ -3,8 +3,10 @@ import type { ServiceOptions } from "../../src/model/build-service.js";
 
 export const SAMPLE_SERVICES: ServiceOptions[] = [
   {
+    // public, as in LearnFlow: its API also takes bearer tokens from callers outside Dapr
     name: "triage-service",
     tier: "lightweight",
+    public: true,
     subscribes: ["learning.query"],
     publishes: ["learning.routed"],
     stateKeys: ["session:{id}"],
