@@ -103,7 +103,7 @@ export function renderCompose(svc: ServiceModel, tree: Tree): void {
   const compose = {
     name: svc.name,
     services: {
-      ...appWithSidecar(svc, ".", { hostDir: "./dapr", resources: "resources" }),
+      ...appWithSidecar(svc, ".", { hostDir: "./dapr", resources: "compose" }),
       redis: REDIS_SERVICE,
       kafka: KAFKA_SERVICE,
     },

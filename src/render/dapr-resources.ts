@@ -11,9 +11,17 @@ export function component(name: string, type: string, version: string, metadata:
   return { apiVersion: "dapr.io/v1alpha1", kind: "Component", metadata: { name }, spec: { type, version, metadata }, ...extra };
 }
 
-export const LOCAL_HOSTS = { redis: "redis:6379", kafka: "kafka:9092" };
+/**
+ * Where a self-hosted sidecar reaches the stores: on this machine for `dapr run` (`dapr/local/`),
+ * by compose service name inside the compose network (`dapr/compose/`).
+ */
+export const SELF_HOSTED_HOSTS = {
+  local: { redis: "localhost:6379", kafka: "localhost:9092", postgres: "localhost" },
+  compose: { redis: "redis:6379", kafka: "kafka:9092", postgres: "postgres" },
+} as const;
+export type SelfHosted = keyof typeof SELF_HOSTED_HOSTS;
 
-export function localPubsub(svc: Pick<ServiceModel, "pubsubName">, brokers = LOCAL_HOSTS.kafka): object {
+export function localPubsub(svc: Pick<ServiceModel, "pubsubName">, brokers: string): object {
   // consumerGroup is left unset on purpose: Dapr then uses the app id, so every replica of one app
   // shares a group and every app gets its own copy of each event (one shared group would split them)
   return component(svc.pubsubName, "pubsub.kafka", "v1", [
@@ -25,7 +33,7 @@ export function localPubsub(svc: Pick<ServiceModel, "pubsubName">, brokers = LOC
   ]);
 }
 
-export function localStateStore(svc: Pick<ServiceModel, "stateStore">, redisHost = LOCAL_HOSTS.redis): object {
+export function localStateStore(svc: Pick<ServiceModel, "stateStore">, redisHost: string): object {
   return component(svc.stateStore, "state.redis", "v1", [{ name: "redisHost", value: redisHost }]);
 }
 
@@ -185,11 +193,20 @@ function singleConversation(svc: ServiceModel, env: "local" | "cluster"): Record
   return { "conversation.yaml": conversationComponent(svc.agent.conversationComponent, svc.agent.model, env) };
 }
 
-/** Self-hosted resources (compose, `daprd --resources-path dapr/resources --config dapr/config.yaml`). */
+/**
+ * Self-hosted resources of a lone service, as a platform has them: `dapr/local/` for `dapr run` with
+ * Redis and Kafka on localhost, `dapr/compose/` for the compose file's sidecar, and one Configuration.
+ */
 export function renderLocalDaprResources(svc: ServiceModel, tree: Tree): void {
-  tree.add("dapr/resources/pubsub.yaml", toYaml(localPubsub(svc)), "generated");
-  tree.add("dapr/resources/statestore.yaml", toYaml(localStateStore(svc)), "generated");
-  tree.add("dapr/resources/resiliency.yaml", toYaml(resiliency(svc)), "generated");
-  for (const [name, doc] of Object.entries(singleConversation(svc, "local"))) tree.add(`dapr/resources/${name}`, toYaml(doc), "generated");
+  for (const env of ["local", "compose"] as const) {
+    const hosts = SELF_HOSTED_HOSTS[env];
+    const files: Record<string, object> = {
+      "pubsub.yaml": localPubsub(svc, hosts.kafka),
+      "statestore.yaml": localStateStore(svc, hosts.redis),
+      "resiliency.yaml": resiliency(svc),
+      ...singleConversation(svc, "local"),
+    };
+    for (const [name, doc] of Object.entries(files)) tree.add(`dapr/${env}/${name}`, toYaml(doc), "generated");
+  }
   tree.add("dapr/config.yaml", toYaml(daprConfiguration(svc)), "generated");
 }

@@ -5,7 +5,7 @@
 // is rendered and what is opened or documented cannot disagree.
 import type { PlatformModel } from "../platform/model.js";
 import type { ServiceModel } from "../model/service.js";
-import { component, localPubsub, managedRedisStateStore, postgresStateStore, productionPubsub } from "./dapr-resources.js";
+import { component, localPubsub, managedRedisStateStore, postgresStateStore, productionPubsub, SELF_HOSTED_HOSTS } from "./dapr-resources.js";
 import { KAFKA_SERVICE, POSTGRES_SERVICE, REDIS_SERVICE } from "./compose.js";
 
 export type Env = "local" | "compose" | "dev" | "prod";
@@ -16,8 +16,7 @@ type Store = PlatformModel["defaults"]["stateStore"]["dev"];
 
 /** Where the self-hosted and dev-cluster stores listen; prod reads its addresses from Secrets. */
 const HOSTS = {
-  local: { redis: "localhost:6379", kafka: "localhost:9092", postgres: "localhost" },
-  compose: { redis: "redis:6379", kafka: "kafka:9092", postgres: "postgres" },
+  ...SELF_HOSTED_HOSTS,
   dev: { redis: "redis-master.default.svc.cluster.local:6379", kafka: "kafka.default.svc.cluster.local:9092" },
 } as const;
 

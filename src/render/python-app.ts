@@ -4,7 +4,7 @@
 import type { AgentBackend, PayloadField, PayloadModel, ServiceModel, StateKey, TopicRef } from "../model/service.js";
 import { CONVERSATION_TIMEOUT_SECONDS } from "./dapr-resources.js";
 import type { Owner, Tree } from "../tree/tree.js";
-import { PYTHON_DEV_DEPENDENCIES } from "../versions.js";
+import { CONTAINER_IMAGES, PYTHON_DEV_DEPENDENCIES } from "../versions.js";
 import { pins } from "./pyproject.js";
 import { renderTemplate } from "./templates.js";
 import { formatPython } from "./python-format.js";
@@ -162,6 +162,7 @@ export function renderPythonApp(svc: ServiceModel, out: Tree, starter: Starter |
     keyExample,
     devPins: pins(PYTHON_DEV_DEPENDENCIES).map((p) => `"${p}"`).join(" "),
     conversationTimeoutSeconds: CONVERSATION_TIMEOUT_SECONDS,
+    images: CONTAINER_IMAGES,
   };
   const render = (template: string, extra: object = {}): string =>
     renderTemplate(`service/${template}.eta`, { ...data, ...extra });

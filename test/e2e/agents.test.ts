@@ -62,9 +62,9 @@ async function startAgent(s: Scope, options: ServiceOptions, redisHost: string, 
   const serviceDir = join(dir, options.name);
   const files = resourcesFor(serviceDir, { kind: "redis", redisHost }, { kind: "redis", redisHost });
   if (options.agentBackend === "dapr-conversation") {
-    const conversation = readYaml(join(serviceDir, "dapr/resources/conversation.yaml"));
+    const conversation = readYaml(join(serviceDir, "dapr/local/conversation.yaml"));
     assert.equal(conversation.spec.type, "conversation.echo", "local runs use the echo component");
-    files["conversation.yaml"] = readFileSync(join(serviceDir, "dapr/resources/conversation.yaml"), "utf8");
+    files["conversation.yaml"] = readFileSync(join(serviceDir, "dapr/local/conversation.yaml"), "utf8");
   }
   const ports = await reserveDaprPorts();
   const resources = writeResources(`${options.name}-res`, files);

@@ -28,7 +28,7 @@ test("the dapr-conversation backend: no key, no SDK, echo locally and openai in 
   const svc = buildServiceModel({ name: "debug-service", tier: "agent", agentBackend: "dapr-conversation", agentModel: "gpt-5-nano" });
   assert.equal(svc.agent?.conversationComponent, "llm");
   const tree = renderServiceTree(svc);
-  assert.equal(yamlOf(tree, "dapr/resources/conversation.yaml").spec.type, "conversation.echo");
+  assert.equal(yamlOf(tree, "dapr/local/conversation.yaml").spec.type, "conversation.echo");
   const prod = yamlOf(tree, "k8s/dapr/conversation.yaml");
   assert.equal(prod.spec.type, "conversation.openai");
   assert.deepEqual(prod.spec.metadata, [
@@ -36,7 +36,7 @@ test("the dapr-conversation backend: no key, no SDK, echo locally and openai in 
     { name: "model", value: "gpt-5-nano" },
   ]);
   assert.ok(yamlOf(tree, "k8s/kustomization.yaml").resources.includes("dapr/conversation.yaml"));
-  const resiliency = yamlOf(tree, "dapr/resources/resiliency.yaml");
+  const resiliency = yamlOf(tree, "dapr/local/resiliency.yaml");
   assert.deepEqual(resiliency.spec.targets.components.llm, { outbound: { timeout: "conversationTimeout" } });
   assert.equal(resiliency.spec.policies.timeouts.conversationTimeout, "30s");
 
@@ -52,13 +52,13 @@ test("the dapr-conversation backend: no key, no SDK, echo locally and openai in 
 
 test("the openai backend: a key from a secret, the SDK, no conversation component", () => {
   const tree = renderServiceTree(buildServiceModel({ name: "code-review", tier: "agent" }));
-  assert.equal(tree.get("dapr/resources/conversation.yaml"), undefined);
+  assert.equal(tree.get("dapr/local/conversation.yaml"), undefined);
   assert.equal(tree.get("k8s/dapr/conversation.yaml"), undefined);
   assert.match(tree.get("pyproject.toml")!.content, /"openai==/);
   const env = yamlOf(tree, "k8s/deployment.yaml").spec.template.spec.containers[0].env as { name: string; valueFrom: Doc }[];
   assert.deepEqual(env.find((e) => e.name === "OPENAI_API_KEY")?.valueFrom.secretKeyRef, { name: "code-review-llm", key: "api-key", optional: false });
   assert.ok(tree.get("app/agents/openai_model.py") && !tree.get("app/agents/dapr_conversation.py"));
-  assert.equal(yamlOf(tree, "dapr/resources/resiliency.yaml").spec.policies.timeouts.conversationTimeout, undefined);
+  assert.equal(yamlOf(tree, "dapr/local/resiliency.yaml").spec.policies.timeouts.conversationTimeout, undefined);
 });
 
 test("agent settings are validated where they are given", () => {
@@ -141,7 +141,7 @@ test("new --agent-backend dapr-conversation turns the agent on and writes the co
   const run = await runCli(["new", "helper", "--agent-backend", "dapr-conversation", "--conversation-component", "helper-llm", "--json"], cwd);
   assert.equal(run.code, 0, run.stdout + run.stderr);
   assert.ok(existsSync(join(cwd, "helper/app/agents/dapr_conversation.py")));
-  assert.equal((parse(readFileSync(join(cwd, "helper/dapr/resources/conversation.yaml"), "utf8")) as Doc).metadata.name, "helper-llm");
+  assert.equal((parse(readFileSync(join(cwd, "helper/dapr/local/conversation.yaml"), "utf8")) as Doc).metadata.name, "helper-llm");
 
   const contradiction = await runCli(["new", "other", "--no-agent", "--agent-model", "gpt-4o", "--json"], cwd);
   assert.equal(contradiction.code, 2);

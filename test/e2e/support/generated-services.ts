@@ -254,12 +254,12 @@ export type PubsubKind = { kind: "kafka"; brokers: string } | { kind: "redis"; r
 export type StateKind = { kind: "redis"; redisHost: string } | { kind: "postgres"; connectionString: string };
 
 /**
- * The service's generated dapr/resources files, re-pointed at the harness servers:
+ * The service's generated dapr/local files (the `dapr run` ones), re-pointed at the harness servers:
  * pubsub.yaml (brokers, or type pubsub.redis for Redis Streams), statestore.yaml (redisHost, or the
  * generated k8s state.postgresql v2 file with the connection string as a value), resiliency.yaml as is.
  */
 export function resourcesFor(serviceDir: string, pubsub: PubsubKind, state: StateKind): Record<string, string> {
-  const ps = readYaml(join(serviceDir, "dapr/resources/pubsub.yaml"));
+  const ps = readYaml(join(serviceDir, "dapr/local/pubsub.yaml"));
   if (ps.spec.type !== "pubsub.kafka") throw new Error(`generated pubsub type changed: ${ps.spec.type}`);
   const md = Object.fromEntries((ps.spec.metadata as { name: string; value: string }[]).map((m) => [m.name, m.value]));
   if (pubsub.kind === "kafka") {
@@ -270,7 +270,7 @@ export function resourcesFor(serviceDir: string, pubsub: PubsubKind, state: Stat
   }
   let st: Doc;
   if (state.kind === "redis") {
-    st = readYaml(join(serviceDir, "dapr/resources/statestore.yaml"));
+    st = readYaml(join(serviceDir, "dapr/local/statestore.yaml"));
     if (st.spec.type !== "state.redis") throw new Error(`generated statestore type changed: ${st.spec.type}`);
     setMetadata(st, { redisHost: state.redisHost });
   } else {
@@ -286,7 +286,7 @@ export function resourcesFor(serviceDir: string, pubsub: PubsubKind, state: Stat
   return {
     "pubsub.yaml": stringify(ps),
     "statestore.yaml": stringify(st),
-    "resiliency.yaml": readFileSync(join(serviceDir, "dapr/resources/resiliency.yaml"), "utf8"),
+    "resiliency.yaml": readFileSync(join(serviceDir, "dapr/local/resiliency.yaml"), "utf8"),
   };
 }
 
@@ -299,7 +299,7 @@ export function configFor(serviceDir: string, loopbackConfig?: string): string {
 
 /** the component names the generated settings use */
 export function componentNames(serviceDir: string): { pubsub: string; stateStore: string } {
-  const ps = readYaml(join(serviceDir, "dapr/resources/pubsub.yaml"));
-  const st = readYaml(join(serviceDir, "dapr/resources/statestore.yaml"));
+  const ps = readYaml(join(serviceDir, "dapr/local/pubsub.yaml"));
+  const st = readYaml(join(serviceDir, "dapr/local/statestore.yaml"));
   return { pubsub: ps.metadata.name as string, stateStore: st.metadata.name as string };
 }
