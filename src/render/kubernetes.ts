@@ -195,6 +195,26 @@ export function kustomization(resources: string[], extra: object = {}): string {
   return toYaml({ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", ...extra, resources });
 }
 
+/**
+ * The Secrets a lone service's k8s/ reads, in order of first use: the app's (Deployment env) and the
+ * components' (k8s/dapr). A Secret is optional when every reference to it is.
+ */
+export function kubernetesSecrets(svc: ServiceModel): { name: string; keys: string[]; optional: boolean }[] {
+  const found = new Map<string, { name: string; keys: string[]; optional: boolean }>();
+  const use = (name: string, key: string, optional: boolean) => {
+    const secret = found.get(name) ?? { name, keys: [], optional };
+    if (!secret.keys.includes(key)) secret.keys.push(key);
+    secret.optional &&= optional;
+    found.set(name, secret);
+  };
+  for (const s of serviceSecrets(svc)) use(s.secret, s.key, s.optional);
+  type Item = { secretKeyRef?: { name: string; key: string } };
+  for (const doc of Object.values(daprResourcesForKubernetes(svc)) as { spec?: { metadata?: Item[] } }[]) {
+    for (const item of doc.spec?.metadata ?? []) if (item.secretKeyRef) use(item.secretKeyRef.name, item.secretKeyRef.key, false);
+  }
+  return [...found.values()];
+}
+
 export function renderKubernetes(svc: ServiceModel, tree: Tree): void {
   const dapr = daprResourcesForKubernetes(svc);
   const files: Record<string, object> = {

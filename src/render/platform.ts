@@ -15,6 +15,7 @@ import { toYaml } from "./yaml.js";
 import { renderTemplate } from "./templates.js";
 import { ASYNCAPI_FILE, asyncApiDocument } from "./asyncapi.js";
 import { starterFor } from "./starters.js";
+import { daprInstall } from "../dapr-install.js";
 
 export const SERVICES_DIR = "services";
 
@@ -143,6 +144,7 @@ export function renderPlatform(p: PlatformModel, tree: Tree): void {
         servicesDir: SERVICES_DIR,
         stores: Object.fromEntries(ENVS.map((env) => [env, environmentSummary(p, env)])),
         composeStores: composeStoreNames(p),
+        install: daprInstall(p.namespace),
       },
       { keepNewlines: true },
     ),

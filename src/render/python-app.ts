@@ -10,6 +10,9 @@ import { renderTemplate } from "./templates.js";
 import { formatPython } from "./python-format.js";
 import { payloadImports } from "../manifest/payload.js";
 import { isWiredPath, type Starter } from "./starters.js";
+import { API_TOKEN_SECRET, APP_TOKEN_SECRET } from "./environment.js";
+import { kubernetesSecrets } from "./kubernetes.js";
+import { daprInstall } from "../dapr-install.js";
 
 /** Escapes text for a double-quoted (or triple-quoted) Python string. */
 export function pyStr(text: string): string {
@@ -163,6 +166,10 @@ export function renderPythonApp(svc: ServiceModel, out: Tree, starter: Starter |
     devPins: pins(PYTHON_DEV_DEPENDENCIES).map((p) => `"${p}"`).join(" "),
     conversationTimeoutSeconds: CONVERSATION_TIMEOUT_SECONDS,
     images: CONTAINER_IMAGES,
+    // a lone service's namespace: the manifest's, else one named after the service
+    install: daprInstall(svc.namespace ?? svc.name),
+    tokenSecrets: [API_TOKEN_SECRET, APP_TOKEN_SECRET],
+    otherSecrets: kubernetesSecrets(svc).filter((s) => s.name !== API_TOKEN_SECRET && s.name !== APP_TOKEN_SECRET),
   };
   const render = (template: string, extra: object = {}): string =>
     renderTemplate(`service/${template}.eta`, { ...data, ...extra });
