@@ -229,8 +229,20 @@ daprd_context() {
   printf 'root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n' > "$1/rootfs/etc/passwd"
   printf 'root:x:0:\nnonroot:x:65532:\n' > "$1/rootfs/etc/group"
 }
+# kafka-broker-api-versions.sh (the compose health check) runs org.apache.kafka.tools.BrokerApiVersionsCommand,
+# which lives in kafka-tools, not among the broker's jars; that one jar alone (its other dependencies
+# are the broker's, or Connect's, which the command does not load), from Maven Central
+KAFKA_TOOLS_JAR="$CACHE/kafka/${KAFKA_VERSION}/tools/kafka-tools-${KAFKA_VERSION}.jar"
 kafka_context() {
+  if [ ! -f "$KAFKA_TOOLS_JAR" ]; then
+    command -v mvn >/dev/null || die "mvn not found"
+    mvn -B -q -Dmaven.repo.local="$CACHE/maven/repo" -Dstyle.color=never \
+      org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
+      -Dartifact="org.apache.kafka:kafka-tools:${KAFKA_VERSION}" -DoutputDirectory="$(dirname "$KAFKA_TOOLS_JAR")" \
+      || die "mvn dependency:copy of kafka-tools ${KAFKA_VERSION} failed"
+  fi
   cp -rl "$KAFKA_LIBS" "$1/libs" 2>/dev/null || cp -r "$KAFKA_LIBS" "$1/libs"
+  cp "$KAFKA_TOOLS_JAR" "$1/libs/"
   cp "$KAFKA_LOG4J" "$1/log4j2.properties"
 }
 no_context() { :; }
