@@ -10,7 +10,8 @@
 # machine runs: data under $FASTDAPR_CACHE/docker/data (images and build cache survive between runs;
 # deleting the cache reproduces a cold run), state and sockets under $FASTDAPR_CACHE/docker/run.
 # No iptables rules and no default bridge: builds use --network host, containers run on networks
-# the tests create, and a port published without an address binds 127.0.0.1 (--ip), never 0.0.0.0.
+# the tests create. A port published without an address would bind every interface (docker-proxy;
+# --ip covers only the default bridge), so the tests publish on 127.0.0.1 only.
 set -euo pipefail
 
 CACHE="${FASTDAPR_CACHE:-$HOME/.cache/fastdapr}"
@@ -60,7 +61,7 @@ EOF
     --data-root "$ROOT/data" \
     --exec-root "$ROOT/exec" \
     --pidfile "$RUN/dockerd.pid" \
-    --iptables=false --ip-forward=false --bridge=none --ip=127.0.0.1 \
+    --iptables=false --ip-forward=false --bridge=none \
     > "$RUN/dockerd.log" 2>&1 < /dev/null &
   wait_until 60 dockerd responding \
     || { tail -20 "$RUN/dockerd.log" >&2; die "dockerd did not answer on $DOCKER_SOCK (log: $RUN/dockerd.log)"; }

@@ -55,7 +55,7 @@ step() { STEP_NAME="$1"; STEP_T0=$(now); echo "==> [$(( $(now) - T0 ))s] $STEP_N
 done_step() {
   local dt=$(( $(now) - STEP_T0 ))
   echo "    done: $STEP_NAME (${dt}s) $*"
-  SUMMARY+=("$(printf '%-34s %5ss  %s' "$STEP_NAME" "$dt" "$*")")
+  SUMMARY+=("$(printf '%-48s %5ss  %s' "$STEP_NAME" "$dt" "$*")")
 }
 die() { echo "provision-docker: ERROR: $*" >&2; exit 1; }
 
@@ -214,9 +214,10 @@ build_standin() {
   local key="$name-$upstream-$(files_hash "$STANDINS/$name")-on-$(docker image inspect -f '{{.Id}}' "$SERVICES_BASE" | cut -c8-19)"
   if [ "$(image_key "$tag")" = "$key" ]; then rm -rf "$ctx"; echo "    cached $tag"; return 0; fi
   local t; t=$(now)
-  nice -n 10 docker build -q --network host --label "$LABEL=$key" -t "$tag" "$ctx" > /dev/null \
-    || { rm -rf "$ctx"; die "docker build of the $name stand-in failed"; }
-  rm -rf "$ctx"
+  # the legacy builder (no buildx plugin here) warns that it is deprecated on every build: kept for failures
+  nice -n 10 docker build -q --network host --label "$LABEL=$key" -t "$tag" "$ctx" > "$ctx.log" 2>&1 \
+    || { cat "$ctx.log" >&2; rm -rf "$ctx" "$ctx.log"; die "docker build of the $name stand-in failed"; }
+  rm -rf "$ctx" "$ctx.log"
   echo "    built $tag ($name $upstream) in $(( $(now) - t ))s"
   STANDINS_BUILT+=("$tag")
 }

@@ -6,22 +6,27 @@
 //
 // The only file the test adds is what a user adds: each agent service's .env (compose reads it
 // through env_file), pointing the agents at the fake LLM, which listens on the host's address on the
-// project's own network. Published ports bind 127.0.0.1: the daemon runs with --ip=127.0.0.1.
+// project's own network. Published ports must bind 127.0.0.1 only (asserted); until the generator
+// writes them so, support/shipping.ts's loopbackPortsOverride adds an override file (a workaround).
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startFakeLlm } from "./harness/fake-llm.js";
 import { containerIp, startDocker, type Docker } from "./harness/docker.js";
 import { fetchT, runCase, waitFor } from "./harness/index.js";
 import { components, initLearnflow, SERVICES, type Learnflow } from "./support/learnflow.js";
 import { AGENTS, agentEnv, agentReply, learnerJourney } from "./support/learnflow-journey.js";
-import { buildImage, composeBuilds, containerPort, inBatches, newService, readCompose } from "./support/shipping.js";
+import { buildImage, composeBuilds, containerPort, inBatches, loopbackPortsOverride, newService, readCompose } from "./support/shipping.js";
 
 let docker: Docker | undefined;
 let lf: Learnflow | undefined;
 let lone: Awaited<ReturnType<typeof newService>> | undefined;
 const projectsUp = new Set<string>();
+const scratch = mkdtempSync(join(tmpdir(), "fastdapr-ship-compose-"));
+/** the compose files of a project: the generated one (and, for now, the loopback ports override) */
+const files = (dir: string) => loopbackPortsOverride(dir, scratch);
 
 before(async () => {
   docker = await startDocker();
@@ -30,7 +35,7 @@ before(async () => {
 after(async () => {
   if (docker) {
     for (const dir of projectsUp) {
-      await docker.compose(dir, ["down", "--volumes", "--remove-orphans", "--timeout", "10"]).catch((e: unknown) => {
+      await docker.compose(dir, [...files(dir), "down", "--volumes", "--remove-orphans", "--timeout", "10"]).catch((e: unknown) => {
         process.stderr.write(`compose down in ${dir} failed: ${String(e)}\n`);
       });
     }
@@ -38,12 +43,13 @@ after(async () => {
   }
   lf?.cleanup();
   lone?.cleanup();
+  rmSync(scratch, { recursive: true, force: true });
 });
 
 /** `docker compose up` in `dir`, remembered so that `down -v` follows whatever happens */
 async function up(d: Docker, dir: string, args: string[]): Promise<void> {
   projectsUp.add(dir);
-  await d.compose(dir, ["up", ...args], { timeoutMs: 300_000 });
+  await d.compose(dir, [...files(dir), "up", ...args], { timeoutMs: 300_000 });
 }
 
 /** the images the compose file builds, from its Dockerfiles (docker build; see buildImage) */
@@ -52,6 +58,25 @@ async function buildFor(d: Docker, dir: string): Promise<void> {
 }
 
 const status = async (url: string) => (await fetchT(url, { timeoutMs: 3_000 })).status;
+
+interface PsEntry {
+  Service: string;
+  State: string;
+  Health: string;
+  Publishers: { URL: string; TargetPort: number; PublishedPort: number }[] | null;
+}
+/** `docker compose ps` (one JSON object a line), by service */
+async function ps(d: Docker, dir: string): Promise<Record<string, PsEntry>> {
+  const lines = (await d.compose(dir, [...files(dir), "ps", "--all", "--format", "json"])).trim().split("\n").filter(Boolean);
+  return Object.fromEntries(lines.map((l) => JSON.parse(l) as PsEntry).map((p) => [p.Service, p]));
+}
+
+/** every published port of the project listens on loopback only */
+function assertLoopbackOnly(services: Record<string, PsEntry>): void {
+  const published = Object.values(services).flatMap((p) => (p.Publishers ?? []).filter((x) => x.PublishedPort > 0).map((x) => `${p.Service} ${x.URL}:${x.PublishedPort}`));
+  assert.ok(published.length > 0, "the project publishes its app ports");
+  assert.deepEqual(published.filter((x) => !x.includes(" 127.0.0.1:")), [], "published on loopback only");
+}
 
 describe("Generated compose files with docker compose v2", () => {
   it("`docker compose config` accepts the `new` service's and the platform's compose files as generated", async () => {
@@ -79,8 +104,8 @@ describe("Generated compose files with docker compose v2", () => {
       await up(d, dir, ["--detach", "--no-build"]);
       const base = `http://127.0.0.1:${containerPort(compose.services[app!.service]!)}`;
       await waitFor(`${app!.service} ready through its sidecar`, async () => (await status(`${base}/readyz`)) === 200, { timeoutMs: 180_000, intervalMs: 1_000 });
-      const ps = JSON.parse(`[${(await d.compose(dir, ["ps", "--format", "json"])).trim().split("\n").join(",")}]`) as { Service: string; State: string; Health: string }[];
-      const byService = Object.fromEntries(ps.map((p) => [p.Service, p]));
+      const byService = await ps(d, dir);
+      assertLoopbackOnly(byService);
       assert.equal(byService.redis?.Health, "healthy");
       assert.equal(byService.kafka?.Health, "healthy");
       assert.equal(byService[`${app!.service}-dapr`]?.State, "running");
@@ -105,6 +130,7 @@ describe("Generated compose files with docker compose v2", () => {
       }
       await up(d, root, ["--detach", "--no-build"]);
 
+      assertLoopbackOnly(await ps(d, root));
       const published = (svc: string) => `http://127.0.0.1:${containerPort(compose.services[svc]!)}`;
       for (const svc of SERVICES) {
         await waitFor(`${svc} ready through its sidecar`, async () => (await status(`${published(svc)}/readyz`)) === 200, { timeoutMs: 120_000, intervalMs: 500 });
