@@ -240,7 +240,8 @@ kafka_context() {
     mvn -B -q -Dmaven.repo.local="$CACHE/maven/repo" -Dstyle.color=never \
       org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
       -Dartifact="org.apache.kafka:kafka-tools:${KAFKA_VERSION}" -DoutputDirectory="$(dirname "$KAFKA_TOOLS_JAR")" \
-      || die "mvn dependency:copy of kafka-tools ${KAFKA_VERSION} failed"
+      > "$1.mvn.log" 2>&1 || { cat "$1.mvn.log" >&2; die "mvn dependency:copy of kafka-tools ${KAFKA_VERSION} failed"; }
+    rm -f "$1.mvn.log"
   fi
   cp -rl "$KAFKA_LIBS" "$1/libs" 2>/dev/null || cp -r "$KAFKA_LIBS" "$1/libs"
   cp "$KAFKA_TOOLS_JAR" "$1/libs/"
