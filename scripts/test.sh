@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # The whole test suite: unit tests, generated-code checks (pytest, ruff, mypy in a cached venv) and
-# the end-to-end suite against real daprd, Redis, PostgreSQL and Kafka (installed by provision.sh).
+# the end-to-end suite against real daprd, Redis, PostgreSQL and Kafka (installed by provision.sh),
+# and the shipping tests against a private Docker daemon with stand-in base images and compose v2
+# (provision-docker.sh; the test files start and stop the daemon themselves).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 [ -d node_modules ] || npm ci
 bash scripts/provision.sh
+bash scripts/provision-docker.sh
 # compile (and type-check) so the tests that run bin/fastdapr.js use the current sources
 npm run build
 

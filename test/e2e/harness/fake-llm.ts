@@ -59,7 +59,8 @@ function completion(model: string, text: string): object {
   };
 }
 
-export async function startFakeLlm(initial: Responder = echo): Promise<FakeLlm> {
+/** on 127.0.0.1, or on `host` (the gateway of a network the test created, so containers reach it) */
+export async function startFakeLlm(initial: Responder = echo, host?: string): Promise<FakeLlm> {
   let responder = initial;
   const requests: ChatRequestRecord[] = [];
   const answer = (rec: { headers: Record<string, unknown>; body: string }, res: ServerResponse) => {
@@ -81,7 +82,7 @@ export async function startFakeLlm(initial: Responder = echo): Promise<FakeLlm> 
       else send(reply);
     });
   };
-  const app: HttpApp = await startHttpApp({ "POST /v1/chat/completions": answer });
+  const app: HttpApp = await startHttpApp({ "POST /v1/chat/completions": answer }, host);
   return {
     baseUrl: `${app.url}/v1`,
     requests,

@@ -34,8 +34,11 @@ export interface HttpApp {
 
 export type HttpHandler = (req: HttpRequestRecord, res: ServerResponse) => void;
 
-/** a tiny Node HTTP app on 127.0.0.1:<free port>; `routes` maps "METHOD /path" (or "/path") to a handler */
-export async function startHttpApp(routes: Record<string, HttpHandler>): Promise<HttpApp> {
+/**
+ * a tiny Node HTTP app on 127.0.0.1:<free port> (or `host`: the gateway of a network the test created,
+ * for containers); `routes` maps "METHOD /path" (or "/path") to a handler
+ */
+export async function startHttpApp(routes: Record<string, HttpHandler>, host = "127.0.0.1"): Promise<HttpApp> {
   const port = await freePort();
   const requests: HttpRequestRecord[] = [];
   const waiters: { match: (r: HttpRequestRecord) => boolean; resolve: (r: HttpRequestRecord) => void }[] = [];
@@ -57,10 +60,13 @@ export async function startHttpApp(routes: Record<string, HttpHandler>): Promise
       res.writeHead(404).end();
     });
   });
-  await new Promise<void>((r) => server.listen(port, "127.0.0.1", r));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, resolve);
+  });
   return {
     port,
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${host}:${port}`,
     requests,
     waitForRequest(match, timeoutMs = 30_000) {
       const found = requests.find(match);
