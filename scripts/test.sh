@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# The whole test suite: unit tests, generated-code checks (pytest, ruff, mypy in a cached venv) and
-# the end-to-end suite against real daprd, Redis, PostgreSQL and Kafka (installed by provision.sh),
-# and the shipping tests against a private Docker daemon with stand-in base images and compose v2
-# (provision-docker.sh; the test files start and stop the daemon themselves).
+# The whole test suite: unit tests, generated-code checks (pytest, ruff, mypy in a cached venv), the
+# end-to-end suite against real daprd, Redis, PostgreSQL and Kafka (installed by provision.sh), the
+# shipping tests against a private Docker daemon with stand-in base images and compose v2
+# (provision-docker.sh; the test files start and stop the daemon themselves), and a real Kubernetes
+# API server with Dapr's sidecar injector (installed by provision-kube.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 [ -d node_modules ] || npm ci
 bash scripts/provision.sh
 bash scripts/provision-docker.sh
+# kube-apiserver, kube-controller-manager, kubectl, etcd and Dapr's sidecar injector for
+# test/e2e/kubernetes-admission.test.ts (cached by version; the cold build is the longest step)
+bash scripts/provision-kube.sh
 # compile (and type-check) so the tests that run bin/fastdapr.js use the current sources
 npm run build
 

@@ -32,6 +32,10 @@ export interface Sentry {
 export interface StartSentryOptions {
   deadlineMs?: number;
   readyTimeoutMs?: number;
+  /** default SENTRY_TRUST_DOMAIN; a Kubernetes control plane's is "cluster.local" */
+  trustDomain?: string;
+  /** default SENTRY_NAMESPACE; a Kubernetes control plane's is "dapr-system" */
+  namespace?: string;
 }
 
 /** a root CA and an issuer CA it signed (EC P-256, valid one day), as Sentry's issuer-credentials folder expects them */
@@ -47,6 +51,7 @@ export function writeTrustBundle(dir: string): void {
 /** `sentry` in standalone mode on 127.0.0.1, with the insecure validator (Sentry's default outside Kubernetes) */
 export async function startSentry(opts: StartSentryOptions = {}): Promise<Sentry> {
   const rt = loadRuntime();
+  const { trustDomain = SENTRY_TRUST_DOMAIN, namespace = SENTRY_NAMESPACE } = opts;
   const dir = tempDir("sentry");
   const creds = tempDir("sentry-creds");
   writeTrustBundle(creds);
@@ -67,11 +72,11 @@ export async function startSentry(opts: StartSentryOptions = {}): Promise<Sentry
       "--listen-address", "127.0.0.1",
       "--port", String(port),
       "--healthz-port", String(healthzPort),
-      "--trust-domain", SENTRY_TRUST_DOMAIN,
+      "--trust-domain", trustDomain,
       "--enable-metrics=false",
       "--log-level", "debug",
     ],
-    env: { ...process.env, NAMESPACE: SENTRY_NAMESPACE },
+    env: { ...process.env, NAMESPACE: namespace },
     deadlineMs: opts.deadlineMs,
   });
   await waitFor(
@@ -85,8 +90,8 @@ export async function startSentry(opts: StartSentryOptions = {}): Promise<Sentry
   return {
     address: `127.0.0.1:${port}`,
     trustAnchors: readFileSync(join(creds, "ca.crt"), "utf8"),
-    trustDomain: SENTRY_TRUST_DOMAIN,
-    namespace: SENTRY_NAMESPACE,
+    trustDomain,
+    namespace,
     proc,
     logs: () => proc.logs(),
     stop: () => proc.stop(5000),

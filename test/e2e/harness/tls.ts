@@ -7,6 +7,27 @@ import { join } from "node:path";
 import type { TlsFiles } from "./servers.js";
 import { tempDir } from "./util.js";
 
+const openssl = (dir: string, ...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+const EC_KEY = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+
+/** openssl in `dir`: a self-signed CA (ca.key, ca.crt), EC P-256, valid one day */
+export function writeCertificateAuthority(dir: string, commonName: string): void {
+  openssl(dir, "req", "-x509", ...EC_KEY, "-keyout", "ca.key", "-out", "ca.crt", "-days", "1", "-subj", `/O=fastdapr-e2e/CN=${commonName}`,
+    "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
+}
+
+/**
+ * openssl in `dir`: one certificate (<name>.key, <name>.crt) signed by the CA already there (ca.key,
+ * ca.crt), with the given subject (default /O=fastdapr-e2e/CN=<commonName>) and X.509 extensions
+ */
+export function signCertificate(dir: string, cert: { name: string; commonName: string; subject?: string; extensions: string }): void {
+  const { name } = cert;
+  openssl(dir, "req", "-new", ...EC_KEY, "-keyout", `${name}.key`, "-out", `${name}.csr`, "-subj", cert.subject ?? `/O=fastdapr-e2e/CN=${cert.commonName}`);
+  writeFileSync(join(dir, `${name}.ext`), cert.extensions);
+  openssl(dir, "x509", "-req", "-in", `${name}.csr`, "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
+    "-days", "1", "-extfile", `${name}.ext`, "-out", `${name}.crt`);
+}
+
 /**
  * openssl in `dir`: a self-signed CA (ca.key, ca.crt) and one certificate it signs
  * (<name>.key, <name>.crt) with the given X.509 extensions; EC P-256, valid one day.
@@ -15,15 +36,8 @@ export function writeSignedCertificate(
   dir: string,
   cert: { caCommonName: string; name: string; commonName: string; extensions: string },
 ): void {
-  const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
-  const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
-  openssl("req", "-x509", ...ec, "-keyout", "ca.key", "-out", "ca.crt", "-days", "1", "-subj", `/O=fastdapr-e2e/CN=${cert.caCommonName}`,
-    "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
-  const { name } = cert;
-  openssl("req", "-new", ...ec, "-keyout", `${name}.key`, "-out", `${name}.csr`, "-subj", `/O=fastdapr-e2e/CN=${cert.commonName}`);
-  writeFileSync(join(dir, `${name}.ext`), cert.extensions);
-  openssl("x509", "-req", "-in", `${name}.csr`, "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
-    "-days", "1", "-extfile", `${name}.ext`, "-out", `${name}.crt`);
+  writeCertificateAuthority(dir, cert.caCommonName);
+  signCertificate(dir, cert);
 }
 
 export function writeServerCertificate(): TlsFiles {

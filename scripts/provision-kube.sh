@@ -1,0 +1,202 @@
+#!/usr/bin/env bash
+# Provision the Kubernetes control plane the admission e2e test runs (test/e2e/kubernetes-admission.test.ts).
+#
+#   bash scripts/provision-kube.sh     # idempotent; a warm run takes seconds
+#
+# What it does (each step prints its elapsed time, a summary comes last):
+#   1. kube-apiserver, kube-controller-manager and kubectl, built from the Go module proxy:
+#      a scratch go.mod requires k8s.io/kubernetes vX and replaces every staging module that
+#      module's own go.mod points at ./staging/... with the published v0.X.Y release (the module
+#      zip carries no staging folder). One `go build` for the three commands, so the packages they
+#      share compile once. Cached under $FASTDAPR_CACHE/kube/<version>/.
+#   2. etcd from Debian: `apt-get download etcd-server` + `dpkg -x` (no service is installed or
+#      started; the test runs etcd itself on loopback). Cached under $FASTDAPR_CACHE/etcd/<version>/.
+#   3. Dapr's sidecar injector built from the same Dapr module as daprd (scripts/provision.sh),
+#      and Dapr's CRDs from that module's charts/dapr/crds plus the injector's webhook template
+#      (the test registers the same MutatingWebhookConfiguration the Helm chart creates).
+#      Cached under $FASTDAPR_CACHE/dapr-injector/<version>/.
+#   4. writes $FASTDAPR_CACHE/kube.json, read by test/e2e/harness/kube.ts.
+#
+# Environment:
+#   FASTDAPR_CACHE          cache root (default $HOME/.cache/fastdapr)
+#   FASTDAPR_KUBE_VERSION   Kubernetes version (default 1.37.2)
+#   FASTDAPR_DAPR_VERSION   Dapr version (default 1.18.2, the daprd provision.sh builds)
+#
+# Go's module and build caches are the project's ($FASTDAPR_CACHE/go/{mod,build}), shared with
+# provision.sh; the checksum database is not reachable from here, hence GOSUMDB=off.
+set -euo pipefail
+
+CACHE="${FASTDAPR_CACHE:-$HOME/.cache/fastdapr}"
+KUBE_VERSION="${FASTDAPR_KUBE_VERSION:-1.37.2}"
+KUBE_VERSION="${KUBE_VERSION#v}"
+STAGING_VERSION="0.${KUBE_VERSION#*.}"      # k8s.io/kubernetes v1.X.Y publishes its staging modules as v0.X.Y
+DAPR_VERSION="${FASTDAPR_DAPR_VERSION:-1.18.2}"
+DAPR_VERSION="${DAPR_VERSION#v}"
+# staging modules Kubernetes lists but does not publish for every release; no command built here needs them
+UNPUBLISHED_STAGING="k8s.io/sample-cli-plugin k8s.io/sample-controller"
+
+mkdir -p "$CACHE"
+CACHE="$(cd "$CACHE" && pwd)"
+export GOMODCACHE="$CACHE/go/mod"
+export GOCACHE="$CACHE/go/build"
+export GOTOOLCHAIN=local
+export GOFLAGS="-buildvcs=false"
+export GOSUMDB=off
+export CGO_ENABLED=0
+
+T0=$(date +%s)
+declare -a SUMMARY=()
+now() { date +%s; }
+step() { STEP_NAME="$1"; STEP_T0=$(now); echo "==> [$(( $(now) - T0 ))s] $STEP_NAME"; }
+done_step() {
+  local dt=$(( $(now) - STEP_T0 ))
+  echo "    done: $STEP_NAME (${dt}s) $*"
+  SUMMARY+=("$(printf '%-34s %5ss  %s' "$STEP_NAME" "$dt" "$*")")
+}
+die() { echo "provision-kube: ERROR: $*" >&2; exit 1; }
+command -v go >/dev/null || die "go not found (need Go >= the version in k8s.io/kubernetes' go.mod)"
+
+scratch_module() { # <dir>: an empty module to resolve and download from
+  mkdir -p "$1" && ( cd "$1" && go mod init "fastdapr-scratch" >/dev/null 2>&1 )
+}
+mod_dir() { # <module@version>: download (a no-op when cached) and print its folder
+  local d; d="$(mktemp -d "${TMPDIR:-/tmp}/fastdapr-mod.XXXXXX")"
+  scratch_module "$d"
+  ( cd "$d" && GOFLAGS=-mod=mod go mod download -json "$1" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p' )
+  rm -rf "$d"
+}
+
+# ---------------------------------------------------------------- 1. kubernetes
+step "kubernetes ${KUBE_VERSION} (apiserver, controller-manager, kubectl)"
+KUBE_DIR="$CACHE/kube/${KUBE_VERSION}"
+KUBE_CMDS=(kube-apiserver kube-controller-manager kubectl)
+kube_cached() {
+  local c
+  for c in "${KUBE_CMDS[@]}"; do [ -x "$KUBE_DIR/$c" ] || return 1; done
+  [ -f "$KUBE_DIR/.complete" ]
+}
+if kube_cached; then
+  done_step "cached $KUBE_DIR"
+else
+  KUBE_MOD="$(mod_dir "k8s.io/kubernetes@v${KUBE_VERSION}")"
+  [ -f "$KUBE_MOD/go.mod" ] || die "go mod download k8s.io/kubernetes@v${KUBE_VERSION} failed"
+  KBUILD="$(mktemp -d "${TMPDIR:-/tmp}/fastdapr-kube-build.XXXXXX")"
+  scratch_module "$KBUILD"
+  (
+    cd "$KBUILD"
+    go mod edit -go="$(sed -n 's/^go \([0-9.]*\)$/\1/p' "$KUBE_MOD/go.mod")"
+    go mod edit -require="k8s.io/kubernetes@v${KUBE_VERSION}"
+    for m in $(sed -n 's#^[[:space:]]*\(k8s.io/[^ ]*\) => \./staging/.*#\1#p' "$KUBE_MOD/go.mod"); do
+      case " $UNPUBLISHED_STAGING " in *" $m "*) continue ;; esac
+      go mod edit -replace="$m=$m@v${STAGING_VERSION}"
+    done
+  )
+  PKGS=(); for c in "${KUBE_CMDS[@]}"; do PKGS+=("k8s.io/kubernetes/cmd/$c"); done
+  dl_t0=$(now)
+  ( cd "$KBUILD" && GOFLAGS="-mod=mod -buildvcs=false" go list -deps "${PKGS[@]}" >/dev/null ) \
+    || die "resolving the modules of k8s.io/kubernetes@v${KUBE_VERSION} failed (see the go error above)"
+  echo "    module download/resolve took $(( $(now) - dl_t0 ))s"
+  minor="${KUBE_VERSION#*.}"; minor="${minor%%.*}"
+  ldflags="-s -w"
+  for pkg in k8s.io/client-go/pkg/version k8s.io/component-base/version; do
+    ldflags+=" -X $pkg.gitVersion=v${KUBE_VERSION} -X $pkg.gitMajor=${KUBE_VERSION%%.*} -X $pkg.gitMinor=${minor}"
+    ldflags+=" -X $pkg.gitTreeState=clean"
+  done
+  build_t0=$(now)
+  mkdir -p "$KUBE_DIR.tmp"
+  ( cd "$KBUILD" && GOFLAGS="-mod=mod -buildvcs=false" go build -trimpath -ldflags "$ldflags" -o "$KUBE_DIR.tmp/" "${PKGS[@]}" ) \
+    || die "go build of kubernetes ${KUBE_VERSION} failed"
+  echo "    go build (3 commands) took $(( $(now) - build_t0 ))s"
+  rm -rf "$KUBE_DIR"; mv "$KUBE_DIR.tmp" "$KUBE_DIR"
+  touch "$KUBE_DIR/.complete"
+  rm -rf "$KBUILD"
+  done_step "built $KUBE_DIR"
+fi
+"$KUBE_DIR/kube-apiserver" --version | grep -qx "Kubernetes v${KUBE_VERSION}" \
+  || die "$KUBE_DIR/kube-apiserver reports '$("$KUBE_DIR/kube-apiserver" --version)'"
+
+# ---------------------------------------------------------------- 2. etcd
+step "etcd (Debian etcd-server)"
+ETCD_ROOT="$CACHE/etcd"
+etcd_candidate() { apt-cache policy etcd-server 2>/dev/null | sed -n 's/^[[:space:]]*Candidate: \(.*\)$/\1/p'; }
+ETCD_DEB_VERSION="$(etcd_candidate)"
+if [ -z "$ETCD_DEB_VERSION" ] || [ "$ETCD_DEB_VERSION" = "(none)" ]; then
+  # a machine whose package lists were never fetched; `apt-get download` needs them
+  apt-get update -q >/dev/null || die "apt-get update failed"
+  ETCD_DEB_VERSION="$(etcd_candidate)"
+fi
+[ -n "$ETCD_DEB_VERSION" ] && [ "$ETCD_DEB_VERSION" != "(none)" ] || die "no etcd-server package in the apt sources"
+ETCD_DIR="$ETCD_ROOT/${ETCD_DEB_VERSION//[^A-Za-z0-9.+-]/_}"
+ETCD="$ETCD_DIR/usr/bin/etcd"
+if [ -x "$ETCD" ]; then
+  done_step "cached $ETCD"
+else
+  DEB_TMP="$(mktemp -d "${TMPDIR:-/tmp}/fastdapr-etcd.XXXXXX")"
+  # _apt cannot write into root's temp folders; the download is only a file, nothing is installed
+  ( cd "$DEB_TMP" && chmod 777 . && apt-get download -q "etcd-server=$ETCD_DEB_VERSION" >/dev/null ) \
+    || die "apt-get download etcd-server=$ETCD_DEB_VERSION failed"
+  rm -rf "$ETCD_DIR.tmp" && mkdir -p "$ETCD_DIR.tmp"
+  dpkg -x "$DEB_TMP"/etcd-server_*.deb "$ETCD_DIR.tmp"
+  rm -rf "$ETCD_DIR" && mv "$ETCD_DIR.tmp" "$ETCD_DIR"
+  rm -rf "$DEB_TMP"
+  done_step "unpacked $ETCD"
+fi
+"$ETCD" --version >/dev/null 2>&1 || die "$ETCD does not run"
+
+# ---------------------------------------------------------------- 3. dapr injector + CRDs
+step "dapr injector ${DAPR_VERSION} + CRDs"
+INJ_DIR="$CACHE/dapr-injector/${DAPR_VERSION}"
+INJECTOR="$INJ_DIR/injector"
+DAPR_CRDS="$INJ_DIR/crds"
+if [ -x "$INJECTOR" ] && [ -f "$INJ_DIR/.complete" ]; then
+  done_step "cached $INJ_DIR"
+else
+  DAPR_MOD="$(mod_dir "github.com/dapr/dapr@v${DAPR_VERSION}")"
+  [ -d "$DAPR_MOD/cmd/injector" ] || die "go mod download github.com/dapr/dapr@v${DAPR_VERSION} failed"
+  # a writable copy: go build refuses the replace directives of a module in the read-only cache
+  DBUILD="$(mktemp -d "${TMPDIR:-/tmp}/fastdapr-injector-build.XXXXXX")"
+  cp -r "$DAPR_MOD" "$DBUILD/src" && chmod -R u+w "$DBUILD/src"
+  build_t0=$(now)
+  rm -rf "$INJ_DIR.tmp" && mkdir -p "$INJ_DIR.tmp"
+  ( cd "$DBUILD/src" && go build -trimpath \
+      -ldflags "-s -w -X github.com/dapr/dapr/pkg/buildinfo.version=${DAPR_VERSION}" \
+      -o "$INJ_DIR.tmp/injector" ./cmd/injector ) \
+    || die "go build of the dapr injector ${DAPR_VERSION} failed"
+  echo "    go build injector took $(( $(now) - build_t0 ))s"
+  # every CRD the Helm chart installs, and the chart's own webhook template for the test to read
+  cp -r "$DAPR_MOD/charts/dapr/crds" "$INJ_DIR.tmp/crds"
+  cp "$DAPR_MOD/charts/dapr/charts/dapr_sidecar_injector/templates/dapr_sidecar_injector_webhook_config.yaml" \
+     "$DAPR_MOD/charts/dapr/charts/dapr_sidecar_injector/values.yaml" "$INJ_DIR.tmp/"
+  chmod -R u+w "$INJ_DIR.tmp"
+  touch "$INJ_DIR.tmp/.complete"
+  rm -rf "$INJ_DIR" && mv "$INJ_DIR.tmp" "$INJ_DIR"
+  rm -rf "$DBUILD"
+  done_step "built $INJECTOR"
+fi
+
+# ---------------------------------------------------------------- 4. kube.json
+step "kube.json"
+cat > "$CACHE/kube.json.tmp" <<JSON
+{
+  "kubernetesVersion": "$KUBE_VERSION",
+  "kubeApiserver": "$KUBE_DIR/kube-apiserver",
+  "kubeControllerManager": "$KUBE_DIR/kube-controller-manager",
+  "kubectl": "$KUBE_DIR/kubectl",
+  "etcd": "$ETCD",
+  "etcdVersion": "$ETCD_DEB_VERSION",
+  "daprVersion": "$DAPR_VERSION",
+  "daprInjector": "$INJECTOR",
+  "daprCrds": "$DAPR_CRDS",
+  "daprInjectorChart": "$INJ_DIR"
+}
+JSON
+mv -f "$CACHE/kube.json.tmp" "$CACHE/kube.json"
+done_step "$CACHE/kube.json"
+
+echo
+echo "provision-kube summary (total $(( $(now) - T0 ))s, cache $CACHE):"
+for line in "${SUMMARY[@]}"; do echo "  $line"; done
+echo "  kube-apiserver  $("$KUBE_DIR/kube-apiserver" --version)"
+echo "  kubectl         $("$KUBE_DIR/kubectl" version --client 2>/dev/null | head -1)"
+echo "  etcd            $("$ETCD" --version | head -1)"
+echo "  dapr injector   $DAPR_VERSION $INJECTOR"

@@ -1,0 +1,215 @@
+// Issue #12, item 4: the generated platform shipped as users ship it, to a real Kubernetes API server
+// (v1.37, built by scripts/provision-kube.sh) whose namespaces enforce Pod Security "restricted",
+// with Dapr's real sidecar injector (built from the same Dapr module as daprd) registered as the
+// mutating webhook Dapr's Helm chart registers, installed with the settings the generated docs give.
+// The controller manager turns Deployments into ReplicaSets and Pods; with no kubelet the Pods stay
+// Pending, which is enough: admission is where they would be refused.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import {
+  dumpLogs,
+  liveProcesses,
+  startSentry,
+  stopAll,
+  waitFor,
+  type Sentry,
+} from "./harness/index.js";
+import { startControlPlane, type ControlPlane } from "./harness/kube.js";
+import {
+  DAPR_CONTROL_PLANE_TRUST_DOMAIN,
+  DAPR_SYSTEM_NAMESPACE,
+  injectorSettings,
+  installDaprControlPlaneObjects,
+  startInjector,
+  type DaprInjector,
+} from "./harness/dapr-injector.js";
+import {
+  DOCUMENTED_DAPR_HELM_VALUES,
+  NEW_SERVICE,
+  generateProject,
+  kustomizationNamespace,
+  parseObjects,
+  sidecarMismatches,
+  type GeneratedProject,
+  type K8sObject,
+  type Pod,
+} from "./support/kube-admission.js";
+
+const START_MS = 300_000;
+const CASE_MS = 240_000;
+/** the namespace the lone service is applied to (its k8s/ kustomization sets none) */
+const SERVICE_NAMESPACE = "orders";
+/** where the counter-case applies the same service with Dapr's default injector settings */
+const DEFAULTS_NAMESPACE = "orders-dapr-defaults";
+
+interface Target {
+  label: string;
+  dir: string;
+  namespace: string;
+}
+
+let project: GeneratedProject;
+let cp: ControlPlane;
+let sentry: Sentry;
+let injector: DaprInjector | undefined;
+let targets: Target[];
+
+/** a failing case prints every process's log, then fails */
+function withLogs(fn: () => Promise<void>): () => Promise<void> {
+  return async () => {
+    try {
+      await fn();
+    } catch (e) {
+      dumpLogs(liveProcesses());
+      throw e;
+    }
+  };
+}
+
+async function restrictedNamespace(name: string): Promise<void> {
+  await cp.kubectlOk(["create", "namespace", name]);
+  await cp.kubectlOk([
+    "label", "namespace", name,
+    "pod-security.kubernetes.io/enforce=restricted",
+    "pod-security.kubernetes.io/enforce-version=latest",
+    "pod-security.kubernetes.io/warn=restricted",
+    "pod-security.kubernetes.io/warn-version=latest",
+  ]);
+  // the Secrets the generated README tells users to create before the pods can start
+  for (const secret of ["dapr-api-token", "dapr-app-token"]) {
+    await cp.kubectlOk(["create", "secret", "generic", secret, "-n", name, `--from-literal=token=${secret}-e2e-value`]);
+  }
+}
+
+/** `kubectl apply -k` as the README says, with server-side strict field validation; namespace only when the kustomization sets none */
+function apply(t: Target) {
+  const ns = kustomizationNamespace(t.dir) ? [] : ["-n", t.namespace];
+  return cp.kubectl(["apply", "--validate=strict", "-k", t.dir, ...ns]);
+}
+
+async function rendered(t: Target): Promise<K8sObject[]> {
+  return parseObjects(await cp.kubectlOk(["kustomize", t.dir]));
+}
+
+async function podsOf(namespace: string, appName: string): Promise<Pod[]> {
+  const out = await cp.kubectlOk(["get", "pods", "-n", namespace, "-l", `app.kubernetes.io/name=${appName}`, "-o", "json"]);
+  return (JSON.parse(out) as { items: Pod[] }).items;
+}
+
+/** the replicas a Deployment must reach: its own, raised to its HorizontalPodAutoscaler's minimum */
+function wantedReplicas(deployment: K8sObject, objects: K8sObject[]): number {
+  const own = (deployment.spec?.replicas as number | undefined) ?? 1;
+  const hpa = objects.find(
+    (o) => o.kind === "HorizontalPodAutoscaler" && (o.spec?.scaleTargetRef as { name?: string } | undefined)?.name === deployment.metadata.name,
+  );
+  return Math.max(own, (hpa?.spec?.minReplicas as number | undefined) ?? 1);
+}
+
+before(async () => {
+  project = await generateProject();
+  targets = [
+    { label: "dev overlay", dir: join(project.platform, "deploy/overlays/dev"), namespace: "" },
+    { label: "prod overlay", dir: join(project.platform, "deploy/overlays/prod"), namespace: "" },
+    { label: `${NEW_SERVICE} k8s/`, dir: join(project.service, "k8s"), namespace: SERVICE_NAMESPACE },
+  ].map((t) => ({ ...t, namespace: kustomizationNamespace(t.dir) ?? t.namespace }));
+  sentry = await startSentry({ trustDomain: DAPR_CONTROL_PLANE_TRUST_DOMAIN, namespace: DAPR_SYSTEM_NAMESPACE });
+  cp = await startControlPlane();
+  const settings = injectorSettings(cp.runtime.daprInjectorChart, cp.runtime.daprVersion, DOCUMENTED_DAPR_HELM_VALUES);
+  await installDaprControlPlaneObjects(cp, settings.failurePolicy);
+  injector = await startInjector(cp, sentry, settings);
+}, { timeout: START_MS });
+
+after(async () => {
+  await injector?.stop();
+  await cp?.stop();
+  await sentry?.stop();
+  await stopAll();
+  project?.cleanup();
+});
+
+describe("kubernetes admission: the generated manifests in restricted namespaces with Dapr's injector", { concurrency: false }, () => {
+  it("registers Dapr's injector as the chart's webhook, with Sentry's trust anchors as its CA bundle", { timeout: CASE_MS }, withLogs(async () => {
+    const caBundle = await cp.kubectlOk(["get", "mutatingwebhookconfiguration", "dapr-sidecar-injector", "-o", "jsonpath={.webhooks[0].clientConfig.caBundle}"]);
+    assert.equal(Buffer.from(caBundle, "base64").toString("utf8").trim(), sentry.trustAnchors.trim());
+    assert.equal(injector?.settings.env.SIDECAR_DROP_ALL_CAPABILITIES, "true");
+  }));
+
+  it("labels every target namespace Pod Security restricted (enforce + warn)", { timeout: CASE_MS }, withLogs(async () => {
+    for (const ns of new Set(targets.map((t) => t.namespace))) await restrictedNamespace(ns);
+    for (const ns of new Set(targets.map((t) => t.namespace))) {
+      const labels = JSON.parse(await cp.kubectlOk(["get", "namespace", ns, "-o", "jsonpath={.metadata.labels}"])) as Record<string, string>;
+      assert.equal(labels["pod-security.kubernetes.io/enforce"], "restricted", ns);
+      assert.equal(labels["pod-security.kubernetes.io/warn"], "restricted", ns);
+    }
+  }));
+
+  for (const which of [0, 1, 2]) {
+    it(`accepts every object of target ${which + 1} (dev, prod, new service) with strict validation and no warnings`, { timeout: CASE_MS }, withLogs(async () => {
+      const t = targets[which]!;
+      const run = await apply(t);
+      assert.equal(run.code, 0, `kubectl apply -k ${t.dir} (${t.label}) failed:\n${run.stderr}${run.stdout}`);
+      assert.equal(run.stderr, "", `kubectl apply -k (${t.label}) printed warnings or errors`);
+      const objects = await rendered(t);
+      const onServer = await cp.kubectl(["get", "-f", "-", "-n", t.namespace, "-o", "name"], { input: objects.map((o) => stringify(o)).join("---\n") });
+      assert.equal(onServer.code, 0, `not every object of ${t.label} is on the server: ${onServer.stderr}`);
+      assert.equal(onServer.stdout.trim().split("\n").length, objects.length, onServer.stdout);
+    }));
+  }
+
+  it("admits every Deployment's Pods, created by the controllers, with the injected daprd the annotations ask for", { timeout: CASE_MS }, withLogs(async () => {
+    const sidecarImage = injector!.settings.env.SIDECAR_IMAGE!;
+    for (const t of targets) {
+      const objects = await rendered(t);
+      const deployments = objects.filter((o) => o.kind === "Deployment");
+      assert.ok(deployments.length > 0, `${t.label} has no Deployment`);
+      for (const d of deployments) {
+        const name = d.metadata.name;
+        const wanted = wantedReplicas(d, objects);
+        const pods = await waitFor(`${wanted} pod(s) of ${t.namespace}/${name}`, async () => {
+          const p = await podsOf(t.namespace, name);
+          return p.length >= wanted ? p : undefined;
+        }, { timeoutMs: 120_000, intervalMs: 1000 });
+        const template = (d.spec?.template as { metadata: { annotations: Record<string, string> } }).metadata.annotations;
+        for (const pod of pods) {
+          assert.equal(pod.metadata.ownerReferences?.[0]?.kind, "ReplicaSet", `${pod.metadata.name} was not created by its ReplicaSet`);
+          assert.deepEqual(sidecarMismatches(pod, template, sidecarImage), [], `${t.label} ${pod.metadata.name}`);
+          assert.ok(pod.spec.containers.some((c) => c.name === "app"), `${pod.metadata.name} lost its app container`);
+        }
+      }
+    }
+  }));
+
+  it("shows no change on a second apply and in kubectl diff", { timeout: CASE_MS }, withLogs(async () => {
+    for (const t of targets) {
+      const ns = kustomizationNamespace(t.dir) ? [] : ["-n", t.namespace];
+      const diff = await cp.kubectl(["diff", "-k", t.dir, ...ns]);
+      assert.equal(diff.code, 0, `kubectl diff -k (${t.label}) shows a change:\n${diff.stdout}${diff.stderr}`);
+      const again = await apply(t);
+      assert.equal(again.code, 0, again.stderr);
+      const changed = again.stdout.split("\n").filter((l) => l.trim() && !l.endsWith(" unchanged"));
+      assert.deepEqual(changed, [], `second kubectl apply -k (${t.label}) changed objects`);
+    }
+  }));
+
+  it("fails without the documented setting: with Dapr's default injector, Pod Security refuses the sidecar", { timeout: CASE_MS }, withLogs(async () => {
+    await injector!.stop();
+    injector = undefined;
+    const defaults = injectorSettings(cp.runtime.daprInjectorChart, cp.runtime.daprVersion, {});
+    assert.equal(defaults.env.SIDECAR_DROP_ALL_CAPABILITIES, "false");
+    injector = await startInjector(cp, sentry, defaults);
+    await restrictedNamespace(DEFAULTS_NAMESPACE);
+    const t: Target = { label: `${NEW_SERVICE} k8s/ with Dapr's defaults`, dir: join(project.service, "k8s"), namespace: DEFAULTS_NAMESPACE };
+    const run = await apply(t);
+    assert.equal(run.code, 0, `${run.stderr}${run.stdout}`);
+    const failure = await waitFor(`FailedCreate of ${DEFAULTS_NAMESPACE}/${NEW_SERVICE}'s ReplicaSet`, async () => {
+      const out = await cp.kubectlOk(["get", "replicasets", "-n", DEFAULTS_NAMESPACE, "-l", `app.kubernetes.io/name=${NEW_SERVICE}`, "-o", "json"]);
+      const sets = (JSON.parse(out) as { items: { status?: { conditions?: { type: string; reason: string; message: string }[] } }[] }).items;
+      return sets.flatMap((s) => s.status?.conditions ?? []).find((c) => c.type === "ReplicaFailure" && c.reason === "FailedCreate");
+    }, { timeoutMs: 120_000, intervalMs: 1000 });
+    assert.match(failure.message, /violates PodSecurity "restricted:latest"/);
+    assert.match(failure.message, /container "daprd" must set securityContext\.capabilities\.drop=\["ALL"\]/);
+    assert.deepEqual(await podsOf(DEFAULTS_NAMESPACE, NEW_SERVICE), []);
+  }));
+});
