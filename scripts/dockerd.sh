@@ -83,6 +83,12 @@ stop_quietly() {
   # dockerd stops its containers first (up to their stop timeouts), then exits
   stop_pid "$RUN/dockerd.pid" 40
   stop_pid "$RUN/containerd.pid" 15
+  # dockerd leaves the host's network namespace bind-mounted in its exec root: without this,
+  # deleting the cache (to reproduce a cold run) fails with "Device or resource busy"
+  local m
+  for m in $(awk -v root="$ROOT/" 'index($2, root) == 1 { print $2 }' /proc/mounts | sort -r); do
+    umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true
+  done
 }
 
 case "${1:-}" in
