@@ -55,6 +55,12 @@ let cp: ControlPlane;
 let sentry: Sentry;
 let injector: DaprInjector | undefined;
 let targets: Target[];
+/** what is applied, in order: the platform's two overlays (they set their namespaces) and the lone service */
+const TARGETS: { label: string; dir(p: GeneratedProject): string }[] = [
+  { label: "deploy/overlays/dev", dir: (p) => join(p.platform, "deploy/overlays/dev") },
+  { label: "deploy/overlays/prod", dir: (p) => join(p.platform, "deploy/overlays/prod") },
+  { label: `${NEW_SERVICE}/k8s`, dir: (p) => join(p.service, "k8s") },
+];
 
 /** a failing case prints every process's log, then fails */
 function withLogs(fn: () => Promise<void>): () => Promise<void> {
@@ -117,11 +123,10 @@ function wantedReplicas(deployment: K8sObject, objects: K8sObject[]): number {
 
 before(async () => {
   project = await generateProject();
-  targets = [
-    { label: "dev overlay", dir: join(project.platform, "deploy/overlays/dev"), namespace: "" },
-    { label: "prod overlay", dir: join(project.platform, "deploy/overlays/prod"), namespace: "" },
-    { label: `${NEW_SERVICE} k8s/`, dir: join(project.service, "k8s"), namespace: SERVICE_NAMESPACE },
-  ].map((t) => ({ ...t, namespace: kustomizationNamespace(t.dir) ?? t.namespace }));
+  targets = TARGETS.map((t) => {
+    const dir = t.dir(project);
+    return { label: t.label, dir, namespace: kustomizationNamespace(dir) ?? SERVICE_NAMESPACE };
+  });
   sentry = await startSentry({ trustDomain: DAPR_CONTROL_PLANE_TRUST_DOMAIN, namespace: DAPR_SYSTEM_NAMESPACE });
   cp = await startControlPlane();
   const settings = injectorSettings(cp.runtime.daprInjectorChart, cp.runtime.daprVersion, DOCUMENTED_DAPR_HELM_VALUES);
@@ -153,8 +158,8 @@ describe("kubernetes admission: the generated manifests in restricted namespaces
     }
   }));
 
-  for (const which of [0, 1, 2]) {
-    it(`accepts every object of target ${which + 1} (dev, prod, new service) with strict validation and no warnings`, { timeout: CASE_MS }, withLogs(async () => {
+  for (const [which, { label }] of TARGETS.entries()) {
+    it(`kubectl apply -k ${label}: every object accepted with strict field validation, no warnings`, { timeout: CASE_MS }, withLogs(async () => {
       const t = targets[which]!;
       const run = await apply(t);
       assert.equal(run.code, 0, `kubectl apply -k ${t.dir} (${t.label}) failed:\n${run.stderr}${run.stdout}`);
