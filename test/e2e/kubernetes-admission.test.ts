@@ -215,17 +215,43 @@ describe("kubernetes admission: the generated manifests in restricted namespaces
     const defaults = injectorSettings(cp.runtime.daprInjectorChart, cp.runtime.daprVersion, {});
     assert.equal(defaults.env.SIDECAR_DROP_ALL_CAPABILITIES, "false");
     injector = await startInjector(cp, sentry, defaults);
+
+    // the lone service, applied afresh to another restricted namespace
     await restrictedNamespace(DEFAULTS_NAMESPACE);
-    const t: Target = { label: `${NEW_SERVICE} k8s/ with Dapr's defaults`, dir: join(project.service, "k8s"), namespace: DEFAULTS_NAMESPACE };
-    const run = await apply(t);
+    const service: Target = { label: `${NEW_SERVICE}/k8s with Dapr's defaults`, dir: join(project.service, "k8s"), namespace: DEFAULTS_NAMESPACE };
+    const run = await apply(service);
     assert.equal(run.code, 0, `${run.stderr}${run.stdout}`);
-    const failure = await waitFor(`FailedCreate of ${DEFAULTS_NAMESPACE}/${NEW_SERVICE}'s ReplicaSet`, async () => {
-      const out = await cp.kubectlOk(["get", "replicasets", "-n", DEFAULTS_NAMESPACE, "-l", `app.kubernetes.io/name=${NEW_SERVICE}`, "-o", "json"]);
-      const sets = (JSON.parse(out) as { items: { status?: { conditions?: { type: string; reason: string; message: string }[] } }[] }).items;
-      return sets.flatMap((s) => s.status?.conditions ?? []).find((c) => c.type === "ReplicaFailure" && c.reason === "FailedCreate");
-    }, { timeoutMs: 120_000, intervalMs: 1000 });
-    assert.match(failure.message, /violates PodSecurity "restricted:latest"/);
-    assert.match(failure.message, /container "daprd" must set securityContext\.capabilities\.drop=\["ALL"\]/);
+    assertRefusedByPodSecurity(await replicaSetFailure(DEFAULTS_NAMESPACE, NEW_SERVICE, "1"), `${DEFAULTS_NAMESPACE}/${NEW_SERVICE}`);
     assert.deepEqual(await podsOf(DEFAULTS_NAMESPACE, NEW_SERVICE), []);
+
+    // every LearnFlow Deployment of the dev overlay, rolled out again: each new ReplicaSet is refused
+    const dev = targets[0]!;
+    await cp.kubectlOk(["rollout", "restart", "deployment", "-n", dev.namespace, "-l", "app.kubernetes.io/part-of"]);
+    for (const d of (await rendered(dev)).filter((o) => o.kind === "Deployment")) {
+      assertRefusedByPodSecurity(await replicaSetFailure(dev.namespace, d.metadata.name, "2"), `${dev.namespace}/${d.metadata.name}`);
+    }
   }));
 });
+
+interface ReplicaSetCondition {
+  type: string;
+  reason: string;
+  message: string;
+}
+
+/** the FailedCreate condition of a Deployment's ReplicaSet of the given revision, once the controller reports it */
+function replicaSetFailure(namespace: string, appName: string, revision: string): Promise<ReplicaSetCondition> {
+  return waitFor(`FailedCreate of ${namespace}/${appName}'s ReplicaSet (revision ${revision})`, async () => {
+    const out = await cp.kubectlOk(["get", "replicasets", "-n", namespace, "-l", `app.kubernetes.io/name=${appName}`, "-o", "json"]);
+    const sets = (JSON.parse(out) as { items: { metadata: { annotations?: Record<string, string> }; status?: { conditions?: ReplicaSetCondition[] } }[] }).items;
+    return sets
+      .filter((s) => s.metadata.annotations?.["deployment.kubernetes.io/revision"] === revision)
+      .flatMap((s) => s.status?.conditions ?? [])
+      .find((c) => c.type === "ReplicaFailure" && c.reason === "FailedCreate");
+  }, { timeoutMs: 120_000, intervalMs: 1000 });
+}
+
+function assertRefusedByPodSecurity(failure: ReplicaSetCondition, what: string): void {
+  assert.match(failure.message, /violates PodSecurity "restricted:latest"/, what);
+  assert.match(failure.message, /container "daprd" must set securityContext\.capabilities\.drop=\["ALL"\]/, what);
+}
