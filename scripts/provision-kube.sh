@@ -21,6 +21,7 @@
 #   FASTDAPR_CACHE          cache root (default $HOME/.cache/fastdapr)
 #   FASTDAPR_KUBE_VERSION   Kubernetes version (default 1.37.2)
 #   FASTDAPR_DAPR_VERSION   Dapr version (default 1.18.2, the daprd provision.sh builds)
+#   FASTDAPR_ETCD_DEB_VERSION  Debian etcd-server version (default: apt's candidate, remembered once unpacked)
 #
 # Go's module and build caches are the project's ($FASTDAPR_CACHE/go/{mod,build}), shared with
 # provision.sh; the checksum database is not reachable from here, hence GOSUMDB=off.
@@ -119,11 +120,17 @@ fi
 step "etcd (Debian etcd-server)"
 ETCD_ROOT="$CACHE/etcd"
 etcd_candidate() { apt-cache policy etcd-server 2>/dev/null | sed -n 's/^[[:space:]]*Candidate: \(.*\)$/\1/p'; }
-ETCD_DEB_VERSION="$(etcd_candidate)"
-if [ -z "$ETCD_DEB_VERSION" ] || [ "$ETCD_DEB_VERSION" = "(none)" ]; then
-  # a machine whose package lists were never fetched; `apt-get download` needs them
-  apt-get update -q >/dev/null || die "apt-get update failed"
+# the version is Debian's candidate; asking apt takes seconds, so a cached unpack is reused as is
+# (FASTDAPR_ETCD_DEB_VERSION pins one; delete $ETCD_ROOT to pick up a newer candidate)
+ETCD_DEB_VERSION="${FASTDAPR_ETCD_DEB_VERSION:-}"
+if [ -z "$ETCD_DEB_VERSION" ] && [ -f "$ETCD_ROOT/version" ]; then ETCD_DEB_VERSION="$(cat "$ETCD_ROOT/version")"; fi
+if [ -z "$ETCD_DEB_VERSION" ]; then
   ETCD_DEB_VERSION="$(etcd_candidate)"
+  if [ -z "$ETCD_DEB_VERSION" ] || [ "$ETCD_DEB_VERSION" = "(none)" ]; then
+    # a machine whose package lists were never fetched; `apt-get download` needs them
+    apt-get update -q >/dev/null || die "apt-get update failed"
+    ETCD_DEB_VERSION="$(etcd_candidate)"
+  fi
 fi
 [ -n "$ETCD_DEB_VERSION" ] && [ "$ETCD_DEB_VERSION" != "(none)" ] || die "no etcd-server package in the apt sources"
 ETCD_DIR="$ETCD_ROOT/${ETCD_DEB_VERSION//[^A-Za-z0-9.+-]/_}"
@@ -138,6 +145,7 @@ else
   rm -rf "$ETCD_DIR.tmp" && mkdir -p "$ETCD_DIR.tmp"
   dpkg -x "$DEB_TMP"/etcd-server_*.deb "$ETCD_DIR.tmp"
   rm -rf "$ETCD_DIR" && mv "$ETCD_DIR.tmp" "$ETCD_DIR"
+  echo "$ETCD_DEB_VERSION" > "$ETCD_ROOT/version"
   rm -rf "$DEB_TMP"
   done_step "unpacked $ETCD"
 fi

@@ -88,8 +88,8 @@ export interface DaprInjector {
 /** the chart's objects in dapr-system that the injector and the API server need before it starts */
 export async function installDaprControlPlaneObjects(cp: ControlPlane, failurePolicy: string): Promise<void> {
   const rt = cp.runtime;
-  // every CRD the chart installs; server-side, since some are larger than client-side apply's annotation allows
-  await cp.kubectlOk(["apply", "--server-side", "--field-manager", "helm", "-f", rt.daprCrds]);
+  // every CRD the chart installs (charts/dapr/crds)
+  await cp.kubectlOk(["apply", "--validate=strict", "-f", rt.daprCrds]);
   await cp.kubectlOk(["wait", "--for", "condition=established", "--timeout", "60s", "crd", "--all"]);
   const objects = [
     { apiVersion: "v1", kind: "Namespace", metadata: { name: DAPR_SYSTEM_NAMESPACE } },

@@ -115,6 +115,9 @@ export async function startControlPlane(): Promise<ControlPlane> {
         "--etcd-servers", `http://127.0.0.1:${etcdPort}`,
         "--bind-address", "127.0.0.1",
         "--advertise-address", "127.0.0.1",
+        // the default reconciler publishes the advertise address as the `kubernetes` Service's
+        // endpoint, and endpoints may not be loopback addresses
+        "--endpoint-reconciler-type", "none",
         "--secure-port", String(apiPort),
         "--tls-cert-file", pki.apiserverCert,
         "--tls-private-key-file", pki.apiserverKey,

@@ -127,7 +127,8 @@ export function sidecarMismatches(pod: Pod, annotations: Record<string, string>,
     ["dapr.io/app-token-secret", "APP_API_TOKEN"],
   ] as const) {
     if (annotations[annotation] !== undefined) {
-      expect(`${variable} from Secret`, env.get(variable)?.valueFrom?.secretKeyRef, { name: annotations[annotation], key: "token" });
+      const ref = env.get(variable)?.valueFrom?.secretKeyRef;
+      expect(`${variable} from Secret`, ref && { name: ref.name, key: ref.key }, { name: annotations[annotation], key: "token" });
     }
   }
   for (const pair of (annotations["dapr.io/env"] ?? "").split(",").filter(Boolean)) {
