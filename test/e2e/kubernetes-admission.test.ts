@@ -17,6 +17,7 @@ import {
   type Sentry,
 } from "./harness/index.js";
 import { startControlPlane, type ControlPlane } from "./harness/kube.js";
+import { POD_SECURITY_RESTRICTED } from "../../src/dapr-install.js";
 import {
   DAPR_CONTROL_PLANE_TRUST_DOMAIN,
   DAPR_SYSTEM_NAMESPACE,
@@ -78,10 +79,8 @@ async function restrictedNamespace(name: string): Promise<void> {
   await cp.kubectlOk(["create", "namespace", name]);
   await cp.kubectlOk([
     "label", "namespace", name,
-    "pod-security.kubernetes.io/enforce=restricted",
-    "pod-security.kubernetes.io/enforce-version=latest",
-    "pod-security.kubernetes.io/warn=restricted",
-    "pod-security.kubernetes.io/warn-version=latest",
+    // the labels the generated README gives (src/dapr-install.ts)
+    ...Object.entries(POD_SECURITY_RESTRICTED).map(([key, value]) => `${key}=${value}`),
   ]);
   // the Secrets the generated README tells users to create before the pods can start
   for (const secret of ["dapr-api-token", "dapr-app-token"]) {

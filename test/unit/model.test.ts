@@ -14,7 +14,7 @@ test("defaults follow the seed note", () => {
   assert.equal(svc.stateStore, "state-store");
   assert.equal(svc.daprConfig, "appconfig");
   assert.equal(svc.agent, null);
-  assert.deepEqual(svc.resources, { cpuRequest: "200m", cpuLimit: "1000m", memoryRequest: "256Mi", memoryLimit: "512Mi" });
+  assert.deepEqual(svc.resources, { cpuRequest: "200m", cpuLimit: "1", memoryRequest: "256Mi", memoryLimit: "512Mi" });
   assert.deepEqual(svc.sidecarResources, { cpuRequest: "50m", cpuLimit: "200m", memoryRequest: "64Mi", memoryLimit: "128Mi" });
 });
 

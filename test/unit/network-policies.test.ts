@@ -177,3 +177,35 @@ test("a lone service: deny-by-default for its pods with its sidecar's needs, sto
     { from: [{ namespaceSelector: { matchLabels: { "fastdapr.io/ingress-controller": "true" } } }], ports: [{ protocol: "TCP", port: 8010 }] },
   ]);
 });
+
+/** Paths and values of the resource quantities in `value` (container requests and limits). */
+function quantities(value: unknown, path = ""): [string, string][] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => quantities(v, `${path}[${i}]`));
+  if (value === null || typeof value !== "object") return [];
+  return Object.entries(value).flatMap(([k, v]) => {
+    const at = path ? `${path}.${k}` : k;
+    if ((k === "requests" || k === "limits") && v && typeof v === "object") {
+      return Object.entries(v).map(([name, q]) => [`${at}.${name}`, String(q)] as [string, string]);
+    }
+    return quantities(v, at);
+  });
+}
+
+test("resource quantities are written as the API server stores them (no kubectl apply churn)", () => {
+  const trees = [renderedPlatform(learnflowPreset()), renderServiceTree(buildServiceModel({ name: "solo-service", subscribes: ["a.b"], tier: "agent" }))];
+  let checked = 0;
+  for (const tree of trees) {
+    for (const file of tree.list()) {
+      if (!/^(deploy|k8s)\/.*\.yaml$/.test(file.path)) continue;
+      for (const [at, q] of quantities(parse(file.content))) {
+        checked++;
+        // canonical: whole cores without "m", whole GiB as Gi (1000m is stored as 1, 1024Mi as 1Gi)
+        const milli = /^(\d+)m$/.exec(q);
+        assert.ok(!milli || Number(milli[1]) % 1000 !== 0, `${file.path} ${at}: ${q} is stored as ${Number(milli?.[1]) / 1000}`);
+        const mebi = /^(\d+)Mi$/.exec(q);
+        assert.ok(!mebi || Number(mebi[1]) % 1024 !== 0, `${file.path} ${at}: ${q} is stored as ${Number(mebi?.[1]) / 1024}Gi`);
+      }
+    }
+  }
+  assert.ok(checked > 20, `checked ${checked} quantities`);
+});

@@ -6,18 +6,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseAllDocuments, parse } from "yaml";
 import { runCli } from "../../support/cli.js";
+import { DAPR_HELM } from "../../../src/dapr-install.js";
 
 /**
  * The Helm values the generated docs tell users to install Dapr's control plane with
- * (`helm install dapr dapr/dapr --set <name>=<value>` / `dapr init -k --set ...`). Restricted Pod
+ * (`helm install dapr dapr/dapr --set <name>=<value>` / `dapr init -k --set ...`): the generator's
+ * own data (src/dapr-install.ts), so the docs and this test cannot disagree. Restricted Pod
  * Security refuses the injected daprd container unless it drops every capability, and only the
  * control plane's install decides that (there is no per-pod annotation).
- * One constant for the whole test: point it at the generator's own once the generator exports the
- * settings it writes into the docs.
  */
-export const DOCUMENTED_DAPR_HELM_VALUES: Readonly<Record<string, string>> = {
-  "dapr_sidecar_injector.sidecarDropALLCapabilities": "true",
-};
+export const DOCUMENTED_DAPR_HELM_VALUES: Readonly<Record<string, string>> = DAPR_HELM.values;
 
 export const NEW_SERVICE = "orders-service";
 
