@@ -128,7 +128,9 @@ export function daprConfiguration(svc: Pick<ServiceModel, "daprConfig">): object
     metadata: { name: svc.daprConfig },
     spec: {
       tracing: { samplingRate: "1", stdout: false },
-      metric: { enabled: true },
+      // Per-path HTTP metrics (daprd 1.18's default, announced at every start with a warning) would
+      // make a Prometheus series for every learner and session id in the routes' paths.
+      metric: { enabled: true, http: { increasedCardinality: false } },
     },
   };
 }

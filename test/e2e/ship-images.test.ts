@@ -182,6 +182,15 @@ describe("Generated images, built unmodified and run as Kubernetes runs them", (
         stateStore: components(root).stateStore,
         systemPrompt: (agent) => lf!.systemPrompt(agent),
       });
+
+      // every sidecar runs with the generated Configuration's metric settings (daprd logs the spec it
+      // uses, and warns when per-path HTTP metrics, one Prometheus series per learner id, are left at
+      // its default)
+      for (const svc of SERVICES) {
+        const logs = await containerLogs(d, `${RUN}-${svc}-dapr`);
+        assert.ok(logs.includes(String.raw`metric spec: {\"enabled\":true,\"http\":{\"increasedCardinality\":false}}`), `${svc}'s sidecar metric spec:\n${logs.slice(0, 2000)}`);
+        assert.doesNotMatch(logs, /increasedCardinality' will change/, `${svc}'s sidecar does not fall back to per-path HTTP metrics`);
+      }
     });
   });
 });

@@ -71,7 +71,7 @@ for (const overlay of ["dev", "prod"] as const) {
       assert.equal(config.metadata.namespace, namespace);
       // the shared tracing and metrics settings are kept
       assert.deepEqual(config.spec.tracing, { samplingRate: "1", stdout: false });
-      assert.deepEqual(config.spec.metric, { enabled: true });
+      assert.deepEqual(config.spec.metric, { enabled: true, http: { increasedCardinality: false } });
       const acl = config.spec.accessControl;
       assert.equal(acl.defaultAction, "deny", svc);
       assert.equal(acl.trustDomain, "public");
