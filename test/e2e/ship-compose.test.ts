@@ -6,27 +6,23 @@
 //
 // The only file the test adds is what a user adds: each agent service's .env (compose reads it
 // through env_file), pointing the agents at the fake LLM, which listens on the host's address on the
-// project's own network. Published ports must bind 127.0.0.1 only (asserted); until the generator
-// writes them so, support/shipping.ts's loopbackPortsOverride adds an override file (a workaround).
+// project's own network. Published ports must bind 127.0.0.1 only (asserted: the generator writes
+// them so).
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startFakeLlm } from "./harness/fake-llm.js";
 import { containerIp, startDocker, type Docker } from "./harness/docker.js";
 import { fetchT, runCase, waitFor } from "./harness/index.js";
 import { components, initLearnflow, SERVICES, type Learnflow } from "./support/learnflow.js";
 import { AGENTS, agentEnv, agentReply, learnerJourney } from "./support/learnflow-journey.js";
-import { buildImage, composeBuilds, containerPort, inBatches, loopbackPortsOverride, newService, readCompose } from "./support/shipping.js";
+import { buildImage, composeBuilds, containerPort, inBatches, newService, readCompose } from "./support/shipping.js";
 
 let docker: Docker | undefined;
 let lf: Learnflow | undefined;
 let lone: Awaited<ReturnType<typeof newService>> | undefined;
 const projectsUp = new Set<string>();
-const scratch = mkdtempSync(join(tmpdir(), "fastdapr-ship-compose-"));
-/** the compose files of a project: the generated one (and, for now, the loopback ports override) */
-const files = (dir: string) => loopbackPortsOverride(dir, scratch);
 
 before(async () => {
   docker = await startDocker();
@@ -35,7 +31,7 @@ before(async () => {
 after(async () => {
   if (docker) {
     for (const dir of projectsUp) {
-      await docker.compose(dir, [...files(dir), "down", "--volumes", "--remove-orphans", "--timeout", "10"]).catch((e: unknown) => {
+      await docker.compose(dir, ["down", "--volumes", "--remove-orphans", "--timeout", "10"]).catch((e: unknown) => {
         process.stderr.write(`compose down in ${dir} failed: ${String(e)}\n`);
       });
     }
@@ -43,13 +39,12 @@ after(async () => {
   }
   lf?.cleanup();
   lone?.cleanup();
-  rmSync(scratch, { recursive: true, force: true });
 });
 
 /** `docker compose up` in `dir`, remembered so that `down -v` follows whatever happens */
 async function up(d: Docker, dir: string, args: string[]): Promise<void> {
   projectsUp.add(dir);
-  await d.compose(dir, [...files(dir), "up", ...args], { timeoutMs: 300_000 });
+  await d.compose(dir, ["up", ...args], { timeoutMs: 300_000 });
 }
 
 /** the images the compose file builds, from its Dockerfiles (docker build; see buildImage) */
@@ -67,7 +62,7 @@ interface PsEntry {
 }
 /** `docker compose ps` (one JSON object a line), by service */
 async function ps(d: Docker, dir: string): Promise<Record<string, PsEntry>> {
-  const lines = (await d.compose(dir, [...files(dir), "ps", "--all", "--format", "json"])).trim().split("\n").filter(Boolean);
+  const lines = (await d.compose(dir, ["ps", "--all", "--format", "json"])).trim().split("\n").filter(Boolean);
   return Object.fromEntries(lines.map((l) => JSON.parse(l) as PsEntry).map((p) => [p.Service, p]));
 }
 

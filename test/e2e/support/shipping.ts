@@ -1,10 +1,10 @@
 // Support for the shipping tests (ship-images.test.ts, ship-compose.test.ts): the generated compose
 // files read as data (image names, build folders, commands, environment: nothing is hard-coded that
 // the generator decides), image builds, and the test's own containers and networks.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
-import { Document, parse } from "yaml";
+import { parse } from "yaml";
 import { runCli } from "../../support/cli.js";
 import type { Docker } from "../harness/docker.js";
 
@@ -34,32 +34,6 @@ export function containerPort(service: ComposeService): number {
   const port = Number(published?.split(":").at(-1));
   if (!Number.isInteger(port)) throw new Error(`no published port in ${JSON.stringify(service)}`);
   return port;
-}
-
-/**
- * WORKAROUND, to delete once the generator binds published ports to 127.0.0.1 (issue 12, the
- * generator's part): a port published without an address binds every interface, and the daemon
- * has no setting for that on compose's networks (its --ip covers only the default bridge). For the
- * ports that name no address, an override file (`!override`, compose v2.24+) binds them to
- * 127.0.0.1; the generated file itself is used as it is. Returns the `-f` arguments for compose,
- * or none once every port names an address.
- */
-export function loopbackPortsOverride(dir: string, scratch: string): string[] {
-  const compose = readCompose(dir);
-  const doc = new Document({ services: {} });
-  let needed = false;
-  for (const [name, service] of Object.entries(compose.services)) {
-    const ports = service.ports ?? [];
-    if (ports.every((p) => p.split(":").length === 3)) continue;
-    needed = true;
-    const loopback = doc.createNode(ports.map((p) => (p.split(":").length === 3 ? p : `127.0.0.1:${p}`)));
-    loopback.tag = "!override";
-    doc.setIn(["services", name, "ports"], loopback);
-  }
-  if (!needed) return [];
-  const file = join(scratch, `${compose.name}.ports-on-loopback.yml`);
-  writeFileSync(file, doc.toString());
-  return ["--file", join(dir, "docker-compose.yml"), "--file", file];
 }
 
 /** `host:container[:mode]` volumes of a compose service, with the host side resolved against `dir` */
