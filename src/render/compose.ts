@@ -69,7 +69,7 @@ export function appWithSidecar(
       image: svc.image,
       // loopback only: a development stack (no app token by default) is not for the LAN
       ports: [`127.0.0.1:${svc.port}:${svc.port}`],
-      environment: { ...serviceConfig(svc, "compose"), DAPR_HTTP_PORT: "3500" },
+      environment: serviceConfig(svc, "compose"),
       env_file: [{ path: `${context}/.env`, required: false }],
       read_only: true,
       tmpfs: ["/tmp"],

@@ -12,18 +12,27 @@ export function publicApiSecret(svc: Pick<ServiceModel, "name">): string {
   return `${svc.name}-public-api`;
 }
 
-export function serviceConfig(svc: ServiceModel, _target: Target): Record<string, string> {
-  const config: Record<string, string> = {
-    LOG_LEVEL: "INFO",
-    // the image's default too; written out so the port the app listens on sits beside the
+/**
+ * The settings a service's environment carries. Kubernetes (the ConfigMap) gets them all, to be
+ * patched per overlay. Compose pins only the wiring that must agree with the sidecar and the
+ * components beside it (where the app listens, the Dapr port, the component names): compose's
+ * `environment:` wins over the service's `.env`, so anything pinned there would silently ignore the
+ * user's `.env`; the tunables (log level, model) are the app's own defaults, which `.env` overrides.
+ */
+export function serviceConfig(svc: ServiceModel, target: Target): Record<string, string> {
+  const wiring: Record<string, string> = {
+    // the image's defaults too; written out so the port the app listens on sits beside the
     // containerPort, the Dapr app port and the probes that must name the same one
+    ...(target === "compose" ? { HOST: "0.0.0.0", DAPR_HTTP_PORT: "3500" } : {}),
     PORT: String(svc.port),
     PUBSUB_NAME: svc.pubsubName,
     STATE_STORE: svc.stateStore,
   };
-  if (svc.agent?.backend === "openai") config.OPENAI_MODEL = svc.agent.model;
-  if (svc.agent?.backend === "dapr-conversation") config.CONVERSATION_COMPONENT = svc.agent.conversationComponent;
-  return config;
+  if (svc.agent?.backend === "dapr-conversation") wiring.CONVERSATION_COMPONENT = svc.agent.conversationComponent;
+  if (target === "compose") return wiring;
+  const tunables: Record<string, string> = { LOG_LEVEL: "INFO" };
+  if (svc.agent?.backend === "openai") tunables.OPENAI_MODEL = svc.agent.model;
+  return { ...tunables, ...wiring };
 }
 
 export interface SecretRef {

@@ -24,3 +24,21 @@ test("compose publishes app ports on loopback only, and nothing else", () => {
     for (const entry of published) assert.match(entry, /^[a-z-]+ 127\.0\.0\.1:(\d+):\1$/, `${which}: ${entry}`);
   }
 });
+
+test("compose pins only the wiring the sidecar depends on, so the service's .env can change the rest", () => {
+  for (const [which, compose] of composeFiles()) {
+    const services = compose.services as Record<string, Obj>;
+    for (const [name, sidecar] of Object.entries(services).filter(([n]) => n.endsWith("-dapr"))) {
+      const app = services[name.slice(0, -"-dapr".length)];
+      const flag = (f: string) => sidecar.command[sidecar.command.indexOf(f) + 1];
+      // environment: wins over env_file, so these are exactly what .env cannot (and must not) change
+      assert.equal(app.environment.PORT, flag("--app-port"), `${which} ${name}`);
+      assert.equal(app.environment.DAPR_HTTP_PORT, flag("--dapr-http-port"), `${which} ${name}`);
+      assert.equal(app.environment.HOST, "0.0.0.0", `${which} ${name}: a .env copied from .env.example must not hide the app`);
+      for (const tunable of ["LOG_LEVEL", "OPENAI_MODEL", "ACCESS_LOG", "OPENAI_BASE_URL"]) {
+        assert.equal(app.environment[tunable], undefined, `${which} ${name}: ${tunable} would override the .env`);
+      }
+      assert.ok(app.env_file.some((f: Obj) => f.path.endsWith(".env")), `${which} ${name}`);
+    }
+  }
+});
