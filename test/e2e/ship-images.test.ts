@@ -87,13 +87,16 @@ describe("Generated images, built unmodified and run as Kubernetes runs them", (
       const config = JSON.parse(await docker!.docker(["image", "inspect", "--format", "{{json .Config}}", b.image])) as {
         User: string;
         Cmd: string[];
+        Env: string[];
         Healthcheck?: { Test: string[] };
         ExposedPorts: Record<string, unknown>;
       };
       const port = containerPort(readCompose(b.context === lone!.dir ? lone!.dir : lf!.root).services[b.service]!);
       assert.equal(config.User, "10001:10001", `${b.image} runs as the numeric non-root user`);
       assert.deepEqual(Object.keys(config.ExposedPorts), [`${port}/tcp`], `${b.image} exposes the port compose publishes`);
-      assert.equal(config.Cmd[0], "uvicorn", `${b.image} runs uvicorn as PID 1`);
+      // exec form: the app's own launcher (uvicorn inside) is PID 1 and receives SIGTERM
+      assert.deepEqual(config.Cmd, ["python", "-m", "app"], `${b.image} runs python -m app as PID 1`);
+      assert.ok(config.Env.includes(`PORT=${port}`), `${b.image} listens on the published port by default: ${config.Env.join(" ")}`);
       assert.match(config.Healthcheck?.Test.join(" ") ?? "", /\/livez/, `${b.image} has a HEALTHCHECK on /livez`);
     }
   });
