@@ -49,6 +49,17 @@ export const ERROR_CODES = {
   E_DUPLICATE_PORT: { meaning: "two services use the same port", hint: "give each service its own port" },
   E_DUPLICATE_APP_ID: { meaning: "two services have the same app id", hint: "rename one of the services" },
   E_UNDECLARED_TOPIC: { meaning: "a service uses a topic not declared under topics", hint: "declare the topic under topics:" },
+  E_INSIDE_PLATFORM: {
+    meaning: "fastdapr new inside a platform's folder: its manifest would not know the service",
+    hint: "fastdapr add service <name> adds a service to the platform",
+  },
+  E_DISK_FULL: { meaning: "the disk (or the quota) is full; nothing was changed", hint: "free some disk space, then run the command again" },
+  E_PERMISSION: { meaning: "fastdapr may not read or write a path; nothing was changed", hint: "run it in a folder you may write, or fix the permissions" },
+  E_BAD_PATH: {
+    meaning: "a path names a file where a folder is needed (or a folder where a file is), or a name is too long",
+    hint: "give a folder for --out and [DIR], a file for --manifest",
+  },
+  E_MANIFEST_FILE: { meaning: "the manifest is not a regular file, or is larger than 1 MiB", hint: "pass the path of fastdapr.yaml itself" },
   E_INTERNAL: { meaning: "a bug in fastdapr", hint: "rerun with FASTDAPR_DEBUG=1 and report it" },
 } as const satisfies Record<string, ErrorCodeInfo>;
 

@@ -15,17 +15,17 @@ import { CHECK, registerSpec } from "../spec.js";
 import { registerGraph } from "./graph.js";
 
 export interface CheckFlags {
-  manifest: string;
+  manifest?: string;
   json?: boolean;
 }
 
 /** Loads and builds the platform; manifest errors propagate (exit 2), graph errors are returned. */
-export function checkPlatform(path: string): { platform: PlatformModel; text: string } | { error: PlatformError } {
+export function checkPlatform(path: string | undefined): { platform: PlatformModel; text: string; file: string; shown: string } | { error: PlatformError; shown: string } {
   const loaded = loadManifest(path);
   try {
-    return { platform: buildPlatform(loaded.manifest, loaded.positions), text: loaded.text };
+    return { platform: buildPlatform(loaded.manifest, loaded.positions), text: loaded.text, file: loaded.file!, shown: loaded.fileName };
   } catch (error) {
-    if (error instanceof PlatformError) return { error };
+    if (error instanceof PlatformError) return { error, shown: loaded.fileName };
     throw error;
   }
 }
@@ -58,17 +58,17 @@ export function registerCheck(program: Command, ctx: CommandContext): void {
           if (p.hint) output.err(`hint: ${p.hint}`);
         }
         printWarnings(output, error.warnings);
-        output.err(`${flags.manifest}: ${error.problems.length} error${error.problems.length === 1 ? "" : "s"}`);
+        output.err(`${result.shown}: ${error.problems.length} error${error.problems.length === 1 ? "" : "s"}`);
         return;
       }
       const { platform } = result;
-      const drift = driftSinceGenerate(flags.manifest, platform, result.text);
+      const drift = driftSinceGenerate(result.file, platform, result.text);
       const clean = drift === null || isClean(drift);
       const counts = { services: platform.services.length, topics: platform.topics.length };
       if (!clean) {
         ctx.exitCode = EXIT.checkFailed;
         if (!output.json) printWarnings(output, platform.warnings);
-        printDrift(output, "check", drift!, flags.manifest, { ...counts, ...warningFields(platform.warnings), drift: driftCount(drift!) });
+        printDrift(output, "check", drift!, result.shown, { ...counts, ...warningFields(platform.warnings), drift: driftCount(drift!) });
         return;
       }
       if (output.json) {
@@ -77,7 +77,7 @@ export function registerCheck(program: Command, ctx: CommandContext): void {
       }
       printWarnings(output, platform.warnings);
       const n = platform.warnings.length;
-      output.out(`${flags.manifest}: ${counts.services} services, ${counts.topics} topics, ${n ? `${n} warning${n === 1 ? "" : "s"}` : "no problems"}`);
+      output.out(`${result.shown}: ${counts.services} services, ${counts.topics} topics, ${n ? `${n} warning${n === 1 ? "" : "s"}` : "no problems"}`);
       if (drift) output.out("no drift: the files match the manifest");
     });
 }
