@@ -40,6 +40,7 @@ function platformFrom(text: string, fileName: string): { platform: PlatformModel
       throw new FastdaprError(error.code, error.message, {
         ...(error.location ? { location: error.location } : {}),
         ...(error.hint ? { hint: error.hint } : {}),
+        ...(error.problems.length > 1 ? { problems: error.problems } : {}),
       });
     }
     throw error;

@@ -5,7 +5,8 @@ import { closeSync, existsSync, fstatSync, openSync, readSync, statSync } from "
 import { dirname, join, relative, resolve } from "node:path";
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
 import type { $ZodIssue } from "zod/v4/core";
-import { EXIT, FastdaprError } from "../core/errors.js";
+import { EXIT, FastdaprError, type Problem } from "../core/errors.js";
+import { closest } from "../core/suggest.js";
 import { manifestJsonSchema, ManifestSchema, type Manifest } from "./schema.js";
 
 /** The default manifest file name. */
@@ -144,29 +145,6 @@ export function expectedFields(path: readonly PathSegment[]): string[] {
   return Object.keys((node?.properties as object | undefined) ?? {});
 }
 
-function closest(word: string, candidates: string[]): string | undefined {
-  const distance = (a: string, b: string): number => {
-    const d = Array.from({ length: b.length + 1 }, (_, i) => i);
-    for (let i = 1; i <= a.length; i++) {
-      let prev = d[0]!;
-      d[0] = i;
-      for (let j = 1; j <= b.length; j++) {
-        const tmp = d[j]!;
-        d[j] = Math.min(d[j]! + 1, d[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-        prev = tmp;
-      }
-    }
-    return d[b.length]!;
-  };
-  let best: string | undefined;
-  let bestScore = Infinity;
-  for (const c of candidates) {
-    const score = distance(word.toLowerCase(), c.toLowerCase());
-    if (score < bestScore) [best, bestScore] = [c, score];
-  }
-  return bestScore <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
-}
-
 // --- zod issues → errors -------------------------------------------------------------------------
 
 function valueAt(data: unknown, path: readonly PathSegment[]): unknown {
@@ -176,13 +154,6 @@ function valueAt(data: unknown, path: readonly PathSegment[]): unknown {
     v = (v as Record<string, unknown>)[seg as string];
   }
   return v;
-}
-
-interface Problem {
-  code: string;
-  message: string;
-  location: string;
-  hint?: string;
 }
 
 function issueProblem(issue: $ZodIssue, data: unknown, positions: Positions): Problem {
@@ -261,7 +232,7 @@ function offsetOf(location: string): [number, number] {
 }
 
 /**
- * Throws the first problem in document order, mentioning how many more there are. A missing field
+ * Throws every problem, in document order: the first is the error, all of them are its `problems`. A missing field
  * comes last: it is often the echo of a misspelt one ("prot: 8001"), which is the real cause.
  */
 function throwProblems(problems: Problem[]): never {
@@ -273,7 +244,12 @@ function throwProblems(problems: Problem[]): never {
   });
   const first = sorted[0]!;
   const more = sorted.length > 1 ? ` (and ${sorted.length - 1} more problem${sorted.length > 2 ? "s" : ""})` : "";
-  throw manifestError(first.code, `${first.message}${more}`, first.location, first.hint);
+  throw new FastdaprError(first.code, `${first.message}${more}`, {
+    location: first.location,
+    exitCode: EXIT.badInput,
+    ...(first.hint ? { hint: first.hint } : {}),
+    ...(sorted.length > 1 ? { problems: sorted } : {}),
+  });
 }
 
 /**

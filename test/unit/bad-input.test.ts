@@ -2,7 +2,7 @@
 // nothing written), never "a fastdapr bug" (exit 70).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "../support/cli.js";
@@ -93,4 +93,73 @@ test("fastdapr new inside a platform says the manifest does not know the service
   assert.equal(known.error.code, "E_INSIDE_PLATFORM");
   assert.match(known.error.message, /stock-service is a service of the platform in fastdapr\.yaml/);
   assert.deepEqual(readdirSync(services), before);
+});
+
+const manifestWith = (service: string, topics = "  orders.created: {}\n") =>
+  `apiVersion: fastdapr/v1\nname: shop\ntopics:\n${topics}services:\n  orders-service:\n    port: 8001\n    publishes: [orders.created]\n${service}`;
+
+const LIMITS: Case[] = [
+  { name: "a state-key placeholder that is a Python keyword (flag)", argv: ["new", "x-service", "--state-key", "a:{import}"], code: "E_STATE_KEY", says: /placeholder \{import\} in "a:\{import\}" is a Python keyword/, location: "--state-key" },
+  { name: "{class} in a manifest", argv: ["generate"], code: "E_STATE_KEY", says: /\{class\}/, setup: (cwd) => writeFileSync(join(cwd, "fastdapr.yaml"), manifestWith("    state: ['user:{class}']\n")) },
+  { name: "{def} through add state", argv: ["add", "state", "orders-service", "--key", "a:{def}"], code: "E_STATE_KEY", says: /\{def\}/, setup: (cwd) => writeFileSync(join(cwd, "fastdapr.yaml"), manifestWith("")) },
+  { name: "a placeholder twice", argv: ["new", "x-service", "--state-key", "a:{id}:{id}"], code: "E_STATE_KEY", says: /\{id\} appears twice/ },
+  { name: "a state key over 128 characters", argv: ["new", "x-service", "--state-key", `k${"a".repeat(130)}`], code: "E_STATE_KEY", says: /131 characters; at most 128/ },
+  { name: "an agent model with a newline (flag)", argv: ["new", "x-service", "--agent-model", "gpt-4o\nimport os"], code: "E_AGENT_SETTING", says: /no spaces or line breaks/, location: "--agent-model" },
+  { name: "an agent model with a newline (add agent)", argv: ["add", "agent", "orders-service", "--model", "gpt\nx"], code: "E_AGENT_SETTING", says: /no spaces or line breaks/, setup: (cwd) => writeFileSync(join(cwd, "fastdapr.yaml"), manifestWith("")) },
+  { name: "an agent model with a newline (manifest)", argv: ["check"], code: "E_MANIFEST_VALUE", says: /agent\.model: a model name is letters/, setup: (cwd) => writeFileSync(join(cwd, "fastdapr.yaml"), manifestWith('    agent: {model: "gpt\\nx"}\n')) },
+  { name: "a 300-character topic (flag)", argv: ["new", "x-service", "--subscribe", `orders.${"a".repeat(293)}`], code: "E_TOPIC", says: /is 300 characters; at most 100 fit/, location: "--subscribe" },
+  { name: "a 300-character topic (manifest)", argv: ["generate"], code: "E_MANIFEST_KEY", says: /at most 100 characters/, setup: (cwd) => writeFileSync(join(cwd, "fastdapr.yaml"), manifestWith("", `  orders.${"a".repeat(293)}: {}\n  orders.created: {}\n`)) },
+  { name: "a 600-character service description", argv: ["check"], code: "E_MANIFEST_VALUE", says: /description: at most 500 characters/, setup: (cwd) => writeFileSync(join(cwd, "fastdapr.yaml"), manifestWith(`    description: "${"x".repeat(600)}"\n`)) },
+  { name: "a control character in a topic description", argv: ["check"], code: "E_MANIFEST_VALUE", says: /control characters/, setup: (cwd) => writeFileSync(join(cwd, "fastdapr.yaml"), manifestWith("", '  orders.created: {description: "bell \\u0007"}\n')) },
+];
+
+for (const c of LIMITS) {
+  test(`limits are checked before anything is rendered: ${c.name}`, async () => {
+    const cwd = workdir();
+    c.setup?.(cwd);
+    const before = readdirSync(cwd, { recursive: true }).sort();
+    const run = await runCli([...c.argv, "--json"], cwd);
+    assert.equal(run.code, 2, run.stdout);
+    const { error } = JSON.parse(run.stdout);
+    assert.equal(error.code, c.code, run.stdout);
+    assert.match(error.message, c.says);
+    if (c.location) assert.equal(error.location, c.location);
+    assert.deepEqual(readdirSync(cwd, { recursive: true }).sort(), before, "nothing written");
+  });
+}
+
+const THREE_WRONG = "apiVersion: fastdapr/v1\nname: shop\nservices:\n  a-service: {port: 80}\n  b-service: {port: 8002, tier: huge}\n  c-service: {prot: 8003, port: 8004}\n";
+
+test("every manifest problem is shown, with and without --json, not only the first", async () => {
+  const cwd = workdir();
+  writeFileSync(join(cwd, "fastdapr.yaml"), THREE_WRONG);
+  for (const argv of [["check"], ["generate"]]) {
+    const json = await runCli([...argv, "--json"], cwd);
+    assert.equal(json.code, 2);
+    const body = JSON.parse(json.stdout);
+    assert.match(body.error.message, /\(and 2 more problems\)$/);
+    assert.deepEqual(body.problems.map((p: { location: string }) => p.location.replace(/:\d+$/, "")), ["fastdapr.yaml:4", "fastdapr.yaml:5", "fastdapr.yaml:6"]);
+    assert.equal(body.problems[2].hint, 'did you mean "port"?');
+    const human = await runCli(argv, cwd);
+    assert.equal(human.stderr.match(/^error: /gm)?.length, 3, human.stderr);
+    assert.match(human.stderr, /^error: services\.c-service\.prot: unknown field "prot".*\nhint: did you mean "port"\?$/m);
+  }
+});
+
+test("a misspelt invokes target gets a did-you-mean, in the manifest and in add invoke", async () => {
+  const cwd = workdir();
+  writeFileSync(join(cwd, "fastdapr.yaml"), PLATFORM.replace("{port: 8001, publishes: [orders.created]}", "{port: 8001, publishes: [orders.created], invokes: [stock-servce]}"));
+  const check = JSON.parse((await runCli(["check", "--json"], cwd)).stdout);
+  assert.equal(check.error.code, "E_INVOKE_TARGET");
+  assert.match(check.error.hint, /^did you mean "stock-service"\? invoke one of: /);
+  writeFileSync(join(cwd, "fastdapr.yaml"), PLATFORM);
+  const add = JSON.parse((await runCli(["add", "invoke", "orders-service", "--target", "stok-service", "--json"], cwd)).stdout);
+  assert.match(add.error.hint, /^did you mean "stock-service"\? invoke one of: /);
+});
+
+test("a state key whose first part starts with a digit gets a valid Python builder name", async () => {
+  const cwd = workdir();
+  const run = await runCli(["new", "x-service", "--state-key", "2fa:{user_id}", "--json"], cwd);
+  assert.equal(run.code, 0, run.stdout);
+  assert.match(readFileSync(join(cwd, "x-service/app/models/keys.py"), "utf8"), /^def key_2fa_key\(user_id: str\) -> str:$/m);
 });

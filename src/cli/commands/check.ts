@@ -10,7 +10,7 @@ import { isClean, type Plan } from "../../tree/plan.js";
 import { buildPlatform, PlatformError } from "../../platform/build-platform.js";
 import type { PlatformModel } from "../../platform/model.js";
 import type { CommandContext } from "../main.js";
-import { driftCounts, errorFields, printDrift, printJson, printWarnings, warningFields } from "../output.js";
+import { driftCounts, errorFields, printDrift, printJson, printProblems, printWarnings, problemFields, warningFields } from "../output.js";
 import { CHECK, registerSpec } from "../spec.js";
 import { registerGraph } from "./graph.js";
 
@@ -48,15 +48,12 @@ export function registerCheck(program: Command, ctx: CommandContext): void {
             ok: false,
             command: "check",
             error: errorFields(error),
-            problems: error.problems.map((p) => ({ code: p.code, message: p.message, location: p.location, ...(p.hint ? { hint: p.hint } : {}) })),
+            ...problemFields(error.problems, 1),
             ...warningFields(error.warnings),
           });
           return;
         }
-        for (const p of error.problems) {
-          output.err(`error: ${p.message} (${p.location})`);
-          if (p.hint) output.err(`hint: ${p.hint}`);
-        }
+        printProblems(output, error.problems);
         printWarnings(output, error.warnings);
         output.err(`${result.shown}: ${error.problems.length} error${error.problems.length === 1 ? "" : "s"}`);
         return;
