@@ -17,6 +17,7 @@ import {
   DNS_LABEL_PATTERN,
   FREE_TEXT_PATTERN,
   MAX_AGENT_MODEL_LENGTH,
+  MAX_APP_ID_LENGTH,
   MAX_DESCRIPTION_LENGTH,
   MAX_STATE_KEY_LENGTH,
   MAX_SYSTEM_PROMPT_LENGTH,
@@ -31,7 +32,7 @@ export const serviceName = z
   .regex(new RegExp(SERVICE_NAME_PATTERN), {
     error: "a service name is a DNS label that starts with a letter: lowercase letters, digits and hyphens (e.g. \"triage-service\")",
   })
-  .max(58, { error: "a service name has at most 58 characters (Dapr adds \"-dapr\" to it for a 63-character Service name)" });
+  .max(MAX_APP_ID_LENGTH, { error: `a service name has at most ${MAX_APP_ID_LENGTH} characters (Dapr adds "-dapr" to it for a 63-character Service name)` });
 
 export const dnsLabel = z
   .string()
