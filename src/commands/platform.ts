@@ -7,6 +7,7 @@ import type { Document } from "yaml";
 import { FastdaprError } from "../core/errors.js";
 import { locateManifest, MANIFEST_FILE, manifestShown, parseManifest, readManifestText } from "../manifest/load.js";
 import { PRESETS, PRESET_NAMES, type PresetName } from "../manifest/presets/index.js";
+import { manifestJsonSchemaText, PLATFORM_SCHEMA_FILE } from "../manifest/schema.js";
 import { buildPlatform, PlatformError } from "../platform/build-platform.js";
 import type { PlatformModel, Warning } from "../platform/model.js";
 import { renderPlatform } from "../render/platform.js";
@@ -51,6 +52,8 @@ function platformFrom(text: string, fileName: string): { platform: PlatformModel
 export function platformTree(platform: PlatformModel, manifestText: string, rewriteManifest = false): Tree {
   const tree = new Tree();
   tree.add(MANIFEST_FILE, manifestText, "scaffolded", { rewrite: rewriteManifest });
+  // what the manifest's yaml-language-server line points at
+  tree.add(PLATFORM_SCHEMA_FILE, manifestJsonSchemaText(), "generated");
   renderPlatform(platform, tree);
   return tree;
 }

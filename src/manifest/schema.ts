@@ -286,6 +286,12 @@ export function manifestJsonSchemaText(): string {
   return `${JSON.stringify(manifestJsonSchema(), null, 2)}\n`;
 }
 
-/** Repository path of the committed JSON Schema, and where a project finds it after `npm i fastdapr`. */
+/** Repository path of the committed JSON Schema. */
 export const SCHEMA_FILE = "schemas/fastdapr.schema.json";
-export const SCHEMA_REF_FROM_NODE_MODULES = "./node_modules/fastdapr/schemas/fastdapr.schema.json";
+/**
+ * The copy of the schema every platform gets beside its manifest (generated, so it follows the
+ * fastdapr version that generates): editors find it offline, also after `npx fastdapr init`, which
+ * leaves no node_modules behind.
+ */
+export const PLATFORM_SCHEMA_FILE = "fastdapr.schema.json";
+export const SCHEMA_REF = `./${PLATFORM_SCHEMA_FILE}`;
