@@ -9,6 +9,7 @@ import { registerPlatformCommands } from "./commands/check.js";
 import { registerPlatform } from "./commands/platform.js";
 import { registerSkill } from "./commands/skill.js";
 import { registerMcp } from "./commands/mcp.js";
+import { registerCompletion } from "./commands/completion.js";
 import { COMMANDS, examplesText } from "./spec.js";
 
 export interface CommandContext {
@@ -39,6 +40,7 @@ function buildProgram(ctx: CommandContext): Command {
   registerPlatform(program, ctx);
   registerSkill(program, ctx);
   registerMcp(program, ctx);
+  registerCompletion(program, ctx);
   program.addHelpText(
     "after",
     examplesText([

@@ -2,7 +2,7 @@
 // from these specs and the MCP server derives its tool input schemas from them, so a flag cannot
 // exist in one interface and be missing (or spelt differently) in the other. Value formats come
 // from the manifest's zod schema, the one description of what a topic or a service name is.
-import { Command, Option } from "commander";
+import { Argument, Command, Option } from "commander";
 import { z } from "zod";
 import { FastdaprError } from "../core/errors.js";
 import { MANIFEST_FILE } from "../manifest/load.js";
@@ -43,6 +43,8 @@ export interface CommandSpec {
   params: readonly ParamSpec[];
   /** Command lines `--help` shows under "Examples:". */
   examples: readonly string[];
+  /** Prints text, never a JSON answer: no --json flag (given, it is an unknown option, E_USAGE). */
+  textOnly?: boolean;
   /** The MCP tool that mirrors this command, when there is one; `fixed` flags are not tool inputs. */
   tool?: { name: string; description: string; fixed?: Record<string, string> };
 }
@@ -261,8 +263,18 @@ export const SKILL_INSTALL: CommandSpec = {
   ],
 };
 
+export const COMPLETION_SHELLS = ["bash", "zsh"] as const;
+
+export const COMPLETION: CommandSpec = {
+  path: ["completion"],
+  description: "print a shell completion script (bash, or zsh through bashcompinit)",
+  examples: ['fastdapr completion bash >> ~/.bashrc   # or: eval "$(fastdapr completion bash)"'],
+  params: [positional("[shell]", "shell", "the shell", { default: "bash", choices: COMPLETION_SHELLS })],
+  textOnly: true,
+};
+
 /** Every command an agent can run, in the order `--help` lists them. */
-export const COMMANDS: readonly CommandSpec[] = [NEW, INIT, GENERATE, ADD_SERVICE, ADD_PUBSUB, ADD_STATE, ADD_INVOKE, ADD_AGENT, CHECK, GRAPH, SKILL_INSTALL];
+export const COMMANDS: readonly CommandSpec[] = [NEW, INIT, GENERATE, ADD_SERVICE, ADD_PUBSUB, ADD_STATE, ADD_INVOKE, ADD_AGENT, CHECK, GRAPH, SKILL_INSTALL, COMPLETION];
 
 /** Collects a repeatable flag (`--subscribe a --subscribe b`) into a list. */
 export function collect(value: string, previous: string[] = []): string[] {
@@ -278,7 +290,10 @@ export function registerSpec(parent: Command, spec: CommandSpec): Command {
   const cmd = parent.command(spec.path[spec.path.length - 1]!).description(spec.description);
   for (const p of spec.params) {
     if (p.positional) {
-      cmd.argument(p.cli, p.description, p.default);
+      const argument = new Argument(p.cli, p.description);
+      if (p.default !== undefined) argument.default(p.default);
+      if (p.choices) argument.choices(p.choices);
+      cmd.addArgument(argument);
       continue;
     }
     const opt = new Option(p.cli, p.description);
@@ -290,7 +305,7 @@ export function registerSpec(parent: Command, spec: CommandSpec): Command {
     if (p.negatable) refuseBoth(cmd.addOption(new Option(`--no-${p.cli.replace(/^--/, "")}`, `turn ${p.cli} off`)), p.cli);
   }
   if (spec.examples.length) cmd.addHelpText("after", examplesText(spec.examples));
-  return cmd.addOption(jsonOption());
+  return spec.textOnly ? cmd : cmd.addOption(jsonOption());
 }
 
 /** `--agent --no-agent`: commander would let the last one win; a contradiction is refused instead. */

@@ -2,6 +2,7 @@
 // command, and examples in every --help.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -58,4 +59,29 @@ test("contradictory flags are refused, in either order, and nothing is written",
     assert.match(error.message, /--agent and --no-agent contradict each other/);
     assert.deepEqual(readdirSync(cwd), []);
   }
+});
+
+/** What bash offers for the words typed so far (the last one being completed), with the real script loaded. */
+function complete(script: string, typed: string[]): string[] {
+  const words = ["fastdapr", ...typed].map((w) => `'${w}'`).join(" ");
+  const run = spawnSync("bash", ["-c", `${script}\nCOMP_WORDS=(${words}); COMP_CWORD=${typed.length}; _fastdapr; printf '%s\\n' "\${COMPREPLY[@]}"`], { encoding: "utf8" });
+  assert.equal(run.status, 0, run.stderr);
+  return run.stdout.split("\n").filter(Boolean).sort();
+}
+
+test("fastdapr completion bash: commands, subcommands, each command's flags and the choices of a flag", async () => {
+  const run = await runCli(["completion", "bash"], workdir());
+  assert.equal(run.code, 0, run.stderr);
+  const script = run.stdout;
+  assert.deepEqual(complete(script, ["ne"]), ["new"]);
+  assert.deepEqual(complete(script, ["add", ""]), ["agent", "invoke", "pubsub", "service", "state"]);
+  assert.deepEqual(complete(script, ["add", "state", "svc", "--"]), ["--dry-run", "--force", "--help", "--json", "--key", "--manifest"]);
+  assert.deepEqual(complete(script, ["new", "x", "--tier", ""]), ["agent", "lightweight", "standard"]);
+  assert.ok(complete(script, ["new", "x", "--no"]).includes("--no-agent"));
+  assert.deepEqual(complete(script, ["init", "p", "--preset", "l"]), ["learnflow"]);
+  for (const spec of COMMANDS) {
+    const flags = complete(script, [...spec.path, "--"]);
+    for (const p of spec.params.filter((x) => !x.positional)) assert.ok(flags.includes(p.cli.split(" ")[0]!), `${spec.path.join(" ")} ${p.cli}`);
+  }
+  assert.equal((await runCli(["completion", "fish"], workdir())).code, 2, "an unknown shell is a usage error");
 });
