@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Thin launcher: the CLI lives in the compiled package (built by `npm install` via `prepare`).
+// Thin launcher: the CLI lives in the compiled package (dist/, built by `npm run build`, and by
+// `npm pack` before the tarball is made; a checkout has no dist/ until then).
 import { setFlagsFromString } from "node:v8";
 
 // Ruff's formatter is WebAssembly. V8's optimising tier would recompile it in the background,

@@ -123,7 +123,12 @@ export const ErrorAnswer = z
       location: z.string().optional().describe('"fastdapr.yaml:LINE:COL", a flag ("--port"), an argument ("<service-name>") or a path.'),
       hint: z.string().describe("What to do about it."),
     }),
-    problems: z.array(Problem).optional().describe("check: every platform-rule problem (the error is the first)."),
+    problems: z
+      .array(Problem)
+      .min(1)
+      .max(10)
+      .optional()
+      .describe("Every problem when there is more than one (an invalid manifest, a platform-graph error; check lists even one), the error first; at most 10, the error's message counts them all."),
     warnings,
     // E_DRIFT: what a generate would change
     check: z.literal(true).optional().describe("E_DRIFT from generate --check."),

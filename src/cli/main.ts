@@ -1,6 +1,7 @@
 // The command line: parse flags, call the command, print one answer. No generation logic here.
 import { Command, CommanderError } from "commander";
 import { EXIT, FastdaprError } from "../core/errors.js";
+import { fsUserError } from "../core/fs-errors.js";
 import { VERSION } from "../core/version.js";
 import { consoleOutput, printError, type Output } from "./output.js";
 import { registerNew } from "./commands/new.js";
@@ -8,7 +9,8 @@ import { registerPlatformCommands } from "./commands/check.js";
 import { registerPlatform } from "./commands/platform.js";
 import { registerSkill } from "./commands/skill.js";
 import { registerMcp } from "./commands/mcp.js";
-import { COMMANDS } from "./spec.js";
+import { registerCompletion } from "./commands/completion.js";
+import { COMMANDS, examplesText } from "./spec.js";
 
 export interface CommandContext {
   output: Output;
@@ -24,8 +26,11 @@ function buildProgram(ctx: CommandContext): Command {
     .exitOverride()
     .configureOutput({
       writeOut: (text) => ctx.output.out(text),
+      // help shown because a command is missing ("fastdapr", "fastdapr add") goes to stderr; under
+      // --json the E_USAGE line below says it instead
+      writeErr: (text) => (ctx.output.json ? undefined : ctx.output.err(text)),
       // commander's own parse errors are re-reported below as E_USAGE, in JSON when asked
-      writeErr: () => undefined,
+      outputError: () => undefined,
       // fastdapr never styles its output; this also keeps FORCE_COLOR from colouring the help
       getOutHasColors: () => false,
       getErrHasColors: () => false,
@@ -35,17 +40,27 @@ function buildProgram(ctx: CommandContext): Command {
   registerPlatform(program, ctx);
   registerSkill(program, ctx);
   registerMcp(program, ctx);
+  registerCompletion(program, ctx);
+  program.addHelpText(
+    "after",
+    examplesText([
+      "fastdapr init learnflow --preset learnflow   # a platform of six services",
+      "cd learnflow/services/triage-service && fastdapr check   # finds ../../fastdapr.yaml",
+      "fastdapr new triage-service --subscribe learning.query",
+      "fastdapr add --help",
+    ]),
+  );
   return program;
 }
 
 /** Commands whose second word names the subcommand ("add pubsub", "skill install"). */
 const GROUPS = new Set(COMMANDS.filter((c) => c.path.length > 1).map((c) => c.path[0]!));
 
-/** The command as typed, for error answers: "new", "add pubsub"; "fastdapr" when there is none. */
+/** The command as typed, for error answers: "new", "add pubsub"; "fastdapr" when there is none or it is unknown. */
 function commandName(argv: string[]): string {
   const words = argv.filter((a) => !a.startsWith("-"));
   const [first, second] = words;
-  if (!first) return "fastdapr";
+  if (!first || !COMMANDS.some((c) => c.path[0] === first)) return "fastdapr";
   if (GROUPS.has(first) && second && COMMANDS.some((c) => c.path[0] === first && c.path[1] === second)) return `${first} ${second}`;
   return first;
 }
@@ -58,9 +73,29 @@ function usageError(error: CommanderError, command: string): FastdaprError {
   const argument = /argument '([\w-]+)'/.exec(text)?.[1];
   const unknown = /unknown command '([^']+)'/.exec(text)?.[1];
   const location = flag ?? (argument ? `<${argument}>` : unknown);
+  const help = `fastdapr ${command === "fastdapr" ? "" : `${command} `}--help`;
+  if (unknown) {
+    const guess = /Did you mean (?:one of )?([^?]+)\?/.exec(text)?.[1];
+    const prefix = command === "fastdapr" ? "fastdapr" : `fastdapr ${command}`;
+    return new FastdaprError("E_USAGE", message.split("\n")[0]!, {
+      location: unknown,
+      hint: `${guess ? `did you mean "${prefix} ${guess.split(", ")[0]}"? ` : ""}run "${help}" for the commands`,
+    });
+  }
   return new FastdaprError("E_USAGE", message, {
     ...(location ? { location } : {}),
-    hint: `run "fastdapr ${command === "fastdapr" ? "" : `${command} `}--help" for the accepted flags`,
+    hint: `run "${help}" for the accepted flags`,
+  });
+}
+
+/** "fastdapr", "fastdapr add", "fastdapr skill": a command group without its command. */
+function missingCommand(command: string): FastdaprError {
+  const group = COMMANDS.filter((c) => c.path.length > 1 && c.path[0] === command).map((c) => c.path[1]);
+  return new FastdaprError("E_USAGE", `"${command === "fastdapr" ? "fastdapr" : `fastdapr ${command}`}" needs a command`, {
+    location: "<command>",
+    hint: group.length
+      ? `name one of: ${group.join(", ")} (run "fastdapr ${command} --help")`
+      : 'run "fastdapr --help" for the commands, e.g. "fastdapr new my-service" or "fastdapr init my-platform --preset learnflow"',
   });
 }
 
@@ -72,8 +107,11 @@ export async function main(argv: string[], output: Output = consoleOutput(argv.i
     return ctx.exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") {
-        return EXIT.ok;
+      if (error.code === "commander.helpDisplayed" || error.code === "commander.version") return EXIT.ok;
+      if (error.code === "commander.help") {
+        // the help went to stderr (not under --json); a missing command is still a usage error
+        if (output.json) printError(output, commandName(argv), missingCommand(commandName(argv)));
+        return EXIT.badInput;
       }
       printError(output, commandName(argv), usageError(error, commandName(argv)));
       return EXIT.badInput;
@@ -81,6 +119,11 @@ export async function main(argv: string[], output: Output = consoleOutput(argv.i
     if (error instanceof FastdaprError) {
       printError(output, commandName(argv), error);
       return error.exitCode;
+    }
+    const user = fsUserError(error);
+    if (user) {
+      printError(output, commandName(argv), user);
+      return user.exitCode;
     }
     // anything else is a bug in fastdapr, not the user's doing
     const internal = new FastdaprError("E_INTERNAL", `internal error: ${(error as Error).message}`, {

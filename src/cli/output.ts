@@ -1,5 +1,5 @@
 // Everything the CLI prints goes through here: a short human summary, or exactly one JSON line.
-import { EXIT, FastdaprError } from "../core/errors.js";
+import { EXIT, FastdaprError, type Problem } from "../core/errors.js";
 import { conflictDiff, countPlan, entryDiff, type Plan, type PlanCounts } from "../tree/plan.js";
 import { ConflictError } from "../generate/apply.js";
 import type { Answer, Warning } from "./answers.js";
@@ -96,9 +96,31 @@ export function errorFields(error: FastdaprError): Extract<Answer, { ok: false }
   };
 }
 
+/** At most this many problems are listed (a fuzzed manifest can have thousands), the error first. */
+export const MAX_SHOWN_PROBLEMS = 10;
+
+/** An error's problems as the JSON answer carries them: left out when there are fewer than `min` (only the error). */
+export function problemFields(problems: readonly Problem[] | undefined, min = 2): { problems?: Problem[] } {
+  if (!problems || problems.length < min) return {};
+  return { problems: problems.slice(0, MAX_SHOWN_PROBLEMS).map((p) => ({ code: p.code, message: p.message, location: p.location, ...(p.hint ? { hint: p.hint } : {}) })) };
+}
+
+/** Every problem for a person, one error and hint line each; the rest counted past the cap. */
+export function printProblems(output: Output, problems: readonly Problem[]): void {
+  for (const p of problems.slice(0, MAX_SHOWN_PROBLEMS)) {
+    output.err(`error: ${p.message} (${p.location})`);
+    if (p.hint) output.err(`hint: ${p.hint}`);
+  }
+  if (problems.length > MAX_SHOWN_PROBLEMS) output.err(`… and ${problems.length - MAX_SHOWN_PROBLEMS} more problems`);
+}
+
 export function printError(output: Output, command: string, error: FastdaprError): void {
   if (output.json) {
-    printJson(output, { ok: false, command, error: errorFields(error) });
+    printJson(output, { ok: false, command, error: errorFields(error), ...problemFields(error.problems) });
+    return;
+  }
+  if (error.problems && error.problems.length > 1) {
+    printProblems(output, error.problems);
     return;
   }
   output.err(`error: ${error.message}${error.location ? ` (${error.location})` : ""}`);

@@ -2,8 +2,9 @@
 // from these specs and the MCP server derives its tool input schemas from them, so a flag cannot
 // exist in one interface and be missing (or spelt differently) in the other. Value formats come
 // from the manifest's zod schema, the one description of what a topic or a service name is.
-import { Command, Option } from "commander";
+import { Argument, Command, Option } from "commander";
 import { z } from "zod";
+import { FastdaprError } from "../core/errors.js";
 import { MANIFEST_FILE } from "../manifest/load.js";
 import { PRESET_NAMES } from "../manifest/presets/index.js";
 import { dnsLabel, serviceName, ServiceSchema, stateKeyPattern, topicName } from "../manifest/schema.js";
@@ -31,6 +32,8 @@ export interface ParamSpec {
   path: boolean;
   /** Also registers `--no-<flag>` (the value is then true, false or absent). */
   negatable: boolean;
+  /** Without the flag the CLI searches for the file (its `default` is the MCP tools' value). */
+  searched?: boolean;
 }
 
 export interface CommandSpec {
@@ -38,6 +41,10 @@ export interface CommandSpec {
   path: readonly string[];
   description: string;
   params: readonly ParamSpec[];
+  /** Command lines `--help` shows under "Examples:". */
+  examples: readonly string[];
+  /** Prints text, never a JSON answer: no --json flag (given, it is an unknown option, E_USAGE). */
+  textOnly?: boolean;
   /** The MCP tool that mirrors this command, when there is one; `fixed` flags are not tool inputs. */
   tool?: { name: string; description: string; fixed?: Record<string, string> };
 }
@@ -85,12 +92,19 @@ const tier = (description: string): ParamSpec => option("--tier <tier>", descrip
 const port = (description: string): ParamSpec => option("--port <n>", description, { kind: "integer", format: ServiceSchema.shape.port });
 const dryRun = option("--dry-run", "print the plan with diffs, write nothing");
 const force = option("--force", "overwrite generated files edited by hand");
-const manifest = option("--manifest <path>", "the platform manifest", { default: MANIFEST_FILE, path: true });
+// no commander default: without --manifest the commands look for fastdapr.yaml here and in the
+// folders above; MCP tool calls pass this default instead (they stay inside the server's folder)
+const manifest = option("--manifest <path>", `the platform manifest (default: ${MANIFEST_FILE} here or in the nearest folder above)`, {
+  default: MANIFEST_FILE,
+  path: true,
+  searched: true,
+});
 const service = positional("<service>", "service", "the service to change (its name in fastdapr.yaml)", { format: serviceName });
 
 export const NEW: CommandSpec = {
   path: ["new"],
   description: "generate one FastAPI + Dapr service",
+  examples: ["fastdapr new triage-service --subscribe learning.query --publish learning.routed", "fastdapr new tutor-service --tier agent --agent-backend dapr-conversation --state-key history:{user_id}", "fastdapr new triage-service --dry-run"],
   params: [
     positional("<service-name>", "name", "DNS-1123 name; also the Dapr app id and the folder name", { format: serviceName }),
     option("--out <dir>", "parent folder of the service folder, inside the working directory", { default: ".", path: true }),
@@ -124,6 +138,7 @@ export const NEW: CommandSpec = {
 export const INIT: CommandSpec = {
   path: ["init"],
   description: "write fastdapr.yaml from a preset and generate the platform",
+  examples: ["fastdapr init learnflow --preset learnflow", "fastdapr init shop"],
   params: [
     positional("[dir]", "dir", "platform folder, inside the working directory", { default: ".", path: true }),
     option("--preset <name>", "starting manifest", { choices: PRESET_NAMES, default: "blank" }),
@@ -139,6 +154,7 @@ export const INIT: CommandSpec = {
 export const GENERATE: CommandSpec = {
   path: ["generate"],
   description: "render the whole platform from fastdapr.yaml",
+  examples: ["fastdapr generate", "fastdapr generate --check", "fastdapr generate --dry-run"],
   params: [
     manifest,
     option("--check", "write nothing; exit 1 when the files on disk differ from what the manifest produces"),
@@ -155,6 +171,7 @@ export const GENERATE: CommandSpec = {
 export const ADD_SERVICE: CommandSpec = {
   path: ["add", "service"],
   description: "add a service",
+  examples: ["fastdapr add service notify-service --subscribe exercise.response --invoke progress-service"],
   params: [
     positional("<name>", "name", "service name (DNS-1123)", { format: serviceName }),
     tier("resource tier"),
@@ -175,6 +192,7 @@ export const ADD_SERVICE: CommandSpec = {
 export const ADD_PUBSUB: CommandSpec = {
   path: ["add", "pubsub"],
   description: "subscribe or publish a service to topics",
+  examples: ["fastdapr add pubsub notify-service --subscribe exercise.response --publish notify.sent"],
   params: [service, subscribe, publish, manifest, dryRun, force],
   tool: {
     name: "add_pubsub",
@@ -185,6 +203,7 @@ export const ADD_PUBSUB: CommandSpec = {
 export const ADD_STATE: CommandSpec = {
   path: ["add", "state"],
   description: "add a state key pattern to a service",
+  examples: ["fastdapr add state notify-service --key seen:{user_id}"],
   params: [service, option("--key <pattern>", "e.g. progress:{user_id}", { required: true, format: stateKeyPattern }), manifest, dryRun, force],
   tool: { name: "add_state", description: "Give a platform service a state key pattern (a typed key builder) and regenerate." },
 };
@@ -192,6 +211,7 @@ export const ADD_STATE: CommandSpec = {
 export const ADD_INVOKE: CommandSpec = {
   path: ["add", "invoke"],
   description: "let a service call another by app id",
+  examples: ["fastdapr add invoke notify-service --target progress-service"],
   params: [service, option("--target <app-id>", "the service to call", { required: true, format: serviceName }), manifest, dryRun, force],
   tool: { name: "add_invoke", description: "Let a platform service call another one by Dapr service invocation and regenerate." },
 };
@@ -199,6 +219,7 @@ export const ADD_INVOKE: CommandSpec = {
 export const ADD_AGENT: CommandSpec = {
   path: ["add", "agent"],
   description: "add an LLM agent to a service",
+  examples: ["fastdapr add agent notify-service --backend dapr-conversation --model gpt-4o-mini"],
   params: [
     service,
     option("--backend <backend>", "the OpenAI API, or Dapr's Conversation API", { choices: AGENT_BACKENDS }),
@@ -214,6 +235,7 @@ export const ADD_AGENT: CommandSpec = {
 export const CHECK: CommandSpec = {
   path: ["check"],
   description: "validate fastdapr.yaml and the platform graph (exit 1 on a graph error, 2 on an invalid manifest)",
+  examples: ["fastdapr check", "fastdapr check --manifest platforms/shop/fastdapr.yaml --json"],
   params: [manifest],
   tool: { name: "check", description: "Validate fastdapr.yaml and the platform graph without writing; lists every problem and warning." },
 };
@@ -223,6 +245,7 @@ export const GRAPH_FORMATS = ["mermaid", "json"] as const;
 export const GRAPH: CommandSpec = {
   path: ["graph"],
   description: "print the platform topology: services, topics and invocations",
+  examples: ["fastdapr graph > topology.mmd", "fastdapr graph --format json"],
   params: [option("--format <format>", "mermaid flowchart or JSON", { choices: GRAPH_FORMATS, default: "mermaid" }), manifest],
   tool: {
     name: "describe_platform",
@@ -234,14 +257,25 @@ export const GRAPH: CommandSpec = {
 export const SKILL_INSTALL: CommandSpec = {
   path: ["skill", "install"],
   description: "copy fastdapr's Agent Skill (SKILL.md) where coding agents look for skills",
+  examples: ["fastdapr skill install", "fastdapr skill install .agents/skills"],
   params: [
     positional("[dir]", "dir", "skills folder of the project", { default: ".claude/skills", path: true }),
     option("--force", "replace a copy that was edited by hand"),
   ],
 };
 
+export const COMPLETION_SHELLS = ["bash", "zsh"] as const;
+
+export const COMPLETION: CommandSpec = {
+  path: ["completion"],
+  description: "print a shell completion script (bash, or zsh through bashcompinit)",
+  examples: ['fastdapr completion bash >> ~/.bashrc   # or: eval "$(fastdapr completion bash)"'],
+  params: [positional("[shell]", "shell", "the shell", { default: "bash", choices: COMPLETION_SHELLS })],
+  textOnly: true,
+};
+
 /** Every command an agent can run, in the order `--help` lists them. */
-export const COMMANDS: readonly CommandSpec[] = [NEW, INIT, GENERATE, ADD_SERVICE, ADD_PUBSUB, ADD_STATE, ADD_INVOKE, ADD_AGENT, CHECK, GRAPH, SKILL_INSTALL];
+export const COMMANDS: readonly CommandSpec[] = [NEW, INIT, GENERATE, ADD_SERVICE, ADD_PUBSUB, ADD_STATE, ADD_INVOKE, ADD_AGENT, CHECK, GRAPH, SKILL_INSTALL, COMPLETION];
 
 /** Collects a repeatable flag (`--subscribe a --subscribe b`) into a list. */
 export function collect(value: string, previous: string[] = []): string[] {
@@ -257,16 +291,42 @@ export function registerSpec(parent: Command, spec: CommandSpec): Command {
   const cmd = parent.command(spec.path[spec.path.length - 1]!).description(spec.description);
   for (const p of spec.params) {
     if (p.positional) {
-      cmd.argument(p.cli, p.description, p.default);
+      const argument = new Argument(p.cli, p.description);
+      if (p.default !== undefined) argument.default(p.default);
+      if (p.choices) argument.choices(p.choices);
+      cmd.addArgument(argument);
       continue;
     }
     const opt = new Option(p.cli, p.description);
     if (p.choices) opt.choices(p.choices);
     if (p.repeatable) opt.argParser(collect).default([]);
-    else if (p.default !== undefined) opt.default(p.default);
+    else if (p.default !== undefined && !p.searched) opt.default(p.default);
     if (p.required) opt.makeOptionMandatory();
     cmd.addOption(opt);
-    if (p.negatable) cmd.addOption(new Option(`--no-${p.cli.replace(/^--/, "")}`, `turn ${p.cli} off`));
+    if (p.negatable) refuseBoth(cmd.addOption(new Option(`--no-${p.cli.replace(/^--/, "")}`, `turn ${p.cli} off`)), p.cli);
   }
-  return cmd.addOption(jsonOption());
+  if (spec.examples.length) cmd.addHelpText("after", examplesText(spec.examples));
+  return spec.textOnly ? cmd : cmd.addOption(jsonOption());
+}
+
+/** `--agent --no-agent`: commander would let the last one win; a contradiction is refused instead. */
+function refuseBoth(cmd: Command, flag: string): void {
+  const name = flag.replace(/^--/, "");
+  const seen = new Set<string>();
+  for (const event of [name, `no-${name}`]) {
+    cmd.on(`option:${event}`, () => {
+      seen.add(event);
+      if (seen.size === 2) {
+        throw new FastdaprError("E_USAGE", `--${name} and --no-${name} contradict each other`, {
+          location: `--no-${name}`,
+          hint: `give one of --${name} and --no-${name}`,
+        });
+      }
+    });
+  }
+}
+
+/** The "Examples:" block `--help` ends with. */
+export function examplesText(lines: readonly string[]): string {
+  return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join("\n")}`;
 }

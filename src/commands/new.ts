@@ -7,8 +7,9 @@ import type { ServiceModel } from "../model/service.js";
 import { renderService } from "../render/service.js";
 import { applyTree, type ApplyResult } from "../generate/apply.js";
 import { LOCK_FILE } from "../tree/lock.js";
-import { confineUserPath } from "../tree/paths.js";
+import { confineUserFolder, confineUserPath } from "../tree/paths.js";
 import { Tree } from "../tree/tree.js";
+import { findManifestAbove, loadManifest, MANIFEST_FILE } from "../manifest/load.js";
 
 export interface NewServiceOptions extends ServiceOptions {
   out?: string;
@@ -30,10 +31,38 @@ export function renderServiceTree(svc: ServiceModel): Tree {
   return tree;
 }
 
+/**
+ * A service folder inside a platform would be one its manifest does not know (generate ignores it,
+ * check cannot see it): a platform's services are added through the manifest instead.
+ */
+function refuseInsidePlatform(cwd: string, outDir: string, name: string): void {
+  const manifest = findManifestAbove(outDir);
+  if (!manifest) return;
+  const shown = relative(cwd, manifest) || MANIFEST_FILE;
+  let known = false;
+  try {
+    known = name in loadManifest(manifest, cwd).manifest.services;
+  } catch {
+    // an unreadable manifest knows no service; the answer below holds either way
+  }
+  throw new FastdaprError(
+    "E_INSIDE_PLATFORM",
+    known
+      ? `${name} is a service of the platform in ${shown}: fastdapr generate writes it, not fastdapr new`
+      : `this folder belongs to the platform of ${shown}, which does not know a service "${name}"`,
+    {
+      location: "<service-name>",
+      hint: known
+        ? `change it in ${shown} and run fastdapr generate`
+        : `add it to the platform: fastdapr add service ${name} (see fastdapr add service --help); or run fastdapr new outside the platform's folder`,
+    },
+  );
+}
+
 export async function newService(options: NewServiceOptions): Promise<NewServiceResult> {
   const cwd = options.cwd ?? process.cwd();
   const svc = buildServiceModel(options);
-  const outDir = confineUserPath(cwd, options.out ?? ".", "--out");
+  const outDir = confineUserFolder(cwd, options.out ?? ".", "--out");
   const root = confineUserPath(cwd, join(outDir, svc.name), "--out");
   const path = relative(cwd, root) || ".";
 
@@ -53,6 +82,7 @@ export async function newService(options: NewServiceOptions): Promise<NewService
     }
   }
 
+  refuseInsidePlatform(cwd, outDir, svc.name);
   const tree = renderServiceTree(svc);
   const result = await applyTree(root, tree, { dryRun: options.dryRun ?? false, force: options.force ?? false });
   return { ...result, service: svc, root, path };

@@ -1,19 +1,20 @@
 // Platform commands as library functions: `init` (preset → manifest → generate), `generate`
 // (manifest → whole tree) and the `add` edits (manifest edit → validate → generate), all through
 // the same plan/commit step, so the manifest change and the files it implies land together.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
 import type { Document } from "yaml";
 import { FastdaprError } from "../core/errors.js";
-import { MANIFEST_FILE, parseManifest } from "../manifest/load.js";
+import { locateManifest, MANIFEST_FILE, manifestShown, parseManifest, readManifestText } from "../manifest/load.js";
 import { PRESETS, PRESET_NAMES, type PresetName } from "../manifest/presets/index.js";
+import { manifestJsonSchemaText, PLATFORM_SCHEMA_FILE } from "../manifest/schema.js";
 import { buildPlatform, PlatformError } from "../platform/build-platform.js";
 import type { PlatformModel, Warning } from "../platform/model.js";
 import { renderPlatform } from "../render/platform.js";
 import { applyTree, planFor, type ApplyResult } from "../generate/apply.js";
 import { LOCK_FILE } from "../tree/lock.js";
 import { isClean, type Plan } from "../tree/plan.js";
-import { confineUserPath } from "../tree/paths.js";
+import { confineUserFolder, confineUserPath } from "../tree/paths.js";
 import { Tree } from "../tree/tree.js";
 import { checkServiceName } from "../model/rules.js";
 
@@ -40,6 +41,7 @@ function platformFrom(text: string, fileName: string): { platform: PlatformModel
       throw new FastdaprError(error.code, error.message, {
         ...(error.location ? { location: error.location } : {}),
         ...(error.hint ? { hint: error.hint } : {}),
+        ...(error.problems.length > 1 ? { problems: error.problems } : {}),
       });
     }
     throw error;
@@ -50,19 +52,16 @@ function platformFrom(text: string, fileName: string): { platform: PlatformModel
 export function platformTree(platform: PlatformModel, manifestText: string, rewriteManifest = false): Tree {
   const tree = new Tree();
   tree.add(MANIFEST_FILE, manifestText, "scaffolded", { rewrite: rewriteManifest });
+  // what the manifest's yaml-language-server line points at
+  tree.add(PLATFORM_SCHEMA_FILE, manifestJsonSchemaText(), "generated");
   renderPlatform(platform, tree);
   return tree;
 }
 
-function manifestPath(cwd: string, manifest: string | undefined): { file: string; root: string } {
-  const file = confineUserPath(cwd, manifest ?? MANIFEST_FILE, "--manifest");
-  if (!existsSync(file)) {
-    throw new FastdaprError("E_MANIFEST_NOT_FOUND", `no ${relative(cwd, file) || MANIFEST_FILE} here`, {
-      location: relative(cwd, file) || MANIFEST_FILE,
-      hint: "run fastdapr init [DIR] --preset learnflow|blank, or cd into the platform folder",
-    });
-  }
-  return { file, root: dirname(file) };
+/** The manifest to work on: --manifest (confined to the working directory), or the nearest one up. */
+function manifestPath(cwd: string, manifest: string | undefined): string {
+  if (manifest !== undefined) confineUserPath(cwd, manifest, "--manifest");
+  return locateManifest(cwd, manifest);
 }
 
 async function write(
@@ -85,12 +84,12 @@ interface LoadedPlatform {
   doc: Document;
 }
 
-/** Finds, reads and validates the manifest named by `--manifest` (default ./fastdapr.yaml). */
+/** Finds, reads and validates the manifest named by `--manifest` (default: the nearest fastdapr.yaml up). */
 function loadPlatformAt(cwd: string, manifest: string | undefined): LoadedPlatform {
-  const { file, root } = manifestPath(cwd, manifest);
-  const fileName = relative(cwd, file) || MANIFEST_FILE;
-  const text = readFileSync(file, "utf8");
-  return { root, fileName, text, ...platformFrom(text, fileName) };
+  const file = manifestPath(cwd, manifest);
+  const fileName = manifestShown(cwd, file, manifest);
+  const text = readManifestText(file, fileName, manifest === undefined);
+  return { root: dirname(file), fileName, text, ...platformFrom(text, fileName) };
 }
 
 export async function generatePlatform(options: WriteOptions & { manifest?: string }): Promise<PlatformResult> {
@@ -100,11 +99,11 @@ export async function generatePlatform(options: WriteOptions & { manifest?: stri
 }
 
 /** `generate --check`: the plan a generate would carry out, without writing. */
-export function driftPlan(options: { manifest?: string; cwd?: string }): { plan: Plan; clean: boolean; platform: PlatformModel; path: string } {
+export function driftPlan(options: { manifest?: string; cwd?: string }): { plan: Plan; clean: boolean; platform: PlatformModel; path: string; manifest: string } {
   const cwd = options.cwd ?? process.cwd();
-  const { root, platform, text } = loadPlatformAt(cwd, options.manifest);
+  const { root, platform, text, fileName } = loadPlatformAt(cwd, options.manifest);
   const plan = planFor(root, platformTree(platform, text));
-  return { plan, clean: isClean(plan), platform, path: relative(cwd, root) || "." };
+  return { plan, clean: isClean(plan), platform, path: relative(cwd, root) || ".", manifest: fileName };
 }
 
 /**
@@ -125,7 +124,7 @@ export async function initPlatform(options: WriteOptions & { dir?: string; prese
       location: "--preset",
     });
   }
-  const root = confineUserPath(cwd, options.dir ?? ".", "[DIR]");
+  const root = confineUserFolder(cwd, options.dir ?? ".", "[DIR]");
   if (existsSync(`${root}/${MANIFEST_FILE}`) && !options.force) {
     throw new FastdaprError("E_TARGET_EXISTS", `${relative(cwd, root) || "."} already has a ${MANIFEST_FILE}`, {
       location: relative(cwd, root) || ".",

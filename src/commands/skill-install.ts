@@ -8,7 +8,7 @@ import { dirname, join, relative } from "node:path";
 import { EXIT, FastdaprError } from "../core/errors.js";
 import { PACKAGE_ROOT } from "../core/package-root.js";
 import { VERSION } from "../core/version.js";
-import { confineProjectPath, confineUserPath } from "../tree/paths.js";
+import { confineProjectPath, confineUserFolder } from "../tree/paths.js";
 
 export const SKILL_NAME = "fastapi-dapr-agent";
 export const DEFAULT_SKILLS_DIR = ".claude/skills";
@@ -42,7 +42,7 @@ function untouched(text: string): boolean {
 
 export function installSkill(options: { dir?: string; force?: boolean; cwd?: string }): SkillInstallResult {
   const cwd = options.cwd ?? process.cwd();
-  const skillsDir = confineUserPath(cwd, options.dir ?? DEFAULT_SKILLS_DIR, "[DIR]");
+  const skillsDir = confineUserFolder(cwd, options.dir ?? DEFAULT_SKILLS_DIR, "[DIR]");
   const file = confineProjectPath(skillsDir, `${SKILL_NAME}/SKILL.md`);
   const path = relative(cwd, file);
   const wanted = installedSkillText();

@@ -11,11 +11,21 @@ export const EXIT = {
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
+/** One of several problems an error reports at once (every invalid field of a manifest). */
+export interface Problem {
+  code: string;
+  message: string;
+  location: string;
+  hint?: string;
+}
+
 export interface ErrorDetails {
   /** Where the problem is: "--port", "fastdapr.yaml:12:5", a file path. */
   location?: string;
   hint?: string;
   exitCode?: ExitCode;
+  /** Every problem found, the error itself first, when there are more than one. */
+  problems?: Problem[];
 }
 
 export class FastdaprError extends Error {
@@ -23,6 +33,7 @@ export class FastdaprError extends Error {
   readonly location: string | undefined;
   readonly hint: string | undefined;
   readonly exitCode: ExitCode;
+  readonly problems: Problem[] | undefined;
 
   constructor(code: string, message: string, details: ErrorDetails = {}) {
     super(message);
@@ -31,5 +42,6 @@ export class FastdaprError extends Error {
     this.location = details.location;
     this.hint = details.hint;
     this.exitCode = details.exitCode ?? EXIT.badInput;
+    this.problems = details.problems;
   }
 }

@@ -2,7 +2,7 @@
 // of the pipeline, shared by every command that writes files.
 import { existsSync, rmSync } from "node:fs";
 import { EXIT, FastdaprError } from "../core/errors.js";
-import { commitPlan, withRunLock } from "../tree/commit.js";
+import { clearLeftovers, commitPlan, withRunLock } from "../tree/commit.js";
 import { hasInterruptedCommit, recoverInterrupted, refuseInterrupted, type Recovery } from "../tree/journal.js";
 import { parseLock, readLockText, serializeLock } from "../tree/lock.js";
 import { countPlan, planTree, type Plan, type PlanCounts, type PlanEntry } from "../tree/plan.js";
@@ -46,6 +46,7 @@ function nothingToWrite(plan: Plan, lockText: string | null): boolean {
 
 /** The plan, with the lock file's text it was made from (read once, used for both). */
 function planWithLockText(root: string, tree: Tree, options: ApplyOptions): { plan: Plan; lockText: string | null } {
+  clearLeftovers(root);
   refuseInterrupted(root);
   const lockText = readLockText(root);
   const lock = lockText === null ? null : parseLock(lockText);

@@ -5,8 +5,9 @@
 // names and references, not every platform rule.
 import { isMap, isScalar, isSeq, YAMLMap, YAMLSeq, type Document, type Node } from "yaml";
 import { FastdaprError } from "../core/errors.js";
+import { didYouMean } from "../core/suggest.js";
 import { DEFAULTS } from "../model/build-service.js";
-import { checkComponentName, checkPort, checkServiceName, checkStateKey, checkTopic } from "../model/rules.js";
+import { checkAgentModel, checkComponentName, checkPort, checkServiceName, checkStateKey, checkTopic } from "../model/rules.js";
 import { AGENT_BACKENDS, TIERS, type AgentBackend, type Tier } from "../model/service.js";
 
 /** Key order of a service entry; new keys are inserted at their place in it. */
@@ -177,7 +178,7 @@ export function addInvoke(doc: Document, service: string, appId: string): string
   const entry = serviceEntry(doc, service);
   const names = serviceNames(doc);
   if (!names.includes(appId)) {
-    bad("E_INVOKE_TARGET", `"${appId}" is not a service of this platform`, "--target", `invoke one of: ${names.join(", ")}`);
+    bad("E_INVOKE_TARGET", `"${appId}" is not a service of this platform`, "--target", `${didYouMean(appId, names)}invoke one of: ${names.join(", ")}`);
   }
   addToList(doc, entry, "invokes", [appId]);
   return manifestText(doc);
@@ -193,7 +194,10 @@ export function addAgent(doc: Document, service: string, options: AgentOptions =
   if (options.backend !== undefined && !(AGENT_BACKENDS as readonly string[]).includes(options.backend)) {
     bad("E_AGENT_BACKEND", `unknown agent backend "${options.backend}": use one of ${AGENT_BACKENDS.join(", ")}`, "--backend");
   }
-  if (options.model !== undefined && options.model.trim() === "") bad("E_AGENT_SETTING", "the agent model name is empty", "--model");
+  if (options.model !== undefined) {
+    const problem = checkAgentModel(options.model);
+    if (problem) bad("E_AGENT_SETTING", problem, "--model");
+  }
   if (options.conversationComponent !== undefined) {
     const problem = checkComponentName(options.conversationComponent);
     if (problem) bad("E_COMPONENT_NAME", problem, "--conversation-component");

@@ -1,10 +1,12 @@
 // Loading fastdapr.yaml: YAML with source positions → the validated Manifest. Every problem (YAML
 // syntax, duplicate keys, schema) becomes a FastdaprError that points at "file:LINE:COL" of the
 // offending node and names the field path and what was expected.
-import { readFileSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, openSync, readSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
 import type { $ZodIssue } from "zod/v4/core";
-import { EXIT, FastdaprError } from "../core/errors.js";
+import { EXIT, FastdaprError, type Problem } from "../core/errors.js";
+import { closest } from "../core/suggest.js";
 import { manifestJsonSchema, ManifestSchema, type Manifest } from "./schema.js";
 
 /** The default manifest file name. */
@@ -30,6 +32,8 @@ export interface LoadedManifest {
   positions: Positions;
   fileName: string;
   text: string;
+  /** The manifest's absolute path, when it was read from a file. */
+  file?: string;
 }
 
 /** Positions that know no file: every path maps to the file name alone. */
@@ -141,29 +145,6 @@ export function expectedFields(path: readonly PathSegment[]): string[] {
   return Object.keys((node?.properties as object | undefined) ?? {});
 }
 
-function closest(word: string, candidates: string[]): string | undefined {
-  const distance = (a: string, b: string): number => {
-    const d = Array.from({ length: b.length + 1 }, (_, i) => i);
-    for (let i = 1; i <= a.length; i++) {
-      let prev = d[0]!;
-      d[0] = i;
-      for (let j = 1; j <= b.length; j++) {
-        const tmp = d[j]!;
-        d[j] = Math.min(d[j]! + 1, d[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-        prev = tmp;
-      }
-    }
-    return d[b.length]!;
-  };
-  let best: string | undefined;
-  let bestScore = Infinity;
-  for (const c of candidates) {
-    const score = distance(word.toLowerCase(), c.toLowerCase());
-    if (score < bestScore) [best, bestScore] = [c, score];
-  }
-  return bestScore <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
-}
-
 // --- zod issues → errors -------------------------------------------------------------------------
 
 function valueAt(data: unknown, path: readonly PathSegment[]): unknown {
@@ -173,13 +154,6 @@ function valueAt(data: unknown, path: readonly PathSegment[]): unknown {
     v = (v as Record<string, unknown>)[seg as string];
   }
   return v;
-}
-
-interface Problem {
-  code: string;
-  message: string;
-  location: string;
-  hint?: string;
 }
 
 function issueProblem(issue: $ZodIssue, data: unknown, positions: Positions): Problem {
@@ -258,7 +232,7 @@ function offsetOf(location: string): [number, number] {
 }
 
 /**
- * Throws the first problem in document order, mentioning how many more there are. A missing field
+ * Throws every problem, in document order: the first is the error, all of them are its `problems`. A missing field
  * comes last: it is often the echo of a misspelt one ("prot: 8001"), which is the real cause.
  */
 function throwProblems(problems: Problem[]): never {
@@ -270,7 +244,12 @@ function throwProblems(problems: Problem[]): never {
   });
   const first = sorted[0]!;
   const more = sorted.length > 1 ? ` (and ${sorted.length - 1} more problem${sorted.length > 2 ? "s" : ""})` : "";
-  throw manifestError(first.code, `${first.message}${more}`, first.location, first.hint);
+  throw new FastdaprError(first.code, `${first.message}${more}`, {
+    location: first.location,
+    exitCode: EXIT.badInput,
+    ...(first.hint ? { hint: first.hint } : {}),
+    ...(sorted.length > 1 ? { problems: sorted } : {}),
+  });
 }
 
 /**
@@ -306,13 +285,31 @@ export function parseManifest(text: string, fileName = MANIFEST_FILE): LoadedMan
   if (doc.contents === null) {
     throw manifestError("E_MANIFEST_EMPTY", "the manifest is empty", `${fileName}:1:1`, 'start with "apiVersion: fastdapr/v1"');
   }
-  const data = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  const data = expandAliases(doc, fileName);
   if (data === null || typeof data !== "object" || Array.isArray(data)) {
     throw manifestError("E_MANIFEST_TYPE", `the manifest must be a mapping, got ${describeValue(data)}`, positions.at([]));
   }
   const result = ManifestSchema.safeParse(data, { reportInput: true });
   if (!result.success) throwProblems(result.error.issues.map((i) => issueProblem(i, data, positions)));
   return { manifest: result.data, doc, positions, fileName, text };
+}
+
+/** Aliases that expand to more than this many nodes are refused ("billion laughs"). */
+const MAX_ALIAS_COUNT = 100;
+
+/** The document as plain data; a document whose aliases would blow up in memory is a user error. */
+function expandAliases(doc: Document, fileName: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as unknown;
+  } catch (error) {
+    if (!(error instanceof ReferenceError) || !/alias/i.test(error.message)) throw error;
+    throw manifestError(
+      "E_MANIFEST_SYNTAX",
+      `the manifest's YAML aliases (*name) expand too far: ${error.message}`,
+      `${fileName}:1:1`,
+      "write the values out instead of nesting aliases of aliases",
+    );
+  }
 }
 
 /** The source text of the key at `offset` ("port", "learning.query"). */
@@ -346,19 +343,76 @@ function keyContext(doc: Document, offset: number): string {
   return path.length ? ` in ${formatPath(path)}` : "";
 }
 
-/** Reads and parses a manifest file; a missing or unreadable file is an E_MANIFEST_NOT_FOUND error. */
-export function loadManifest(path = MANIFEST_FILE): LoadedManifest {
-  let text: string;
+/** A manifest larger than this is refused before it is read (LearnFlow's is about 10 KB). */
+export const MAX_MANIFEST_BYTES = 1024 * 1024;
+
+/**
+ * The manifest a command works on: `given` (--manifest) as is, otherwise fastdapr.yaml in `cwd` or
+ * the nearest parent folder that has one, as git finds its repository; the file in `cwd` when none does.
+ */
+export function locateManifest(cwd: string, given?: string): string {
+  if (given !== undefined) return resolve(cwd, given);
+  return findManifestAbove(cwd) ?? join(resolve(cwd), MANIFEST_FILE);
+}
+
+/** fastdapr.yaml in `dir` or the nearest folder above it that has one. */
+export function findManifestAbove(dir: string): string | undefined {
+  for (let at = resolve(dir); ; at = dirname(at)) {
+    const file = join(at, MANIFEST_FILE);
+    if (existsSync(file)) return file;
+    if (dirname(at) === at) return undefined;
+  }
+}
+
+/**
+ * The text of a manifest file, `shown` (its path for messages) in every error. Only a regular file
+ * of at most MAX_MANIFEST_BYTES is read: a folder, a device (/dev/zero) or a pipe is refused first.
+ */
+export function readManifestText(file: string, shown: string, searched = false): string {
+  let stat;
   try {
-    text = readFileSync(path, "utf8");
+    stat = statSync(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "ENOENT" && code !== "ENOTDIR") throw error;
     throw manifestError(
       "E_MANIFEST_NOT_FOUND",
-      code === "ENOENT" ? `no manifest at ${path}` : `cannot read ${path}: ${(error as Error).message}`,
-      path,
-      code === "ENOENT" ? 'run "fastdapr init <name>" to create one, or pass --manifest PATH' : undefined,
+      searched ? `no ${MANIFEST_FILE} in this folder or any folder above it` : `no manifest at ${shown}`,
+      shown,
+      'run "fastdapr init <name>" to create one, cd into the platform folder, or pass --manifest PATH',
     );
   }
-  return parseManifest(text, path);
+  if (stat.isDirectory()) {
+    throw manifestError("E_MANIFEST_FILE", `${shown} is a folder, not a manifest file`, shown, `pass the manifest in it: --manifest ${join(shown, MANIFEST_FILE)}`);
+  }
+  if (!stat.isFile()) {
+    throw manifestError("E_MANIFEST_FILE", `${shown} is not a regular file (a device, a pipe or a socket)`, shown, "pass the path of a fastdapr.yaml file");
+  }
+  const fd = openSync(file, "r");
+  try {
+    const size = fstatSync(fd).size;
+    if (size > MAX_MANIFEST_BYTES) {
+      throw manifestError("E_MANIFEST_FILE", `${shown} is ${size} bytes; a manifest may have at most ${MAX_MANIFEST_BYTES} (1 MiB)`, shown, "pass the platform's fastdapr.yaml; split a platform that outgrew it");
+    }
+    const buffer = Buffer.alloc(size);
+    const read = readSync(fd, buffer, 0, size, 0);
+    return buffer.subarray(0, read).toString("utf8");
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The manifest's name in messages: as the user gave it, else relative to the working directory. */
+export function manifestShown(cwd: string, file: string, given?: string): string {
+  return given ?? (relative(cwd, file) || MANIFEST_FILE);
+}
+
+/**
+ * Finds (see locateManifest), reads and parses a manifest. Errors name it relative to `cwd`; a
+ * missing or unreadable file is E_MANIFEST_NOT_FOUND or E_MANIFEST_FILE.
+ */
+export function loadManifest(given?: string, cwd = process.cwd()): LoadedManifest {
+  const file = locateManifest(cwd, given);
+  const shown = manifestShown(cwd, file, given);
+  return { ...parseManifest(readManifestText(file, shown, given === undefined), shown), file };
 }

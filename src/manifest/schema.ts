@@ -12,14 +12,27 @@ export const API_VERSION = "fastdapr/v1";
 // The patterns come from src/model/rules.ts, which buildServiceModel also runs on every service,
 // so the editor schema and the generator cannot disagree.
 export { DNS_LABEL_PATTERN, SERVICE_NAME_PATTERN, STATE_KEY_PATTERN, TOPIC_PATTERN } from "../model/rules.js";
-import { DNS_LABEL_PATTERN, SERVICE_NAME_PATTERN, STATE_KEY_PATTERN, TOPIC_PATTERN } from "../model/rules.js";
+import {
+  AGENT_MODEL_PATTERN,
+  DNS_LABEL_PATTERN,
+  FREE_TEXT_PATTERN,
+  MAX_AGENT_MODEL_LENGTH,
+  MAX_APP_ID_LENGTH,
+  MAX_DESCRIPTION_LENGTH,
+  MAX_STATE_KEY_LENGTH,
+  MAX_SYSTEM_PROMPT_LENGTH,
+  MAX_TOPIC_LENGTH,
+  SERVICE_NAME_PATTERN,
+  STATE_KEY_PATTERN,
+  TOPIC_PATTERN,
+} from "../model/rules.js";
 
 export const serviceName = z
   .string()
   .regex(new RegExp(SERVICE_NAME_PATTERN), {
     error: "a service name is a DNS label that starts with a letter: lowercase letters, digits and hyphens (e.g. \"triage-service\")",
   })
-  .max(58, { error: "a service name has at most 58 characters (Dapr adds \"-dapr\" to it for a 63-character Service name)" });
+  .max(MAX_APP_ID_LENGTH, { error: `a service name has at most ${MAX_APP_ID_LENGTH} characters (Dapr adds "-dapr" to it for a 63-character Service name)` });
 
 export const dnsLabel = z
   .string()
@@ -28,16 +41,28 @@ export const dnsLabel = z
   })
   .max(63, { error: "a DNS label has at most 63 characters" });
 
-export const topicName = z.string().regex(new RegExp(TOPIC_PATTERN), {
-  error: "a topic is domain.action: two lowercase parts joined by one dot, hyphens allowed inside each part (e.g. \"learning.concept-request\")",
-});
+export const topicName = z
+  .string()
+  .max(MAX_TOPIC_LENGTH, { error: `a topic has at most ${MAX_TOPIC_LENGTH} characters (it names files and Kafka topics)` })
+  .regex(new RegExp(TOPIC_PATTERN), {
+    error: "a topic is domain.action: two lowercase parts joined by one dot, hyphens allowed inside each part (e.g. \"learning.concept-request\")",
+  });
 
 export const stateKeyPattern = z
   .string()
+  .max(MAX_STATE_KEY_LENGTH, { error: `a state-key pattern has at most ${MAX_STATE_KEY_LENGTH} characters` })
   .regex(new RegExp(STATE_KEY_PATTERN), {
     error: "a state-key pattern uses letters, digits and _ . : - with {snake_case} placeholders (e.g. \"progress:{user_id}\")",
   })
   .refine((s) => !s.includes("||"), { error: "\"||\" is Dapr's key-prefix separator; use \":\" between parts" });
+
+/** Free text (descriptions, titles): up to `max` characters, line breaks and tabs but no other control character. */
+function freeText(max: number): z.ZodString {
+  return z
+    .string()
+    .max(max, { error: `at most ${max} characters` })
+    .regex(new RegExp(FREE_TEXT_PATTERN), { error: "control characters other than line breaks and tabs are not allowed" });
+}
 
 // ---------------------------------------------------------------------------------------------
 // Event payloads: the subset of JSON Schema that maps cleanly onto pydantic v2 (see payload.ts).
@@ -67,8 +92,8 @@ export const PayloadSchemaSchema: z.ZodType<PayloadSchema> = z
       .union([payloadType, z.array(payloadType).min(1)])
       .optional()
       .describe('JSON type of the value; a list such as ["string", "null"] makes it nullable.'),
-    title: z.string().optional().describe("Short title (documentation only)."),
-    description: z.string().optional().describe("What the value means; becomes the pydantic field description."),
+    title: freeText(MAX_DESCRIPTION_LENGTH).optional().describe("Short title (documentation only)."),
+    description: freeText(MAX_DESCRIPTION_LENGTH).optional().describe("What the value means; becomes the pydantic field description."),
     get properties() {
       return z
         .record(z.string().min(1), PayloadSchemaSchema)
@@ -103,7 +128,7 @@ export const PayloadSchemaSchema: z.ZodType<PayloadSchema> = z
 
 export const TopicSchema = z
   .strictObject({
-    description: z.string().optional().describe("What the event means; becomes the payload model's docstring."),
+    description: freeText(MAX_DESCRIPTION_LENGTH).optional().describe("What the event means; becomes the payload model's docstring."),
     schema: PayloadSchemaSchema.optional().describe(
       "JSON Schema of the payload (type: object). Without it the payload model accepts any JSON object.",
     ),
@@ -113,7 +138,11 @@ export const TopicSchema = z
 export const AgentSchema = z
   .strictObject({
     backend: z.enum(AGENT_BACKENDS).default("openai").describe("LLM client: the OpenAI API, or Dapr's Conversation API."),
-    model: z.string().min(1).default(DEFAULTS.agentModel).describe("LLM model name (openai: OPENAI_MODEL; dapr-conversation: the component's model)."),
+    model: z
+      .string()
+      .max(MAX_AGENT_MODEL_LENGTH, { error: `a model name has at most ${MAX_AGENT_MODEL_LENGTH} characters` })
+      .regex(new RegExp(AGENT_MODEL_PATTERN), { error: 'a model name is letters, digits and . _ : / @ + -, no spaces or line breaks (e.g. "gpt-4o-mini")' })
+      .default(DEFAULTS.agentModel).describe("LLM model name (openai: OPENAI_MODEL; dapr-conversation: the component's model)."),
     conversationComponent: dnsLabel
       .optional()
       .describe(`Dapr conversation component the dapr-conversation backend calls (default "${DEFAULTS.conversationComponent}").`),
@@ -135,13 +164,13 @@ export const AgentSchema = z
       .min(0)
       .optional()
       .describe(`Idle conversations expire after this many seconds; 0 keeps them (default ${DEFAULTS.historyTtlSeconds}).`),
-    systemPrompt: z.string().min(1).optional().describe("Scaffolded system prompt (you own the prompt file afterwards)."),
+    systemPrompt: z.string().min(1).max(MAX_SYSTEM_PROMPT_LENGTH, { error: `a system prompt has at most ${MAX_SYSTEM_PROMPT_LENGTH} characters` }).optional().describe("Scaffolded system prompt (you own the prompt file afterwards)."),
   })
   .describe("LLM agent settings of a service.");
 
 export const ServiceSchema = z
   .strictObject({
-    description: z.string().optional().describe("What the service does; goes into its README and OpenAPI title."),
+    description: freeText(MAX_DESCRIPTION_LENGTH).optional().describe("What the service does; goes into its README and OpenAPI title."),
     tier: z
       .enum(TIERS)
       .default(DEFAULTS.tier)
@@ -199,6 +228,7 @@ export const DefaultsSchema = z
     python: z.enum([PYTHON_VERSION]).default(PYTHON_VERSION).describe("Python version of every service (quote it: \"3.11\")."),
     imageRegistry: z
       .string()
+      .max(255, { error: "an image registry path has at most 255 characters" })
       .regex(/^[a-z0-9]+([._\-/:][a-z0-9]+)*$/, { error: "expected an image registry path such as \"ghcr.io/example/learnflow\"" })
       .default(DEFAULTS.imageRegistry)
       .describe("Registry prefix of the images: <imageRegistry>/<service>:<imageTag>."),
@@ -218,7 +248,7 @@ export const ManifestSchema = z
     apiVersion: z.literal(API_VERSION).describe(`Manifest format version; always "${API_VERSION}".`),
     name: dnsLabel.describe("Platform name (a DNS label); also the default Kubernetes namespace."),
     namespace: dnsLabel.optional().describe("Kubernetes namespace; defaults to the platform name."),
-    description: z.string().optional().describe("What the platform is for."),
+    description: freeText(MAX_DESCRIPTION_LENGTH).optional().describe("What the platform is for."),
     preset: z
       .enum(STARTER_PRESETS)
       .optional()
@@ -256,6 +286,12 @@ export function manifestJsonSchemaText(): string {
   return `${JSON.stringify(manifestJsonSchema(), null, 2)}\n`;
 }
 
-/** Repository path of the committed JSON Schema, and where a project finds it after `npm i fastdapr`. */
+/** Repository path of the committed JSON Schema. */
 export const SCHEMA_FILE = "schemas/fastdapr.schema.json";
-export const SCHEMA_REF_FROM_NODE_MODULES = "./node_modules/fastdapr/schemas/fastdapr.schema.json";
+/**
+ * The copy of the schema every platform gets beside its manifest (generated, so it follows the
+ * fastdapr version that generates): editors find it offline, also after `npx fastdapr init`, which
+ * leaves no node_modules behind.
+ */
+export const PLATFORM_SCHEMA_FILE = "fastdapr.schema.json";
+export const SCHEMA_REF = `./${PLATFORM_SCHEMA_FILE}`;

@@ -78,7 +78,8 @@ export function toArgv(spec: CommandSpec, args: Record<string, unknown>): string
   const options: string[] = [];
   const operands: string[] = [];
   for (const p of toolParams(spec)) {
-    const value = args[p.key];
+    // a tool call stays in the server's folder: it never searches the folders above for a manifest
+    const value = args[p.key] ?? (p.searched ? p.default : undefined);
     if (value === undefined) continue;
     const flag = p.cli.split(" ")[0]!;
     if (p.positional) operands.push(String(value));

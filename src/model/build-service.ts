@@ -2,7 +2,7 @@
 // validating every value and filling every default.
 import { FastdaprError } from "../core/errors.js";
 import { constantCase, pascalCase, snakeCase } from "./names.js";
-import { checkComponentName, checkPort, checkServiceName, checkStateKey, checkTopic } from "./rules.js";
+import { checkAgentModel, checkComponentName, checkPort, checkServiceName, checkStateKey, checkTopic } from "./rules.js";
 import type { AgentBackend, AgentModel, Invocation, PayloadModel, ServiceModel, StateKey, Tier, TopicRef } from "./service.js";
 import { AGENT_BACKENDS, TIERS } from "./service.js";
 import { SIDECAR_RESOURCES, TIER_RESOURCES } from "./tiers.js";
@@ -98,8 +98,9 @@ function topics(inputs: (string | TopicInput)[] | undefined, option: string, whe
 
 export function stateKey(pattern: string): StateKey {
   const params = [...pattern.matchAll(/\{([a-z_][a-z0-9_]*)\}/g)].map((m) => m[1]!);
-  const head = pattern.split(/[:{]/)[0] || "state";
-  return { pattern, functionName: `${snakeCase(head)}_key`, params };
+  const head = snakeCase(pattern.split(/[:{]/)[0]!) || "state";
+  // "2fa:{user_id}" → key_2fa_key: a Python name cannot start with a digit
+  return { pattern, functionName: `${/^[0-9]/.test(head) ? "key_" : ""}${head}_key`, params };
 }
 
 /** A whole number within [min, max], or the default; fails at the option's location otherwise. */
@@ -117,7 +118,8 @@ function agentModel(options: ServiceOptions, where: LocationOf): AgentModel {
     fail("E_AGENT_BACKEND", `unknown agent backend "${backend}": use one of ${AGENT_BACKENDS.join(", ")}`, where("agent-backend"));
   }
   const model = options.agentModel ?? DEFAULTS.agentModel;
-  if (model.trim() === "") fail("E_AGENT_SETTING", "the agent model name is empty", where("agent-model"));
+  const modelProblem = checkAgentModel(model);
+  if (modelProblem) fail("E_AGENT_SETTING", modelProblem, where("agent-model"));
   const conversationComponent = options.conversationComponent ?? DEFAULTS.conversationComponent;
   const problem = checkComponentName(conversationComponent);
   if (problem) fail("E_COMPONENT_NAME", problem, where("conversation-component"));

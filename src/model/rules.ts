@@ -13,6 +13,33 @@ const SERVICE_NAME = new RegExp(SERVICE_NAME_PATTERN);
 const DNS_LABEL = new RegExp(DNS_LABEL_PATTERN);
 const TOPIC = new RegExp(TOPIC_PATTERN);
 const STATE_KEY = new RegExp(STATE_KEY_PATTERN);
+// Limits of every name and free-text field, in one place: the manifest schema shows them to editors
+// (maxLength, pattern) and the rules below apply them to flags. Names end up in file names, Python
+// identifiers, Kafka topics and Kubernetes objects; free text in docstrings, READMEs and prompts.
+/** A topic names files (app/handlers/<topic>.py) and Kafka topics (at most 249, with "-dlq" added). */
+export const MAX_TOPIC_LENGTH = 100;
+export const MAX_STATE_KEY_LENGTH = 128;
+export const MAX_AGENT_MODEL_LENGTH = 128;
+/** Model names as providers spell them: "gpt-4o-mini", "meta-llama/Llama-3.1-8B", "llama3.1:8b". */
+export const AGENT_MODEL_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$";
+/** Descriptions of the platform, a service, a topic or a payload field (and a payload title). */
+export const MAX_DESCRIPTION_LENGTH = 500;
+export const MAX_SYSTEM_PROMPT_LENGTH = 10_000;
+/** Free text may span lines and hold tabs, but no other control character. */
+export const FREE_TEXT_PATTERN = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F]*$";
+
+const AGENT_MODEL = new RegExp(AGENT_MODEL_PATTERN);
+
+/** Python's keywords: a placeholder becomes a parameter name of the key builder. */
+export const PYTHON_KEYWORDS: ReadonlySet<string> = new Set(
+  (
+    "False None True and as assert async await break class continue def del elif else except finally for from " +
+    "global if import in is lambda nonlocal not or pass raise return try while with yield"
+  ).split(" "),
+);
+/** Names the generated keys module uses itself. */
+const KEY_MODULE_NAMES = new Set(["_part", "str"]);
+
 /** Ports the Dapr sidecar binds inside the same pod (API, gRPC, internal, public, metrics). */
 const DAPR_POD_PORTS = new Set([3500, 3501, 50001, 50002, 9090]);
 /** `<app-id>-dapr` is a Service name Dapr creates: it must fit a 63-character DNS label. */
@@ -28,9 +55,26 @@ export function checkServiceName(name: string): string | undefined {
   return undefined;
 }
 
+/** Shows a long value by its start, so a message stays one readable line. */
+export function shown(value: string): string {
+  return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+}
+
 export function checkTopic(topic: string): string | undefined {
+  if (topic.length > MAX_TOPIC_LENGTH) {
+    return `the topic ${shown(topic)} is ${topic.length} characters; at most ${MAX_TOPIC_LENGTH} fit (it names files and Kafka topics)`;
+  }
   if (!TOPIC.test(topic)) {
     return `"${topic}" is not a domain.action topic: two lowercase parts joined by one dot, hyphens allowed inside each part (e.g. "learning.concept-request")`;
+  }
+  return undefined;
+}
+
+export function checkAgentModel(model: string): string | undefined {
+  if (model.trim() === "") return "the agent model name is empty";
+  if (model.length > MAX_AGENT_MODEL_LENGTH) return `the agent model name ${shown(model)} is ${model.length} characters; at most ${MAX_AGENT_MODEL_LENGTH}`;
+  if (!AGENT_MODEL.test(model)) {
+    return `the agent model name ${JSON.stringify(model)} is not a model name: letters, digits and . _ : / @ + -, no spaces or line breaks (e.g. "gpt-4o-mini")`;
   }
   return undefined;
 }
@@ -39,8 +83,17 @@ export function checkStateKey(pattern: string): string | undefined {
   if (pattern.includes("||")) {
     return `"${pattern}" contains "||", which Dapr reserves as its key-prefix separator; use ":" between parts (e.g. "attempts:{user_id}:{exercise_id}")`;
   }
+  if (pattern.length > MAX_STATE_KEY_LENGTH) return `the state key ${shown(pattern)} is ${pattern.length} characters; at most ${MAX_STATE_KEY_LENGTH}`;
   if (!STATE_KEY.test(pattern)) {
     return `"${pattern}" is not a state-key pattern: letters, digits and _ . : - with {snake_case} placeholders (e.g. "progress:{user_id}")`;
+  }
+  const seen = new Set<string>();
+  for (const [, name] of pattern.matchAll(/\{([a-z_][a-z0-9_]*)\}/g)) {
+    if (PYTHON_KEYWORDS.has(name!) || KEY_MODULE_NAMES.has(name!)) {
+      return `the placeholder {${name}} in "${pattern}" is a Python keyword or a name the key module uses; rename it (e.g. {${name}_id})`;
+    }
+    if (seen.has(name!)) return `the placeholder {${name}} appears twice in "${pattern}"; give each part its own name`;
+    seen.add(name!);
   }
   return undefined;
 }

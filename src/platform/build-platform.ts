@@ -2,8 +2,8 @@
 // platform obeys exactly the rules of `fastdapr new`), fills in the topic payloads, then checks the
 // rules that span services. Errors point at the manifest node that causes them.
 import { EXIT, FastdaprError } from "../core/errors.js";
+import { didYouMean } from "../core/suggest.js";
 import { buildServiceModel, type LocationOf, type TopicInput } from "../model/build-service.js";
-import { checkTopic } from "../model/rules.js";
 import type { PayloadModel, ServiceModel } from "../model/service.js";
 import { noPositions, type PathSegment, type Positions } from "../manifest/load.js";
 import { payloadModel } from "../manifest/payload.js";
@@ -20,7 +20,7 @@ export interface Problem extends Warning {
  * Exit code 1, like any failed check; `problems` lists every one, in manifest order.
  */
 export class PlatformError extends FastdaprError {
-  readonly problems: Problem[];
+  declare readonly problems: Problem[];
   readonly warnings: Warning[];
 
   constructor(problems: Problem[], warnings: Warning[]) {
@@ -30,9 +30,9 @@ export class PlatformError extends FastdaprError {
       location: first.location,
       exitCode: EXIT.checkFailed,
       ...(first.hint ? { hint: first.hint } : {}),
+      problems,
     });
     this.name = "PlatformError";
-    this.problems = problems;
     this.warnings = warnings;
   }
 }
@@ -78,8 +78,7 @@ export function buildPlatform(manifest: Manifest, positions: Positions = noPosit
 
   const topics = new Map<string, { description: string; payload: PayloadModel; schema: PayloadSchema | null }>();
   for (const [name, entry] of Object.entries(manifest.topics)) {
-    const topicProblem = checkTopic(name);
-    if (topicProblem) throw new FastdaprError("E_TOPIC", topicProblem, { location: positions.at(["topics", name], { key: true }) });
+    // the name was checked by the manifest schema (topicName), which runs the same TOPIC_PATTERN
     const description = entry.description ?? `Payload of the ${name} event.`;
     const payload = payloadModel(name, description, entry.schema, (path, options) =>
       positions.at(["topics", name, "schema", ...path], options),
@@ -180,7 +179,7 @@ export function buildPlatform(manifest: Manifest, positions: Positions = noPosit
           "E_INVOKE_TARGET",
           `services.${svc.name}.invokes[${index}]: "${call.appId}" is not a service of this platform`,
           ["services", svc.name, "invokes", index],
-          serviceNames.length ? `invoke one of: ${serviceNames.join(", ")}` : "add the service first",
+          serviceNames.length ? `${didYouMean(call.appId, serviceNames)}invoke one of: ${serviceNames.join(", ")}` : "add the service first",
         );
       }
     });

@@ -5,7 +5,8 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { EXIT, FastdaprError } from "../core/errors.js";
-import { finish, missingDirs, newTransaction, rollBack, writeJournal, type Journal } from "./journal.js";
+import { finish, missingDirs, newTransaction, removeDeadStaging, rollBack, writeJournal, type Journal } from "./journal.js";
+import { currentOwner, formatOwner, ownerAlive, parseOwner, type Owner } from "./owner.js";
 import { LOCK_FILE, STATE_DIR, serializeLock } from "./lock.js";
 import { confineProjectPath } from "./paths.js";
 import type { Plan } from "./plan.js";
@@ -14,18 +15,9 @@ const RUN_LOCK = `${STATE_DIR}/run.lock`;
 
 class Interrupted extends Error {}
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /**
  * Holds `.fastdapr/run.lock` for the duration of `fn`, so two fastdapr runs on one folder are
- * refused rather than interleaved. A lock left by a process that no longer exists is taken over.
+ * refused rather than interleaved. A lock left by a process that no longer runs is taken over.
  */
 export async function withRunLock<T>(root: string, fn: () => Promise<T>): Promise<T> {
   const path = confineProjectPath(root, RUN_LOCK);
@@ -33,17 +25,17 @@ export async function withRunLock<T>(root: string, fn: () => Promise<T>): Promis
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(path, "wx");
-      writeSync(fd, String(process.pid));
+      writeSync(fd, formatOwner(currentOwner()));
       closeSync(fd);
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      const owner = Number(readFileSync(path, "utf8").trim());
-      if (attempt === 0 && !(owner > 0 && processAlive(owner))) {
+      const owner = runLockOwner(root);
+      if (attempt === 0 && !(owner && ownerAlive(owner))) {
         rmSync(path, { force: true }); // stale: its process is gone
         continue;
       }
-      throw new FastdaprError("E_BUSY", `another fastdapr run (pid ${owner}) is working on this folder`, {
+      throw new FastdaprError("E_BUSY", `another fastdapr run (pid ${owner?.pid ?? "unknown"}) is working on this folder`, {
         location: RUN_LOCK,
         hint: "wait for it to finish; if no fastdapr is running, delete the file",
         exitCode: EXIT.busy,
@@ -55,6 +47,35 @@ export async function withRunLock<T>(root: string, fn: () => Promise<T>): Promis
   } finally {
     rmSync(path, { force: true });
   }
+}
+
+function runLockOwner(root: string): Owner | undefined {
+  try {
+    return parseOwner(readFileSync(confineProjectPath(root, RUN_LOCK), "utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What killed runs leave behind, cleared by every run: a run lock whose process is gone, and
+ * transaction folders without a journal (killed while staging or while cleaning up) whose process
+ * is gone. Folders with a journal are not debris: they are recovered (journal.ts).
+ */
+export function clearLeftovers(root: string): void {
+  if (!existsSync(join(root, STATE_DIR))) return;
+  const lock = confineProjectPath(root, RUN_LOCK);
+  if (existsSync(lock)) {
+    const owner = runLockOwner(root);
+    if (owner && !ownerAlive(owner)) rmSync(lock, { force: true });
+  }
+  removeDeadStaging(root);
+}
+
+/** Test hook: FASTDAPR_FAIL_STAGING_AFTER=N fails staging with ENOSPC after N files, as a full disk does. */
+function failStaging(staged: number, path: string): void {
+  if (process.env.FASTDAPR_FAIL_STAGING_AFTER === undefined || Number(process.env.FASTDAPR_FAIL_STAGING_AFTER) !== staged) return;
+  throw Object.assign(new Error(`ENOSPC: no space left on device, write '${path}'`), { code: "ENOSPC", syscall: "write", path });
 }
 
 /** Test hooks: FASTDAPR_FAIL_AFTER=N fails the commit after N moves (the lock's included). */
@@ -103,16 +124,6 @@ export async function commitPlan(plan: Plan): Promise<void> {
     if (interrupted) throw new Interrupted("interrupted");
   };
 
-  // 1. stage: every byte to be written exists on disk before anything is replaced
-  writes.forEach((entry, index) => {
-    confineProjectPath(root, entry.path);
-    const tmp = join(work, "new", String(index));
-    writeFileSync(tmp, entry.content!);
-    if (entry.executable) chmodSync(tmp, 0o755);
-  });
-  writeFileSync(join(work, "new", "lock.json"), serializeLock(plan.lock));
-
-  // 2. write down every move before making the first, so any stop can be undone (journal.ts)
   const journal: Journal = {
     version: 1,
     ops: [
@@ -122,7 +133,23 @@ export async function commitPlan(plan: Plan): Promise<void> {
     ],
     createdDirs: missingDirs(root, writes.map((e) => e.path)),
   };
-  writeJournal(work, journal);
+  try {
+    // 1. stage: every byte to be written exists on disk before anything is replaced
+    writes.forEach((entry, index) => {
+      confineProjectPath(root, entry.path);
+      const tmp = join(work, "new", String(index));
+      failStaging(index, tmp);
+      writeFileSync(tmp, entry.content!);
+      if (entry.executable) chmodSync(tmp, 0o755);
+    });
+    writeFileSync(join(work, "new", "lock.json"), serializeLock(plan.lock));
+    // 2. write down every move before making the first, so any stop can be undone (journal.ts)
+    writeJournal(work, journal);
+  } catch (error) {
+    // nothing was moved yet: undoing the staging is dropping it (a full disk gets its space back)
+    rmSync(work, { recursive: true, force: true });
+    throw error;
+  }
 
   // 3. swap: move each old file aside and the new one in; the lock file last
   const limit = failAfter();

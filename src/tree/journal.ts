@@ -1,11 +1,12 @@
 // The commit journal: before the first file is moved, a commit writes down every move it is about
-// to make (.fastdapr/txn-<pid>/journal.json). Whatever stops it half way — an error, Ctrl-C, SIGKILL,
+// to make (.fastdapr/txn-<pid>-<start time>/journal.json). Whatever stops it half way — an error, Ctrl-C, SIGKILL,
 // a closed terminal — the journal and the files in the transaction folder are enough to put the
 // previous tree back, or, when the lock file already moved into place, to finish the commit.
 // Every step of the undo is itself a rename that can be redone, so an undo that is killed too is
 // completed by the next run.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
+import { currentOwner, formatOwner, ownerAlive, parseOwner } from "./owner.js";
 import { EXIT, FastdaprError } from "../core/errors.js";
 import { confineProjectPath } from "./paths.js";
 import { STATE_DIR } from "./lock.js";
@@ -159,9 +160,18 @@ export function refuseInterrupted(root: string): void {
   });
 }
 
+/** Transaction folders without a journal whose process is gone: staging nobody will use. */
+export function removeDeadStaging(root: string): void {
+  for (const work of transactionFolders(root)) {
+    if (existsSync(journalPath(work))) continue;
+    const owner = parseOwner(basename(work).slice(TXN_PREFIX.length));
+    if (!owner || !ownerAlive(owner)) rmSync(work, { recursive: true, force: true });
+  }
+}
+
 /** The transaction folder of this process, created empty with its staging and backup folders. */
 export function newTransaction(root: string): string {
-  const work = confineProjectPath(root, `${STATE_DIR}/${TXN_PREFIX}${process.pid}`);
+  const work = confineProjectPath(root, `${STATE_DIR}/${TXN_PREFIX}${formatOwner(currentOwner())}`);
   rmSync(work, { recursive: true, force: true });
   mkdirSync(join(work, "new"), { recursive: true });
   mkdirSync(join(work, "old"), { recursive: true });

@@ -1,7 +1,6 @@
 // .fastdapr/lock.json: what fastdapr wrote, who owns it and the hash of what was written.
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { FastdaprError } from "../core/errors.js";
 import { confineProjectPath } from "./paths.js";
 import type { Owner } from "./tree.js";

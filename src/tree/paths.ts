@@ -1,6 +1,6 @@
 // Path confinement: nothing fastdapr writes or deletes may land outside the project root,
 // whether through "..", an absolute path or a symlink pointing out.
-import { existsSync, lstatSync, realpathSync } from "node:fs";
+import { existsSync, lstatSync, realpathSync, statSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve, sep, posix } from "node:path";
 import { FastdaprError } from "../core/errors.js";
 
@@ -30,6 +30,24 @@ export function confineUserPath(base: string, userPath: string, location: string
     throw new FastdaprError("E_UNSAFE_PATH", `"${userPath}" is outside the working directory ${base}`, {
       location,
       hint: "give a folder inside the current directory, or cd to where the project should live",
+    });
+  }
+  return target;
+}
+
+/**
+ * confineUserPath for a folder fastdapr creates or writes into: the path, or the nearest part of it
+ * that exists, must be a folder ("--out notes.txt" is refused here, not by a failing mkdir).
+ */
+export function confineUserFolder(base: string, userPath: string, location: string): string {
+  const target = confineUserPath(base, userPath, location);
+  let existing = target;
+  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
+  if (!statSync(existing).isDirectory()) {
+    const shown = relative(base, existing) || ".";
+    throw new FastdaprError("E_BAD_PATH", `"${userPath}" is not a folder: ${shown} is a file`, {
+      location,
+      hint: `give a folder there (${shown} is in the way)`,
     });
   }
   return target;

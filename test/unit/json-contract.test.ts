@@ -111,12 +111,13 @@ async function tinyPlatform(cwd: string): Promise<void> {
   assert.equal((await runCli(["generate"], cwd)).code, 0);
 }
 
-const ERRORS: { name: string; argv: string[]; code: string; exit: number; location?: RegExp; setup?: (cwd: string) => void | Promise<void> }[] = [
+const ERRORS: { name: string; argv: string[]; code: string; exit: number; location?: RegExp; command?: string; setup?: (cwd: string) => void | Promise<void> }[] = [
   { name: "unknown flag", argv: ["new", "x", "--bogus"], code: "E_USAGE", exit: 2, location: /^--bogus$/ },
   { name: "missing argument", argv: ["new"], code: "E_USAGE", exit: 2, location: /^<service-name>$/ },
   { name: "invalid choice", argv: ["init", "--preset", "huge"], code: "E_USAGE", exit: 2, location: /^--preset$/ },
   { name: "missing required option", argv: ["add", "state", "svc"], code: "E_USAGE", exit: 2, location: /^--key$/ },
-  { name: "unknown command", argv: ["frobnicate"], code: "E_USAGE", exit: 2 },
+  { name: "unknown command", argv: ["frobnicate"], code: "E_USAGE", exit: 2, location: /^frobnicate$/, command: "fastdapr" },
+  { name: "missing command", argv: ["add"], code: "E_USAGE", exit: 2, location: /^<command>$/ },
   { name: "bad topic", argv: ["new", "x", "--subscribe", "learning"], code: "E_TOPIC", exit: 2, location: /^--subscribe$/ },
   { name: "unsafe path", argv: ["init", "../elsewhere"], code: "E_UNSAFE_PATH", exit: 2, location: /^\[DIR\]$/ },
   { name: "no manifest", argv: ["generate"], code: "E_MANIFEST_NOT_FOUND", exit: 2, location: /fastdapr\.yaml$/ },
@@ -165,11 +166,14 @@ for (const c of ERRORS) {
     assert.ok(!body.error.message.includes("\n"), "one sentence, one line");
     assert.ok(body.error.hint.length > 0);
     if (c.location) assert.match(body.error.location, c.location);
-    assert.equal(body.command, c.argv[0] === "add" ? `add ${c.argv[1]}` : c.argv[0]);
+    assert.equal(body.command, c.command ?? (c.argv[0] === "add" && c.argv[1] ? `add ${c.argv[1]}` : c.argv[0]));
     const human = await runCli(c.argv, cwd);
     assert.equal(human.code, c.exit, "same exit code without --json");
-    assert.match(human.stderr, /^error: /m);
-    assert.match(human.stderr, /^hint: /m);
+    if (c.name === "missing command") assert.match(human.stderr, /^Usage: fastdapr add/m, "the help instead");
+    else {
+      assert.match(human.stderr, /^error: /m);
+      assert.match(human.stderr, /^hint: /m);
+    }
   });
 }
 

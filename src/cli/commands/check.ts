@@ -10,22 +10,22 @@ import { isClean, type Plan } from "../../tree/plan.js";
 import { buildPlatform, PlatformError } from "../../platform/build-platform.js";
 import type { PlatformModel } from "../../platform/model.js";
 import type { CommandContext } from "../main.js";
-import { driftCounts, errorFields, printDrift, printJson, printWarnings, warningFields } from "../output.js";
+import { driftCounts, errorFields, printDrift, printJson, printProblems, printWarnings, problemFields, warningFields } from "../output.js";
 import { CHECK, registerSpec } from "../spec.js";
 import { registerGraph } from "./graph.js";
 
 export interface CheckFlags {
-  manifest: string;
+  manifest?: string;
   json?: boolean;
 }
 
 /** Loads and builds the platform; manifest errors propagate (exit 2), graph errors are returned. */
-export function checkPlatform(path: string): { platform: PlatformModel; text: string } | { error: PlatformError } {
+export function checkPlatform(path: string | undefined): { platform: PlatformModel; text: string; file: string; shown: string } | { error: PlatformError; shown: string } {
   const loaded = loadManifest(path);
   try {
-    return { platform: buildPlatform(loaded.manifest, loaded.positions), text: loaded.text };
+    return { platform: buildPlatform(loaded.manifest, loaded.positions), text: loaded.text, file: loaded.file!, shown: loaded.fileName };
   } catch (error) {
-    if (error instanceof PlatformError) return { error };
+    if (error instanceof PlatformError) return { error, shown: loaded.fileName };
     throw error;
   }
 }
@@ -48,27 +48,24 @@ export function registerCheck(program: Command, ctx: CommandContext): void {
             ok: false,
             command: "check",
             error: errorFields(error),
-            problems: error.problems.map((p) => ({ code: p.code, message: p.message, location: p.location, ...(p.hint ? { hint: p.hint } : {}) })),
+            ...problemFields(error.problems, 1),
             ...warningFields(error.warnings),
           });
           return;
         }
-        for (const p of error.problems) {
-          output.err(`error: ${p.message} (${p.location})`);
-          if (p.hint) output.err(`hint: ${p.hint}`);
-        }
+        printProblems(output, error.problems);
         printWarnings(output, error.warnings);
-        output.err(`${flags.manifest}: ${error.problems.length} error${error.problems.length === 1 ? "" : "s"}`);
+        output.err(`${result.shown}: ${error.problems.length} error${error.problems.length === 1 ? "" : "s"}`);
         return;
       }
       const { platform } = result;
-      const drift = driftSinceGenerate(flags.manifest, platform, result.text);
+      const drift = driftSinceGenerate(result.file, platform, result.text);
       const clean = drift === null || isClean(drift);
       const counts = { services: platform.services.length, topics: platform.topics.length };
       if (!clean) {
         ctx.exitCode = EXIT.checkFailed;
         if (!output.json) printWarnings(output, platform.warnings);
-        printDrift(output, "check", drift!, flags.manifest, { ...counts, ...warningFields(platform.warnings), drift: driftCount(drift!) });
+        printDrift(output, "check", drift!, result.shown, { ...counts, ...warningFields(platform.warnings), drift: driftCount(drift!) });
         return;
       }
       if (output.json) {
@@ -77,7 +74,7 @@ export function registerCheck(program: Command, ctx: CommandContext): void {
       }
       printWarnings(output, platform.warnings);
       const n = platform.warnings.length;
-      output.out(`${flags.manifest}: ${counts.services} services, ${counts.topics} topics, ${n ? `${n} warning${n === 1 ? "" : "s"}` : "no problems"}`);
+      output.out(`${result.shown}: ${counts.services} services, ${counts.topics} topics, ${n ? `${n} warning${n === 1 ? "" : "s"}` : "no problems"}`);
       if (drift) output.out("no drift: the files match the manifest");
     });
 }

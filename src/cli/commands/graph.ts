@@ -9,7 +9,7 @@ import { GRAPH, GRAPH_FORMATS, registerSpec } from "../spec.js";
 
 interface GraphFlags {
   format: (typeof GRAPH_FORMATS)[number];
-  manifest: string;
+  manifest?: string;
   json?: boolean;
 }
 

@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { FastdaprError } from "../../core/errors.js";
 import { newService } from "../../commands/new.js";
-import { DEFAULTS, type ServiceOptions } from "../../model/build-service.js";
+import type { ServiceOptions } from "../../model/build-service.js";
 import type { AgentBackend } from "../../model/service.js";
 import type { CommandContext } from "../main.js";
 import { NEW, registerSpec } from "../spec.js";

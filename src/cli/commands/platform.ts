@@ -6,7 +6,7 @@ import type { AgentBackend, Tier } from "../../model/service.js";
 import type { CommandContext } from "../main.js";
 import { EXIT } from "../../core/errors.js";
 import { countFields, countsSummary, driftCounts, printDrift, printDryRun, printJson, printRecovery, printUnused, printWarnings, unusedPaths, warningFields } from "../output.js";
-import { ADD_AGENT, ADD_INVOKE, ADD_PUBSUB, ADD_SERVICE, ADD_STATE, GENERATE, INIT, registerSpec, type CommandSpec } from "../spec.js";
+import { ADD_AGENT, ADD_INVOKE, ADD_PUBSUB, ADD_SERVICE, ADD_STATE, GENERATE, INIT, jsonOption, registerSpec, type CommandSpec } from "../spec.js";
 
 interface WriteFlags {
   dryRun?: boolean;
@@ -51,8 +51,7 @@ export function registerPlatform(program: Command, ctx: CommandContext): void {
 
   registerSpec(program, GENERATE).action(async (flags: WriteFlags & { check?: boolean }) => {
     if (flags.check) {
-      const manifest = flags.manifest ?? "fastdapr.yaml";
-      const { plan, clean } = driftPlan({ manifest });
+      const { plan, clean, manifest } = driftPlan(flags.manifest !== undefined ? { manifest: flags.manifest } : {});
       ctx.exitCode = clean ? EXIT.ok : EXIT.checkFailed;
       if (!clean) printDrift(ctx.output, "generate", plan, manifest, { check: true, ...driftCounts(plan) });
       else if (ctx.output.json) printJson(ctx.output, { ok: true, command: "generate", check: true, ...driftCounts(plan) });
@@ -63,7 +62,8 @@ export function registerPlatform(program: Command, ctx: CommandContext): void {
     report(ctx, "generate", result, flags.dryRun ?? false);
   });
 
-  const add = program.command("add").description("change fastdapr.yaml (keeping its comments) and regenerate");
+  // --json on the group too, so "fastdapr add --json" answers E_USAGE in JSON rather than "unknown option"
+  const add = program.command("add").description("change fastdapr.yaml (keeping its comments) and regenerate").addOption(jsonOption());
   const edit = (spec: CommandSpec, run: (args: string[], flags: Record<string, unknown>) => Parameters<typeof editPlatform>[0]) => {
     registerSpec(add, spec).action(async (...params: unknown[]) => {
       const cmd = params[params.length - 1] as Command;

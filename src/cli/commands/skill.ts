@@ -3,10 +3,10 @@ import type { Command } from "commander";
 import { installSkill } from "../../commands/skill-install.js";
 import type { CommandContext } from "../main.js";
 import { printJson } from "../output.js";
-import { registerSpec, SKILL_INSTALL } from "../spec.js";
+import { jsonOption, registerSpec, SKILL_INSTALL } from "../spec.js";
 
 export function registerSkill(program: Command, ctx: CommandContext): void {
-  const skill = program.command("skill").description("fastdapr's Agent Skill for coding agents");
+  const skill = program.command("skill").description("fastdapr's Agent Skill for coding agents").addOption(jsonOption());
   registerSpec(skill, SKILL_INSTALL).action((dir: string, flags: { force?: boolean }) => {
     const result = installSkill({ dir, force: flags.force ?? false });
     if (ctx.output.json) printJson(ctx.output, { ok: true, command: "skill install", path: result.path, status: result.status });

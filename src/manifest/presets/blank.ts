@@ -1,11 +1,11 @@
 // The blank preset: a valid manifest with no services yet, and comments showing the shape.
-import { SCHEMA_REF_FROM_NODE_MODULES } from "../schema.js";
+import { SCHEMA_REF } from "../schema.js";
 import type { PresetOptions } from "./learnflow.js";
 
 /** fastdapr.yaml text of an empty platform (`name` defaults to "platform"). */
 export function blankPreset(options: PresetOptions = {}): string {
   const name = options.name ?? "platform";
-  const schemaRef = options.schemaRef ?? SCHEMA_REF_FROM_NODE_MODULES;
+  const schemaRef = options.schemaRef ?? SCHEMA_REF;
   return `# yaml-language-server: $schema=${schemaRef}
 #
 # A fastdapr platform. Add services with "fastdapr add service NAME" or by hand, e.g.:

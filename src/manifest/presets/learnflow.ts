@@ -1,6 +1,6 @@
 // The LearnFlow preset: the six services of the research note (app ids, tiers, state-key patterns,
 // topics), wired so that every topic has a publisher and a subscriber.
-import { SCHEMA_REF_FROM_NODE_MODULES } from "../schema.js";
+import { SCHEMA_REF } from "../schema.js";
 
 export interface PresetOptions {
   /** Platform name (a DNS label); defaults to the preset's own. */
@@ -12,7 +12,7 @@ export interface PresetOptions {
 /** fastdapr.yaml text of the LearnFlow platform. Loads with no errors and no warnings. */
 export function learnflowPreset(options: PresetOptions = {}): string {
   const name = options.name ?? "learnflow";
-  const schemaRef = options.schemaRef ?? SCHEMA_REF_FROM_NODE_MODULES;
+  const schemaRef = options.schemaRef ?? SCHEMA_REF;
   return `# yaml-language-server: $schema=${schemaRef}
 #
 # LearnFlow: an AI tutoring platform of six FastAPI + Dapr services.
