@@ -33,7 +33,9 @@ test("the packed tarball installs into an empty prefix and runs --help, new and 
   // a copy of what the package is built from, so packing (which rebuilds dist/) leaves this checkout alone
   const source = join(work, "source");
   mkdirSync(source);
-  for (const entry of ["package.json", "tsconfig.json", "README.md", "LICENSE", "bin", "src", "templates", "schemas", "skill", "docs"]) {
+  // what package.json ships (top-level names of its `files`) plus what the prepack build reads
+  const shipped = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { files: string[] }).files.map((f) => f.split("/")[0]!);
+  for (const entry of new Set(["package.json", "tsconfig.json", "README.md", "src", ...shipped])) {
     cpSync(join(ROOT, entry), join(source, entry), { recursive: true });
   }
   symlinkSync(join(ROOT, "node_modules"), join(source, "node_modules"));
