@@ -32,32 +32,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO="$(pwd)"
 
-CACHE="${FASTDAPR_CACHE:-$HOME/.cache/fastdapr}"
-mkdir -p "$CACHE"
-CACHE="$(cd "$CACHE" && pwd)"
+PROVISION_NAME=provision-docker STEP_WIDTH=48
+source "$(dirname "${BASH_SOURCE[0]}")/lib/provision-common.sh"
 COMPOSE_VERSION="${FASTDAPR_COMPOSE_VERSION:-2.40.3}"
 COMPOSE_VERSION="${COMPOSE_VERSION#v}"
 DEBIAN_SUITE=bookworm
 DEBIAN_MIRROR=http://deb.debian.org/debian
 LABEL=dev.fastdapr.standin
 STANDINS="$REPO/scripts/docker-standins"
-export GOMODCACHE="$CACHE/go/mod"
-export GOCACHE="$CACHE/go/build"
-export GOTOOLCHAIN=local
-export GOFLAGS="-buildvcs=false"
 export GOSUMDB=off            # the checksum database is not reachable from here
-export CGO_ENABLED=0
-
-T0=$(date +%s)
-declare -a SUMMARY=()
-now() { date +%s; }
-step() { STEP_NAME="$1"; STEP_T0=$(now); echo "==> [$(( $(now) - T0 ))s] $STEP_NAME"; }
-done_step() {
-  local dt=$(( $(now) - STEP_T0 ))
-  echo "    done: $STEP_NAME (${dt}s) $*"
-  SUMMARY+=("$(printf '%-48s %5ss  %s' "$STEP_NAME" "$dt" "$*")")
-}
-die() { echo "provision-docker: ERROR: $*" >&2; exit 1; }
 
 [ "$(id -u)" = 0 ] || die "run as root: the daemon, debootstrap and chroot need it"
 [ -f "$CACHE/runtime.json" ] || die "$CACHE/runtime.json not found: run scripts/provision.sh first"

@@ -20,41 +20,24 @@
 # Environment:
 #   FASTDAPR_CACHE          cache root (default $HOME/.cache/fastdapr)
 #   FASTDAPR_KUBE_VERSION   Kubernetes version (default 1.37.2)
-#   FASTDAPR_DAPR_VERSION   Dapr version (default 1.18.2, the daprd provision.sh builds)
+#   FASTDAPR_DAPR_VERSION   Dapr version (default: runtime-versions.json, the daprd provision.sh builds)
 #   FASTDAPR_ETCD_DEB_VERSION  Debian etcd-server version (default: apt's candidate, remembered once unpacked)
 #
 # Go's module and build caches are the project's ($FASTDAPR_CACHE/go/{mod,build}), shared with
 # provision.sh; the checksum database is not reachable from here, hence GOSUMDB=off.
 set -euo pipefail
 
-CACHE="${FASTDAPR_CACHE:-$HOME/.cache/fastdapr}"
+PROVISION_NAME=provision-kube STEP_WIDTH=34
+source "$(dirname "${BASH_SOURCE[0]}")/lib/provision-common.sh"
 KUBE_VERSION="${FASTDAPR_KUBE_VERSION:-1.37.2}"
 KUBE_VERSION="${KUBE_VERSION#v}"
 STAGING_VERSION="0.${KUBE_VERSION#*.}"      # k8s.io/kubernetes v1.X.Y publishes its staging modules as v0.X.Y
-DAPR_VERSION="${FASTDAPR_DAPR_VERSION:-1.18.2}"
+DAPR_VERSION="${FASTDAPR_DAPR_VERSION:-$(pinned dapr)}"
 DAPR_VERSION="${DAPR_VERSION#v}"
 # staging modules Kubernetes lists but does not publish for every release; no command built here needs them
 UNPUBLISHED_STAGING="k8s.io/sample-cli-plugin k8s.io/sample-controller"
 
-mkdir -p "$CACHE"
-CACHE="$(cd "$CACHE" && pwd)"
-export GOMODCACHE="$CACHE/go/mod"
-export GOCACHE="$CACHE/go/build"
-export GOTOOLCHAIN=local
-export GOFLAGS="-buildvcs=false"
 export GOSUMDB=off
-export CGO_ENABLED=0
-
-T0=$(date +%s)
-declare -a SUMMARY=()
-now() { date +%s; }
-step() { STEP_NAME="$1"; STEP_T0=$(now); echo "==> [$(( $(now) - T0 ))s] $STEP_NAME"; }
-done_step() {
-  local dt=$(( $(now) - STEP_T0 ))
-  echo "    done: $STEP_NAME (${dt}s) $*"
-  SUMMARY+=("$(printf '%-34s %5ss  %s' "$STEP_NAME" "$dt" "$*")")
-}
-die() { echo "provision-kube: ERROR: $*" >&2; exit 1; }
 command -v go >/dev/null || die "go not found (need Go >= the version in k8s.io/kubernetes' go.mod)"
 
 scratch_module() { # <dir>: an empty module to resolve and download from

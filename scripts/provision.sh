@@ -31,9 +31,8 @@
 # deleting it reproduces a cold run exactly.
 set -euo pipefail
 
-CACHE="${FASTDAPR_CACHE:-$HOME/.cache/fastdapr}"
-PINNED_VERSIONS="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/runtime-versions.json"
-pinned() { node -p "JSON.parse(require('fs').readFileSync(process.argv[1], 'utf8'))[process.argv[2]]" "$PINNED_VERSIONS" "$1"; }
+PROVISION_NAME=provision STEP_WIDTH=28
+source "$(dirname "${BASH_SOURCE[0]}")/lib/provision-common.sh"
 DAPR_VERSION="${FASTDAPR_DAPR_VERSION:-$(pinned dapr)}"
 DAPR_VERSION="${DAPR_VERSION#v}"
 DAPR_TAGS="${FASTDAPR_DAPR_TAGS:-stablecomponents,conversation_echo}"
@@ -42,25 +41,6 @@ COMPOSE_GO_VERSION="2.10.2"          # newest compose-go whose compose-spec.json
 LOG4J_VERSION="2.25.5"               # log4j-slf4j-impl binding, matches kafka 4.4.0's log4j-core
 DEP_PLUGIN_VERSION="3.8.1"           # maven-dependency-plugin
 
-mkdir -p "$CACHE"
-CACHE="$(cd "$CACHE" && pwd)"
-export GOMODCACHE="$CACHE/go/mod"
-export GOCACHE="$CACHE/go/build"
-export GOTOOLCHAIN=local
-export GOFLAGS="-buildvcs=false"
-export CGO_ENABLED=0
-
-T0=$(date +%s)
-declare -a SUMMARY=()
-
-now() { date +%s; }
-step() { STEP_NAME="$1"; STEP_T0=$(now); echo "==> [$(( $(now) - T0 ))s] $STEP_NAME"; }
-done_step() {
-  local dt=$(( $(now) - STEP_T0 ))
-  echo "    done: $STEP_NAME (${dt}s) $*"
-  SUMMARY+=("$(printf '%-28s %5ss  %s' "$STEP_NAME" "$dt" "$*")")
-}
-die() { echo "provision: ERROR: $*" >&2; exit 1; }
 
 as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo -n "$@"; else die "need root for: $*"; fi

@@ -18,22 +18,24 @@ type Obj = any;
 
 const pinned = JSON.parse(readFileSync(join(PACKAGE_ROOT, "runtime-versions.json"), "utf8")) as { dapr: string; kafka: string };
 
-/** The defaults scripts/provision.sh computes: its lines up to the Kafka version, run by bash with no overrides. */
-function provisionDefaults(): { dapr: string; kafka: string } {
-  const script = readFileSync(join(PACKAGE_ROOT, "scripts/provision.sh"), "utf8").split("\n");
-  const last = script.findIndex((line) => line.startsWith("KAFKA_VERSION="));
-  assert.ok(last > 0, "provision.sh sets KAFKA_VERSION");
-  const head = [...script.slice(0, last + 1), 'echo "$DAPR_VERSION $KAFKA_VERSION"'].join("\n");
+/** The versions a provision script computes by default: its lines up to `upTo`, run by bash with no overrides. */
+function scriptDefaults(file: string, upTo: string, vars: string[]): string[] {
+  const path = join(PACKAGE_ROOT, "scripts", file);
+  const script = readFileSync(path, "utf8").split("\n");
+  const last = script.findIndex((line) => line.startsWith(`${upTo}=`));
+  assert.ok(last > 0, `${file} sets ${upTo}`);
+  const head = [...script.slice(0, last + 1), `echo ${vars.map((v) => `"$${v}"`).join(" ")}`].join("\n");
   const env = { ...process.env };
   delete env.FASTDAPR_DAPR_VERSION;
   delete env.FASTDAPR_KAFKA_VERSION;
-  // BASH_SOURCE of `bash -c` is empty: run it as a file in scripts/ so it finds the JSON beside the repo
-  const [dapr, kafka] = execFileSync("bash", ["-c", head.replace('"${BASH_SOURCE[0]}"', JSON.stringify(join(PACKAGE_ROOT, "scripts/provision.sh")))], {
-    env,
-    encoding: "utf8",
-  })
+  // BASH_SOURCE of `bash -c` is empty: run it as the file in scripts/ so it finds its lib and the JSON beside the repo
+  return execFileSync("bash", ["-c", head.replace('"${BASH_SOURCE[0]}"', JSON.stringify(path))], { env, encoding: "utf8" })
     .trim()
     .split(" ");
+}
+
+function provisionDefaults(): { dapr: string; kafka: string } {
+  const [dapr, kafka] = scriptDefaults("provision.sh", "KAFKA_VERSION", ["DAPR_VERSION", "KAFKA_VERSION"]);
   return { dapr: dapr!, kafka: kafka! };
 }
 
@@ -43,6 +45,8 @@ test("the generator and provision.sh read the same pinned Dapr and Kafka version
   // 1.18.3's dependencies are refused by the Go module proxy (docs/real-runtime.md): 1.18.2 is what the tests run
   assert.equal(pinned.dapr, "1.18.2");
   assert.deepEqual(provisionDefaults(), { dapr: pinned.dapr, kafka: pinned.kafka });
+  // the sidecar injector of the Kubernetes tests comes from the same Dapr release as daprd
+  assert.deepEqual(scriptDefaults("provision-kube.sh", "DAPR_VERSION", ["DAPR_VERSION"]), [pinned.dapr]);
 });
 
 test("compose files name the pinned daprd and Kafka images", () => {
