@@ -78,7 +78,10 @@ command -v docker >/dev/null || die "no docker CLI on PATH"
 
 # ---------------------------------------------------------------- 2. daemon
 step "docker daemon"
-daemon_state="$(bash "$REPO/scripts/dockerd.sh" start | head -1)"
+# read all of start's output, then its first line: `| head -1` would close the pipe early, and the
+# SIGPIPE of start's second line failed the whole script under pipefail (a race seen in a CI run)
+start_output="$(bash "$REPO/scripts/dockerd.sh" start)"
+daemon_state="${start_output%%$'\n'*}"
 export DOCKER_HOST="$(bash "$REPO/scripts/dockerd.sh" host)"
 declare -a base_jobs=()
 on_exit() {
