@@ -58,6 +58,7 @@ missing=()
 command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
 command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
 if [ ${#missing[@]} -gt 0 ]; then
+  apt_lock
   policy_added=0
   if [ ! -e /usr/sbin/policy-rc.d ]; then
     printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
@@ -70,6 +71,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   if ! apt-cache show "${missing[@]}" >/dev/null 2>&1; then apt_get update -q; fi
   apt_get install -y -q --no-install-recommends "${missing[@]}"
   cleanup_policy; trap - EXIT
+  apt_unlock
   done_step "installed ${missing[*]}"
 else
   done_step "nothing missing"

@@ -111,7 +111,9 @@ if [ -z "$ETCD_DEB_VERSION" ]; then
   ETCD_DEB_VERSION="$(etcd_candidate)"
   if [ -z "$ETCD_DEB_VERSION" ] || [ "$ETCD_DEB_VERSION" = "(none)" ]; then
     # a machine whose package lists were never fetched; `apt-get download` needs them
+    apt_lock
     apt-get update -q >/dev/null || die "apt-get update failed"
+    apt_unlock
     ETCD_DEB_VERSION="$(etcd_candidate)"
   fi
 fi

@@ -64,6 +64,7 @@ command -v mvn >/dev/null 2>&1 || missing+=(maven)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)   # the e2e harness makes Sentry's trust bundle with it
 if [ ${#missing[@]} -gt 0 ]; then
   echo "    installing: ${missing[*]}"
+  apt_lock
   # Keep maintainer scripts from starting redis/postgres daemons and from
   # creating the default 'main' PostgreSQL cluster: tests run their own.
   policy_added=0
@@ -81,6 +82,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
   cleanup_policy; trap - EXIT
+  apt_unlock
   done_step "installed ${missing[*]}"
 else
   done_step "nothing missing"

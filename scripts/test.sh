@@ -8,11 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 [ -d node_modules ] || npm ci
-bash scripts/provision.sh
-bash scripts/provision-docker.sh
-# kube-apiserver, kube-controller-manager, kubectl, etcd and Dapr's sidecar injector for
-# test/e2e/kubernetes-admission.test.ts (cached by version; the cold build is the longest step)
-bash scripts/provision-kube.sh
+# the three provision scripts (cached by version; a cold cache builds daprd, compose and Kubernetes
+# from the Go module proxy, side by side where they do not depend on each other)
+bash scripts/provision-all.sh
 # compile (and type-check) so the tests that run bin/fastdapr.js use the current sources
 npm run build
 

@@ -29,3 +29,9 @@ done_step() {
   SUMMARY+=("$(printf "%-${STEP_WIDTH:-34}s %5ss  %s" "$STEP_NAME" "$dt" "$*")")
 }
 die() { echo "${PROVISION_NAME:-provision}: ERROR: $*" >&2; exit 1; }
+
+# apt and dpkg allow one user at a time, and scripts/test.sh runs provision.sh and provision-kube.sh
+# side by side: each script holds this lock from its first apt command to its last (policy-rc.d
+# included, which two installs must not add and remove under each other).
+apt_lock() { exec 9>"$CACHE/.apt.lock"; flock 9; }
+apt_unlock() { flock -u 9; exec 9>&-; }
