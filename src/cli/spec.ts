@@ -135,7 +135,7 @@ export const NEW: CommandSpec = {
   tool: {
     name: "new_service",
     description:
-      "Generate one standalone FastAPI + Dapr service folder (<out>/<name>/) from flags. For a service that is part of a platform (a fastdapr.yaml), use add_service instead.",
+      `Generate one standalone FastAPI + Dapr service folder (<out>/<name>/) from flags; python picks its Python version (default ${PYTHON_VERSION}). For a service that is part of a platform (a fastdapr.yaml), use add_service instead.`,
   },
 };
 
