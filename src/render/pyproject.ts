@@ -31,7 +31,9 @@ export function pyproject(svc: ServiceModel): Record<string, unknown> {
       },
       ruff: {
         ...RUFF_SETTINGS,
-        // the service's own Python: pyupgrade (UP) and the other version-aware rules follow it
+        // the service's own Python: pyupgrade (UP) and the other version-aware rules follow it. The
+        // in-process formatter formats for the lowest supported target; its output is the same on
+        // every supported one (test/generated/python-versions.test.ts runs ruff format --check on each)
         "target-version": ruffTarget(svc.pythonVersion),
         src: ["."],
         lint: {
