@@ -4,11 +4,13 @@
 // refused with exit 2, naming the value and the supported list, and nothing is written.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { FastdaprError } from "../../src/core/errors.js";
+import { PACKAGE_ROOT } from "../../src/core/package-root.js";
 import { parseManifest } from "../../src/manifest/load.js";
 import { blankPreset } from "../../src/manifest/presets/blank.js";
 import { learnflowPreset } from "../../src/manifest/presets/learnflow.js";
@@ -165,4 +167,16 @@ test("regenerating a platform that had no defaults.python: only the Dockerfiles 
     const read = (path: string) => ({ content: readFileSync(join(cwd, "services", svc, path), "utf8") });
     assert.deepEqual(pythonOf({ get: read }), expected(PYTHON_VERSION), svc);
   }
+});
+
+test("provision-docker.sh builds the Python stand-in from the Debian release and Python version the default image's name gives", () => {
+  const script = readFileSync(join(PACKAGE_ROOT, "scripts", "provision-docker.sh"), "utf8");
+  const lines = script.split("\n").filter((line) => /^PYTHON_(TAG|SUITE|MINOR)=/.test(line));
+  assert.equal(lines.length, 3, "the script derives the tag, the suite and the minor version from the image name");
+  const derived = execFileSync("bash", ["-c", [`declare -A IMAGE=([python]=${JSON.stringify(CONTAINER_IMAGES.python)})`, ...lines, 'echo "$PYTHON_SUITE $PYTHON_MINOR"'].join("\n")], {
+    encoding: "utf8",
+  }).trim();
+  assert.equal(derived, `trixie ${PYTHON_VERSION}`);
+  // and it refuses to import a Debian whose python3 is another version than the name says
+  assert.match(script, /python_matches_tag "\$ROOTFS\/python" \\\n\s+&& import_rootfs "\$ROOTFS\/python" "\$\{IMAGE\[python\]\}"/);
 });
