@@ -12,8 +12,10 @@
 #   3. compose v2: github.com/docker/compose/v2/cmd built from the Go module proxy (Debian has only
 #      v1, which rejects the top-level `name:`), cached as $FASTDAPR_CACHE/compose/<version>/docker-compose;
 #      meanwhile, in the background:
-#   4. base images from debootstrap (Debian bookworm, minbase), each imported once:
-#        the stand-in for the Python image the generated Dockerfile names (src/versions.ts), and
+#   4. base images from debootstrap (minbase), each imported once, both debootstraps in parallel:
+#        the stand-in for the Python image the generated Dockerfile names by default (src/versions.ts,
+#        python:3.13-slim-trixie): the Debian release its tag names, whose own python3 must be the
+#        version the tag names (checked), and
 #        fastdapr-standin/services:bookworm (Redis, PostgreSQL, Java), the base of the next step
 #   5. stand-ins for the images the generated compose files name (src/versions.ts): daprd (the
 #      binary provision.sh built), Redis, PostgreSQL, Kafka (the jars provision.sh cached), each
@@ -107,20 +109,25 @@ image_key() { docker image inspect -f "{{ index .Config.Labels \"$LABEL\" }}" "$
 files_hash() { ( cd "$1" && find . -type f | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-16 ); }
 
 # ---------------------------------------------------------------- 4. debootstrap bases (started before 3)
-# Python: the packages the official image's role needs (the Dockerfile runs `python -m venv` and pip).
+# Python: the packages the official image's role needs (the Dockerfile runs `python -m venv` and pip),
+# from the Debian release the image's tag names ("python:3.13-slim-trixie" → trixie, Python 3.13)
 PYTHON_INCLUDE="python3,python3-venv,python3-pip,python-is-python3,ca-certificates"
+PYTHON_TAG="${IMAGE[python]##*:}"                     # 3.13-slim-trixie
+PYTHON_SUITE="${PYTHON_TAG##*-}"                      # trixie
+PYTHON_MINOR="${PYTHON_TAG%%-*}"                      # 3.13
+[[ "$PYTHON_TAG" =~ ^3\.[0-9]+-slim-[a-z]+$ ]] || die "unexpected Python image tag ${IMAGE[python]} (expected python:3.N-slim-<debian release>)"
 SERVICES_INCLUDE="redis-server,postgresql-15,openjdk-17-jre-headless,ca-certificates"
 SERVICES_BASE="fastdapr-standin/services:${DEBIAN_SUITE}"
 EXTRA_CAS=(/usr/local/share/ca-certificates/*.crt)
 [ -e "${EXTRA_CAS[0]}" ] || EXTRA_CAS=()
 extra_ca_hash() { if [ ${#EXTRA_CAS[@]} -gt 0 ]; then cat "${EXTRA_CAS[@]}" | sha256sum | cut -c1-16; else echo none; fi; }
-base_key() { echo "debootstrap-${DEBIAN_SUITE}-minbase-$1-ca-$(extra_ca_hash)-r1"; }
+base_key() { echo "debootstrap-$1-minbase-$2-ca-$(extra_ca_hash)-r1"; } # <suite> <includes>
 
-# debootstrap <dir> <includes>: a minbase root file system whose packages cannot start services
+# debootstrap <dir> <suite> <includes>: a minbase root file system whose packages cannot start services
 debootstrap_rootfs() {
-  local dir=$1 include=$2
+  local dir=$1 suite=$2 include=$3
   rm -rf "$dir"; mkdir -p "$dir"
-  nice -n 10 debootstrap --foreign --variant=minbase --include="$include" "$DEBIAN_SUITE" "$dir" "$DEBIAN_MIRROR" > "$dir.log" 2>&1
+  nice -n 10 debootstrap --foreign --variant=minbase --include="$include" "$suite" "$dir" "$DEBIAN_MIRROR" > "$dir.log" 2>&1
   printf '#!/bin/sh\nexit 101\n' > "$dir/usr/sbin/policy-rc.d"; chmod 755 "$dir/usr/sbin/policy-rc.d"
   mkdir -p "$dir/etc/postgresql-common"
   echo "create_main_cluster = false" > "$dir/etc/postgresql-common/createcluster.conf"
@@ -149,15 +156,24 @@ import_rootfs() { # <dir> <tag> <key> <extra --change...>
 ROOTFS="$CACHE/docker/rootfs"
 mkdir -p "$ROOTFS"
 declare -a base_built=()
-if [ "$(image_key "${IMAGE[python]}")" != "$(base_key "$PYTHON_INCLUDE")" ]; then
-  ( t=$(now); debootstrap_rootfs "$ROOTFS/python" "$PYTHON_INCLUDE" \
-    && import_rootfs "$ROOTFS/python" "${IMAGE[python]}" "$(base_key "$PYTHON_INCLUDE")" --change 'CMD ["python3"]' \
+# the image's name promises a Python version: Debian's python3 must be that one
+python_matches_tag() {
+  local found
+  found="$(chroot "$1" python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')" || return 1
+  [ "$found" = "$PYTHON_MINOR" ] && return 0
+  echo "Debian ${PYTHON_SUITE}'s python3 is ${found}, but the image name ${IMAGE[python]} says ${PYTHON_MINOR}" >> "$1.log"
+  return 1
+}
+if [ "$(image_key "${IMAGE[python]}")" != "$(base_key "$PYTHON_SUITE" "$PYTHON_INCLUDE")" ]; then
+  ( t=$(now); debootstrap_rootfs "$ROOTFS/python" "$PYTHON_SUITE" "$PYTHON_INCLUDE" \
+    && python_matches_tag "$ROOTFS/python" \
+    && import_rootfs "$ROOTFS/python" "${IMAGE[python]}" "$(base_key "$PYTHON_SUITE" "$PYTHON_INCLUDE")" --change 'CMD ["python3"]' \
     && rm -rf "$ROOTFS/python" "$ROOTFS/python.log" && echo "    built ${IMAGE[python]} in $(( $(now) - t ))s" ) &
   base_jobs+=($!); base_built+=("${IMAGE[python]}")
 fi
-if [ "$(image_key "$SERVICES_BASE")" != "$(base_key "$SERVICES_INCLUDE")" ]; then
-  ( t=$(now); debootstrap_rootfs "$ROOTFS/services" "$SERVICES_INCLUDE" \
-    && import_rootfs "$ROOTFS/services" "$SERVICES_BASE" "$(base_key "$SERVICES_INCLUDE")" \
+if [ "$(image_key "$SERVICES_BASE")" != "$(base_key "$DEBIAN_SUITE" "$SERVICES_INCLUDE")" ]; then
+  ( t=$(now); debootstrap_rootfs "$ROOTFS/services" "$DEBIAN_SUITE" "$SERVICES_INCLUDE" \
+    && import_rootfs "$ROOTFS/services" "$SERVICES_BASE" "$(base_key "$DEBIAN_SUITE" "$SERVICES_INCLUDE")" \
     && rm -rf "$ROOTFS/services" "$ROOTFS/services.log" && echo "    built $SERVICES_BASE in $(( $(now) - t ))s" ) &
   base_jobs+=($!); base_built+=("$SERVICES_BASE")
 fi
@@ -185,7 +201,7 @@ else
 fi
 
 # ---------------------------------------------------------------- 4. (continued)
-step "base images (debootstrap ${DEBIAN_SUITE}), waited for"
+step "base images (debootstrap ${PYTHON_SUITE}, ${DEBIAN_SUITE}), waited for"
 for job in "${base_jobs[@]}"; do
   wait "$job" || die "debootstrap or import failed (logs: $ROOTFS/*.log)"
 done

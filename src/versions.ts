@@ -11,7 +11,29 @@ import { PACKAGE_ROOT } from "./core/package-root.js";
 export const RUNTIME_VERSIONS_FILE = join(PACKAGE_ROOT, "runtime-versions.json");
 const runtime = JSON.parse(readFileSync(RUNTIME_VERSIONS_FILE, "utf8")) as { dapr: string; kafka: string };
 
-export const PYTHON_VERSION = "3.11";
+/**
+ * Python versions a generated service may target (manifest `defaults.python`, `fastdapr new --python`):
+ * those every pinned dependency below allows (requires-python), installs from wheels on and
+ * declares (trove classifiers), and on whose ruff/mypy target the generated code is checked clean.
+ * docs/generated-service.md § "Python version" has the evidence, src/model/python-version.ts the
+ * reason each other version is refused; `npx tsx scripts/pins-report.ts` re-checks the
+ * dependencies' side when the pins move.
+ */
+export const PYTHON_VERSIONS = ["3.11", "3.12", "3.13"] as const;
+export type PythonVersion = (typeof PYTHON_VERSIONS)[number];
+/** The default: Debian 13 "trixie"'s own Python, the one the test suite runs the generated checks on in a container. */
+export const PYTHON_VERSION: PythonVersion = "3.13";
+/** Debian release of the base image; the official Python images build every supported version on it. */
+export const DEBIAN_RELEASE = "trixie";
+
+/** The official slim image of a Python version (the generated Dockerfile's base). */
+export function pythonImage(version: PythonVersion): string {
+  return `python:${version}-slim-${DEBIAN_RELEASE}`;
+}
+
+export function isPythonVersion(value: string): value is PythonVersion {
+  return (PYTHON_VERSIONS as readonly string[]).includes(value);
+}
 export const DAPR_RUNTIME_VERSION = runtime.dapr;
 export const KAFKA_VERSION = runtime.kafka;
 
@@ -37,7 +59,7 @@ export const PYTHON_DEV_DEPENDENCIES = {
 } as const;
 
 export const CONTAINER_IMAGES = {
-  python: `python:${PYTHON_VERSION}-slim-bookworm`,
+  python: pythonImage(PYTHON_VERSION),
   daprd: `daprio/daprd:${DAPR_RUNTIME_VERSION}`,
   redis: "redis:7.4-alpine",
   kafka: `apache/kafka:${KAFKA_VERSION}`,

@@ -7,9 +7,10 @@ import { z } from "zod";
 import { FastdaprError } from "../core/errors.js";
 import { MANIFEST_FILE } from "../manifest/load.js";
 import { PRESET_NAMES } from "../manifest/presets/index.js";
-import { dnsLabel, serviceName, ServiceSchema, stateKeyPattern, topicName } from "../manifest/schema.js";
+import { dnsLabel, pythonVersion, serviceName, ServiceSchema, stateKeyPattern, topicName } from "../manifest/schema.js";
 import { DEFAULTS } from "../model/build-service.js";
 import { AGENT_BACKENDS, TIERS } from "../model/service.js";
+import { PYTHON_VERSION, PYTHON_VERSIONS } from "../versions.js";
 
 export type ParamKind = "string" | "integer" | "boolean";
 
@@ -124,6 +125,9 @@ export const NEW: CommandSpec = {
     option("--pubsub <name>", "Dapr pub/sub component name", { default: DEFAULTS.pubsubName, format: dnsLabel }),
     option("--state-store <name>", "Dapr state store component name", { default: DEFAULTS.stateStore, format: dnsLabel }),
     port(`app port (default ${DEFAULTS.port})`),
+    option("--python <version>", `Python version: base image, requires-python, ruff and mypy targets (${PYTHON_VERSIONS.join(", ")}; default ${PYTHON_VERSION})`, {
+      format: pythonVersion,
+    }),
     option("--public", "an entry point: the ingress controller may reach its HTTP port"),
     option("--dry-run", "print what would be written, write nothing"),
     option("--force", "write into a folder fastdapr did not create, and overwrite edited generated files"),
@@ -131,7 +135,7 @@ export const NEW: CommandSpec = {
   tool: {
     name: "new_service",
     description:
-      "Generate one standalone FastAPI + Dapr service folder (<out>/<name>/) from flags. For a service that is part of a platform (a fastdapr.yaml), use add_service instead.",
+      `Generate one standalone FastAPI + Dapr service folder (<out>/<name>/) from flags; python picks its Python version (default ${PYTHON_VERSION}). For a service that is part of a platform (a fastdapr.yaml), use add_service instead.`,
   },
 };
 

@@ -8,6 +8,7 @@ import type { $ZodIssue } from "zod/v4/core";
 import { EXIT, FastdaprError, type Problem } from "../core/errors.js";
 import { closest } from "../core/suggest.js";
 import { manifestJsonSchema, ManifestSchema, type Manifest } from "./schema.js";
+import { pythonVersionHint } from "../model/python-version.js";
 
 /** The default manifest file name. */
 export const MANIFEST_FILE = "fastdapr.yaml";
@@ -201,12 +202,21 @@ function issueProblem(issue: $ZodIssue, data: unknown, positions: Positions): Pr
         ...(quoteHint ? { hint: quoteHint } : {}),
       };
     }
-    case "invalid_value":
+    case "invalid_value": {
+      // `python: 3.12` is a YAML number (and 3.10 reads as 3.1); the list holds strings
+      const unquoted = typeof input === "number" && issue.values.every((v) => typeof v === "string");
+      const hint = unquoted
+        ? `YAML reads ${String(input)} as a number; quote the version, e.g. "${issue.values.at(-1) as string}"`
+        : where === "defaults.python"
+          ? pythonVersionHint(String(input)) // why the Python list ends where it does
+          : undefined;
       return {
         code: "E_MANIFEST_VALUE",
         message: `${where}: expected ${issue.values.map((v) => JSON.stringify(v)).join(" or ")}, got ${describeValue(input)}`,
         location: positions.at(path),
+        ...(hint ? { hint } : {}),
       };
+    }
     case "invalid_union": {
       const expected = where.endsWith("agent")
         ? "true, false or a mapping with backend, model, systemPrompt"

@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { AGENT_BACKENDS, TIERS } from "../model/service.js";
 import { DEFAULTS } from "../model/build-service.js";
-import { PYTHON_VERSION } from "../versions.js";
+import { DEBIAN_RELEASE, PYTHON_VERSION, PYTHON_VERSIONS } from "../versions.js";
 import { STARTER_PRESETS } from "./presets/starter-presets.js";
 
 export const API_VERSION = "fastdapr/v1";
@@ -33,6 +33,9 @@ export const serviceName = z
     error: "a service name is a DNS label that starts with a letter: lowercase letters, digits and hyphens (e.g. \"triage-service\")",
   })
   .max(MAX_APP_ID_LENGTH, { error: `a service name has at most ${MAX_APP_ID_LENGTH} characters (Dapr adds "-dapr" to it for a 63-character Service name)` });
+
+/** A Python minor version the generated dependencies support ("3.13"), a string as YAML must quote it. */
+export const pythonVersion = z.enum(PYTHON_VERSIONS);
 
 export const dnsLabel = z
   .string()
@@ -225,7 +228,11 @@ const StateStoreDefaults = z
 
 export const DefaultsSchema = z
   .strictObject({
-    python: z.enum([PYTHON_VERSION]).default(PYTHON_VERSION).describe("Python version of every service (quote it: \"3.11\")."),
+    python: pythonVersion
+      .default(PYTHON_VERSION)
+      .describe(
+        `Python version of every service (quote it: "${PYTHON_VERSION}"): the Dockerfile's base image (python:<version>-slim-${DEBIAN_RELEASE}), requires-python, ruff's target-version and mypy's python_version follow it. One of the versions every pinned dependency supports.`,
+      ),
     imageRegistry: z
       .string()
       .max(255, { error: "an image registry path has at most 255 characters" })

@@ -6,7 +6,8 @@ import { checkAgentModel, checkComponentName, checkPort, checkServiceName, check
 import type { AgentBackend, AgentModel, Invocation, PayloadModel, ServiceModel, StateKey, Tier, TopicRef } from "./service.js";
 import { AGENT_BACKENDS, TIERS } from "./service.js";
 import { SIDECAR_RESOURCES, TIER_RESOURCES } from "./tiers.js";
-import { PYTHON_VERSION } from "../versions.js";
+import { isPythonVersion, PYTHON_VERSION } from "../versions.js";
+import { pythonVersionHint, unsupportedPython } from "./python-version.js";
 
 export const DEFAULTS = {
   port: 8000,
@@ -56,6 +57,8 @@ export interface ServiceOptions {
   imageTag?: string;
   namespace?: string | null;
   platform?: string | null;
+  /** Python version of the service ("3.13"); one of PYTHON_VERSIONS (src/versions.ts). */
+  pythonVersion?: string;
 }
 
 /** Where each option came from, so errors can point at a flag or a manifest line. */
@@ -191,6 +194,9 @@ export function buildServiceModel(options: ServiceOptions, where: LocationOf = f
   const agentOn = options.agent ?? tier === "agent";
   const agent: AgentModel | null = agentOn ? agentModel(options, where) : null;
 
+  const pythonVersion = options.pythonVersion ?? PYTHON_VERSION;
+  if (!isPythonVersion(pythonVersion)) fail("E_PYTHON_VERSION", unsupportedPython(pythonVersion), where("python"), pythonVersionHint(pythonVersion));
+
   const registry = options.imageRegistry ?? DEFAULTS.imageRegistry;
   return {
     name: options.name,
@@ -207,7 +213,7 @@ export function buildServiceModel(options: ServiceOptions, where: LocationOf = f
     stateKeys: [...keys.values()],
     invokes,
     agent,
-    pythonVersion: PYTHON_VERSION,
+    pythonVersion,
     image: `${registry}/${options.name}:${options.imageTag ?? DEFAULTS.imageTag}`,
     namespace: options.namespace ?? null,
     platform: options.platform ?? null,

@@ -1,6 +1,8 @@
 // The typed model of one service: everything a renderer needs, with every default filled in.
 // Renderers read this and nothing else; the CLI and the manifest loader both build it.
 
+import type { PythonVersion } from "../versions.js";
+
 export const TIERS = ["lightweight", "standard", "agent"] as const;
 export type Tier = (typeof TIERS)[number];
 
@@ -90,7 +92,8 @@ export interface ServiceModel {
   stateKeys: StateKey[];
   invokes: Invocation[];
   agent: AgentModel | null;
-  pythonVersion: string; // "3.11"
+  /** "3.13": the Dockerfile base, requires-python, ruff and mypy targets follow it */
+  pythonVersion: PythonVersion;
   image: string; // "fastdapr/triage-service:0.1.0"
   namespace: string | null;
   /** The platform this service is part of (its manifest's name); null for a standalone service. */

@@ -2,6 +2,7 @@
 // their payload models, and the shared infrastructure settings. Renderers read this and nothing else.
 import type { PayloadSchema } from "../manifest/schema.js";
 import type { PayloadModel, ServiceModel } from "../model/service.js";
+import type { PythonVersion } from "../versions.js";
 import type { StarterPreset } from "../manifest/presets/starter-presets.js";
 
 /** A problem that does not stop generation (e.g. a topic nobody subscribes to). */
@@ -24,7 +25,7 @@ export interface PlatformTopic {
 }
 
 export interface PlatformDefaults {
-  pythonVersion: string;
+  pythonVersion: PythonVersion;
   imageRegistry: string;
   imageTag: string;
   pubsub: { name: string; dev: "redis" | "kafka"; prod: "kafka" };

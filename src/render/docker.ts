@@ -1,7 +1,7 @@
 // Container build files: a multi-stage Dockerfile (a text template) and .dockerignore.
 import type { ServiceModel } from "../model/service.js";
 import type { Tree } from "../tree/tree.js";
-import { CONTAINER_IMAGES } from "../versions.js";
+import { pythonImage } from "../versions.js";
 import { APP_UID } from "./kubernetes.js";
 import { renderTemplate } from "./templates.js";
 
@@ -28,7 +28,7 @@ export function renderDocker(svc: ServiceModel, tree: Tree): void {
     "Dockerfile",
     renderTemplate(
       "docker/Dockerfile.eta",
-      { baseImage: CONTAINER_IMAGES.python, uid: APP_UID, port: svc.port },
+      { baseImage: pythonImage(svc.pythonVersion), uid: APP_UID, port: svc.port },
       { keepNewlines: true },
     ),
     "generated",

@@ -1,6 +1,7 @@
 // pyproject.toml of a generated service, built as data and serialised with smol-toml.
 import { RUFF_SETTINGS } from "./python-format.js";
 import { stringify } from "smol-toml";
+import { ruffTarget } from "../model/python-version.js";
 import type { ServiceModel } from "../model/service.js";
 import type { Tree } from "../tree/tree.js";
 import { PYTHON_AGENT_DEPENDENCIES, PYTHON_DEPENDENCIES, PYTHON_DEV_DEPENDENCIES } from "../versions.js";
@@ -30,11 +31,17 @@ export function pyproject(svc: ServiceModel): Record<string, unknown> {
       },
       ruff: {
         ...RUFF_SETTINGS,
+        // the service's own Python: pyupgrade (UP) and the other version-aware rules follow it. The
+        // in-process formatter formats for the lowest supported target; its output is the same on
+        // every supported one (test/generated/python-versions.test.ts runs ruff format --check on each)
+        "target-version": ruffTarget(svc.pythonVersion),
         src: ["."],
         lint: {
           select: ["E", "W", "F", "I", "B", "C4", "UP", "ASYNC", "S", "ARG", "T20", "N", "SIM", "RUF"],
-          // line length is the formatter's job; it cannot split long strings, which E501 would flag
-          ignore: ["E501"],
+          // line length is the formatter's job; it cannot split long strings, which E501 would flag.
+          // Generics are written with TypeVar, which every supported Python runs: the PEP 695 syntax
+          // these rules ask for from a 3.12 target on would not parse on 3.11
+          ignore: ["E501", "UP046", "UP047"],
           isort: { "known-first-party": ["app", "tests"] },
           "per-file-ignores": {
             // asserts are how pytest tests, dummy tokens are not secrets, and test callbacks

@@ -9,6 +9,7 @@ import { manifestJsonSchema, manifestJsonSchemaText, SCHEMA_FILE } from "../../s
 import { learnflowPreset } from "../../src/manifest/presets/learnflow.js";
 import { blankPreset } from "../../src/manifest/presets/blank.js";
 import { FastdaprError } from "../../src/core/errors.js";
+import { PYTHON_VERSION } from "../../src/versions.js";
 
 /** Asserts that parsing `text` fails with this code, at this line:col, mentioning `field`. */
 function assertManifestError(text: string, expected: { code: string | RegExp; at: string; message: RegExp }): FastdaprError {
@@ -56,7 +57,7 @@ test("a valid manifest gets every default filled in", () => {
   const { manifest } = parseManifest(base);
   assert.equal(manifest.defaults.pubsub.name, "kafka-pubsub");
   assert.equal(manifest.defaults.stateStore.prod, "postgresql");
-  assert.equal(manifest.defaults.python, "3.11");
+  assert.equal(manifest.defaults.python, PYTHON_VERSION);
   assert.deepEqual(manifest.services["orders-service"]!.subscribes, []);
   assert.deepEqual(manifest.services["orders-service"]!.publishes, ["orders.created"]);
 });

@@ -22,6 +22,7 @@ interface NewFlags {
   pubsub?: string;
   stateStore?: string;
   port?: string;
+  python?: string;
   dryRun?: boolean;
   json?: boolean;
   force?: boolean;
@@ -71,6 +72,7 @@ export function registerNew(program: Command, ctx: CommandContext): void {
         ...(flags.pubsub !== undefined ? { pubsubName: flags.pubsub } : {}),
         ...(flags.stateStore !== undefined ? { stateStore: flags.stateStore } : {}),
         ...(port !== undefined ? { port } : {}),
+        ...(flags.python !== undefined ? { pythonVersion: flags.python } : {}),
         dryRun: flags.dryRun ?? false,
         force: flags.force ?? false,
       });

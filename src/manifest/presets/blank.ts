@@ -1,5 +1,6 @@
 // The blank preset: a valid manifest with no services yet, and comments showing the shape.
 import { SCHEMA_REF } from "../schema.js";
+import { PYTHON_VERSION } from "../../versions.js";
 import type { PresetOptions } from "./learnflow.js";
 
 /** fastdapr.yaml text of an empty platform (`name` defaults to "platform"). */
@@ -29,7 +30,7 @@ export function blankPreset(options: PresetOptions = {}): string {
 apiVersion: fastdapr/v1
 name: ${name}
 defaults:
-  python: "3.11"
+  python: "${PYTHON_VERSION}"
   imageRegistry: ghcr.io/example/${name}
   imageTag: "0.1.0"
 topics: {}

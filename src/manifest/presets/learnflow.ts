@@ -1,6 +1,7 @@
 // The LearnFlow preset: the six services of the research note (app ids, tiers, state-key patterns,
 // topics), wired so that every topic has a publisher and a subscriber.
 import { SCHEMA_REF } from "../schema.js";
+import { PYTHON_VERSION } from "../../versions.js";
 
 export interface PresetOptions {
   /** Platform name (a DNS label); defaults to the preset's own. */
@@ -30,7 +31,7 @@ description: AI tutoring for learners of Python, one service per skill.
 # instead of empty stubs. Those files are yours once written; fastdapr never overwrites them.
 preset: learnflow
 defaults:
-  python: "3.11"
+  python: "${PYTHON_VERSION}"
   imageRegistry: ghcr.io/example/${name}
   imageTag: "0.1.0"
   pubsub:
