@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// Thin launcher: the CLI lives in the compiled package (dist/, built by `npm run build`, and by
-// `npm pack` before the tarball is made; a checkout has no dist/ until then).
+// Thin launcher: the CLI is one pre-built file, dist/cli/fastdapr.js (scripts/bundle.mjs, run by
+// `npm run build` and by `npm pack`; a checkout has no dist/ until then), whose commands load their
+// own code when they run.
+import module from "node:module";
 import { setFlagsFromString } from "node:v8";
 
 // Ruff's formatter is WebAssembly. V8's optimising tier would recompile it in the background,
@@ -9,5 +11,8 @@ import { setFlagsFromString } from "node:v8";
 // module is compiled, i.e. before the CLI is imported.
 setFlagsFromString("--liftoff-only");
 
-const { main } = await import("../dist/src/cli/main.js");
+// Node ≥ 22.1 keeps compiled code on disk between runs; Node 20 has no such cache (nothing to do)
+module.enableCompileCache?.();
+
+const { main } = await import("../dist/cli/fastdapr.js");
 process.exitCode = await main(process.argv.slice(2));
