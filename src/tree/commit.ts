@@ -139,7 +139,7 @@ export async function commitPlan(plan: Plan): Promise<void> {
   };
   try {
     // 1. stage: every byte to be written exists on disk before anything is replaced
-    const folders = folderCache();
+    const folders = folderCache(true);
     writes.forEach((entry, index) => {
       confineProjectPath(root, entry.path, folders);
       const tmp = join(work, "new", String(index));
@@ -160,7 +160,7 @@ export async function commitPlan(plan: Plan): Promise<void> {
   const limit = failAfter();
   try {
     let moves = 0;
-    const folders = folderCache();
+    const folders = folderCache(false);
     const made = new Set<string>();
     for (const op of journal.ops) {
       await checkpoint(moves);

@@ -17,10 +17,17 @@ export function isInside(parent: string, child: string): boolean {
  * folder the pass creates after it was recorded missing resolves to the same real path either way
  * (fastdapr creates real folders, not symlinks), so a cache stays right for the pass that made it.
  */
-export type FolderCache = Map<string, string | null>;
+export interface FolderCache {
+  real: Map<string, string | null>;
+  /**
+   * The pass creates no folder in the project (a plan, the staging): a file in a folder recorded
+   * missing is missing too, and is not looked up.
+   */
+  readOnly: boolean;
+}
 
-export function folderCache(): FolderCache {
-  return new Map();
+export function folderCache(readOnly: boolean): FolderCache {
+  return { real: new Map(), readOnly };
 }
 
 /** The real path of `path`, or of its nearest existing ancestor joined with the rest. */
@@ -30,7 +37,7 @@ function realPathOfNearest(path: string, cache?: FolderCache): string {
   const walked: string[] = [];
   let real: string | undefined;
   for (;;) {
-    const known = cache?.get(current);
+    const known = cache?.real.get(current);
     if (known) {
       real = known;
       break;
@@ -44,9 +51,9 @@ function realPathOfNearest(path: string, cache?: FolderCache): string {
   }
   if (real === undefined) {
     real = realpathSync(current);
-    cache?.set(current, real);
+    cache?.real.set(current, real);
   }
-  if (cache) for (const missing of walked) cache.set(missing, null);
+  if (cache) for (const missing of walked) cache.real.set(missing, null);
   return resolve(real, ...rest);
 }
 
@@ -109,9 +116,18 @@ export function confineProjectEntry(root: string, relPath: string, cache?: Folde
   const realRoot = realPathOfNearest(root, cache);
   // one lstat tells whether the entry exists and is a link; a link (even a dangling one) is
   // resolved the long way, anything else lies where its real folder does
-  const stat = lstatSync(full, { throwIfNoEntry: false });
+  let stat: Stats | undefined;
+  let real: string;
+  if (full === root) {
+    stat = lstatSync(full, { throwIfNoEntry: false });
+    real = realPathOfNearest(full);
+  } else {
+    const dir = dirname(full);
+    const realDir = realPathOfNearest(dir, cache);
+    stat = cache?.readOnly && cache.real.get(dir) === null ? undefined : lstatSync(full, { throwIfNoEntry: false });
+    real = stat?.isSymbolicLink() ? realPathOfNearest(full) : resolve(realDir, basename(full));
+  }
   const link = stat?.isSymbolicLink() ?? false;
-  const real = link || full === root ? realPathOfNearest(full) : resolve(realPathOfNearest(dirname(full), cache), basename(full));
   if (!isInside(root, full) || !isInside(realRoot, real)) {
     throw new FastdaprError("E_UNSAFE_PATH", `refusing path "${relPath}": a symlink leads outside the project root`, {
       location: relPath,

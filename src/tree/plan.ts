@@ -67,7 +67,7 @@ function planFile(root: string, file: TreeFile, lock: LockFile | null, force: bo
 
 export function planTree(root: string, tree: Tree, lock: LockFile | null, options: PlanOptions): Plan {
   const force = options.force ?? false;
-  const folders = folderCache();
+  const folders = folderCache(true);
   const entries: PlanEntry[] = tree.list().map((file) => planFile(root, file, lock, force, folders));
   const wanted = new Set(entries.map((e) => e.path));
 
