@@ -1,7 +1,11 @@
 // Benchmark (not a test): generation speed as whole processes, the way users and agents run it.
 //   - `fastdapr new` (one service), against cookiecutter, copier, plop and hygen producing the same
-//     files from an equivalent template (bench/lib/templates.ts; the output is checked identical)
+//     files from an equivalent template (bench/lib/templates.ts; the output is checked identical),
+//     beside `node -e 0` and `fastdapr --version` (Node's own start-up, and the CLI's), all
+//     interleaved: run 1 of each tool, then run 2 of each, … so that a change in the machine's load
+//     falls on all of them alike
 //   - `fastdapr generate` of LearnFlow and of synthetic platforms of 10..100 services
+//   - CPU profiles (where the time goes) of `new` and of the 100-service platform
 // Median, min and max wall time of several runs after a warm-up, and peak RSS (GNU time).
 // Writes bench/results/generation.json. Needs `npm run build` and `bash bench/setup.sh`.
 //   npx tsx bench/generation.ts [runs]
@@ -9,7 +13,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { series, round1, type ProcessRun, type Summary } from "./lib/measure.js";
+import { median, round1, series, timeProcess, type ProcessRun, type Sample, type Summary } from "./lib/measure.js";
 import { syntheticManifestText } from "./lib/synthetic-manifest.js";
 import { buildTemplates, readTree, treeDifferences } from "./lib/templates.js";
 import { writeResult } from "./lib/results.js";
@@ -60,7 +64,6 @@ const singleService: Record<string, (cwd: string) => ProcessRun> = {
   hygen: (cwd) => ({ command: tools.hygen.bin, args: ["service", "new", "--name", SERVICE], cwd, env: { ...process.env, HYGEN_TMPLS: join(templates.hygen, "_templates") } }),
 };
 
-const single: Record<string, Summary & { version: string; files: number }> = {};
 for (const [name, make] of Object.entries(singleService)) {
   // each tool must produce the same files, or the comparison is not like for like
   const check = freshDir();
@@ -69,8 +72,47 @@ for (const [name, make] of Object.entries(singleService)) {
   const diffs = treeDifferences(referenceTree, readTree(join(check, SERVICE)));
   if (diffs.length) throw new Error(`${name} did not reproduce the generated service: ${diffs.slice(0, 5).join(", ")}`);
   rmSync(check, { recursive: true, force: true });
+}
 
-  const { warmupStdout: _, ...s } = series(runs, () => make(freshDir()), removeCwd);
+/** One warm-up run of each, then `runs` rounds of one run of each in turn. */
+function interleaved(makers: Record<string, (cwd: string) => ProcessRun>): Record<string, Summary> {
+  const once = (make: (cwd: string) => ProcessRun): Sample => {
+    const run = make(freshDir());
+    try {
+      return timeProcess(run);
+    } finally {
+      removeCwd(run);
+    }
+  };
+  for (const make of Object.values(makers)) once(make);
+  const samples: Record<string, Sample[]> = Object.fromEntries(Object.keys(makers).map((k) => [k, []]));
+  for (let i = 0; i < runs; i++) for (const [name, make] of Object.entries(makers)) samples[name]!.push(once(make));
+  return Object.fromEntries(
+    Object.entries(samples).map(([name, list]) => {
+      const times = list.map((s) => s.ms).sort((a, b) => a - b);
+      const summary: Summary = {
+        runs,
+        medianMs: round1(median(times)),
+        minMs: round1(times[0]!),
+        maxMs: round1(times[times.length - 1]!),
+        peakRssMiB: round1(Math.max(...list.map((s) => s.rssKb)) / 1024),
+      };
+      return [name, summary];
+    }),
+  );
+}
+
+// the floor under every Node tool: the runtime starting and exiting, and fastdapr's own start
+const STARTUP = {
+  "node -e 0": (cwd: string): ProcessRun => ({ command: process.execPath, args: ["-e", "0"], cwd }),
+  "fastdapr --version": (cwd: string): ProcessRun => node(["--version"], cwd),
+};
+const measured = interleaved({ ...STARTUP, ...singleService });
+const startup = Object.fromEntries(Object.keys(STARTUP).map((k) => [k, measured[k]!])) as Record<keyof typeof STARTUP, Summary>;
+for (const [name, s] of Object.entries(startup)) log(name, s);
+const single: Record<string, Summary & { version: string; files: number }> = {};
+for (const name of Object.keys(singleService)) {
+  const s = measured[name]!;
   const version = name === "fastdapr" ? (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string }).version : tools[name as keyof typeof tools].version;
   single[name] = { ...s, version, files: referenceTree.size };
   log(`${name} ${version} (one service)`, s);
@@ -120,8 +162,16 @@ for (const size of SYNTHETIC_SIZES) platform(`synthetic-${size}`, size, syntheti
 // where fastdapr's own time goes, for the report's "what limits it"
 const newProfile = profileProcess([bin, ...NEW_ARGS], scratch);
 console.log(`fastdapr new CPU profile (${newProfile.totalMs} ms):`, newProfile.percent);
+const largest = Math.max(...SYNTHETIC_SIZES);
+const platformProfile = {
+  services: largest,
+  ...profileProcess([bin, "generate", "--json"], scratch, (cwd) => writeFileSync(join(cwd, "fastdapr.yaml"), syntheticManifestText(largest))),
+};
+console.log(`fastdapr generate (${largest} services) CPU profile (${platformProfile.totalMs} ms):`, platformProfile.percent);
 
 const fastdapr = single.fastdapr!;
 const ratios = Object.fromEntries(Object.entries(single).map(([k, v]) => [k, Number((v.medianMs / fastdapr.medianMs).toFixed(2))]));
 console.log("time relative to fastdapr new (median):", ratios);
-writeResult("generation", { runs, service: SERVICE, newArgs: NEW_ARGS, single, ratios, platforms, newProfile });
+const versionVsNode = Number((startup["fastdapr --version"].medianMs / startup["node -e 0"].medianMs).toFixed(2));
+console.log(`fastdapr --version / node -e 0 (median): ${versionVsNode}`);
+writeResult("generation", { runs, service: SERVICE, newArgs: NEW_ARGS, startup, versionVsNode, single, ratios, platforms, newProfile, platformProfile });

@@ -30,6 +30,10 @@ interface Generation {
   ratios: Record<string, number>;
   platforms: { name: string; services: number; files: number; summary: Summary; msPerService: number }[];
   newProfile: { totalMs: number; percent: Record<string, number> };
+  /** `node -e 0` and `fastdapr --version`, interleaved with the generators (absent in older results) */
+  startup?: Record<string, Summary>;
+  versionVsNode?: number;
+  platformProfile?: { services: number; totalMs: number; percent: Record<string, number> };
 }
 interface Latency {
   ops: number;
@@ -112,6 +116,8 @@ const linear = slopeValues.length > 0 && Math.min(...slopeValues) > 0 && Math.ma
 
 const single = Object.entries(gen.single).map(([tool, s]) => ({ tool, ...s, ratio: gen.ratios[tool]! }));
 const fastest = single.reduce((a, b) => (a.medianMs < b.medianMs ? a : b));
+// the quickest generator other than fastdapr, which `new` is measured against
+const fastestPeer = single.filter((s) => s.tool !== "fastdapr").reduce((a, b) => (a.medianMs < b.medianMs ? a : b));
 
 const it = {
   gen,
@@ -120,6 +126,7 @@ const it = {
   x,
   single,
   fastest,
+  fastestPeer,
   stateTable,
   errors,
   lost,

@@ -3,7 +3,7 @@ import { Command, CommanderError } from "commander";
 import { EXIT, FastdaprError } from "../core/errors.js";
 import { fsUserError } from "../core/fs-errors.js";
 import { VERSION } from "../core/version.js";
-import { consoleOutput, printError, type Output } from "./output.js";
+import { consoleOutput, type Output } from "./console.js";
 import { registerNew } from "./commands/new.js";
 import { registerPlatformCommands } from "./commands/check.js";
 import { registerPlatform } from "./commands/platform.js";
@@ -106,8 +106,11 @@ export async function main(argv: string[], output: Output = consoleOutput(argv.i
     await program.parseAsync(argv, { from: "user" });
     return ctx.exitCode;
   } catch (error) {
+    // --help and --version end here too (commander throws after printing them under exitOverride)
+    if (error instanceof CommanderError && (error.code === "commander.helpDisplayed" || error.code === "commander.version")) return EXIT.ok;
+    // the printing helpers load only when there is an error to print (they pull in the plan's diffs)
+    const { printError } = await import("./output.js");
     if (error instanceof CommanderError) {
-      if (error.code === "commander.helpDisplayed" || error.code === "commander.version") return EXIT.ok;
       if (error.code === "commander.help") {
         // the help went to stderr (not under --json); a missing command is still a usage error
         if (output.json) printError(output, commandName(argv), missingCommand(commandName(argv)));

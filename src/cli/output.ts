@@ -4,20 +4,9 @@ import { conflictDiff, countPlan, entryDiff, type Plan, type PlanCounts } from "
 import { ConflictError } from "../generate/apply.js";
 import type { Answer, Warning } from "./answers.js";
 import { hintFor } from "./error-codes.js";
+import type { Output } from "./console.js";
 
-export interface Output {
-  json: boolean;
-  out: (text: string) => void;
-  err: (text: string) => void;
-}
-
-export function consoleOutput(json: boolean): Output {
-  return {
-    json,
-    out: (text) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
-    err: (text) => process.stderr.write(text.endsWith("\n") ? text : `${text}\n`),
-  };
-}
+export { consoleOutput, type Output } from "./console.js";
 
 /** One line of JSON: the whole answer an agent reads back (its shape is the contract in answers.ts). */
 export function printJson(output: Output, answer: Answer): void {

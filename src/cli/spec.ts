@@ -1,15 +1,16 @@
 // The arguments and flags of every command, declared once. The CLI registers its commander commands
 // from these specs and the MCP server derives its tool input schemas from them, so a flag cannot
 // exist in one interface and be missing (or spelt differently) in the other. Value formats come
-// from the manifest's zod schema, the one description of what a topic or a service name is.
+// from the manifest's zod schema, the one description of what a topic or a service name is; they
+// are named here and resolved in formats.ts, so that the CLI's start loads neither zod nor the
+// schema (only the MCP server needs them).
 import { Argument, Command, Option } from "commander";
-import { z } from "zod";
 import { FastdaprError } from "../core/errors.js";
-import { MANIFEST_FILE } from "../manifest/load.js";
-import { PRESET_NAMES } from "../manifest/presets/index.js";
-import { dnsLabel, pythonVersion, serviceName, ServiceSchema, stateKeyPattern, topicName } from "../manifest/schema.js";
+import { MANIFEST_FILE } from "../manifest/find.js";
+import { PRESET_NAMES } from "../manifest/presets/names.js";
 import { DEFAULTS } from "../model/build-service.js";
 import { AGENT_BACKENDS, TIERS } from "../model/service.js";
+import type { ValueFormat } from "./formats.js";
 import { PYTHON_VERSION, PYTHON_VERSIONS } from "../versions.js";
 
 export type ParamKind = "string" | "integer" | "boolean";
@@ -27,8 +28,8 @@ export interface ParamSpec {
   repeatable: boolean;
   default?: string;
   choices?: readonly string[];
-  /** The value's format (a pattern or range from the manifest schema), shown to tool callers. */
-  format?: z.ZodType;
+  /** The value's format (a pattern or range from the manifest schema, formats.ts), shown to tool callers. */
+  format?: ValueFormat;
   /** A file or folder; the MCP server confines it to its working directory before running. */
   path: boolean;
   /** Also registers `--no-<flag>` (the value is then true, false or absent). */
@@ -83,14 +84,14 @@ function option(cli: string, description: string, extra: Extra = {}): ParamSpec 
   };
 }
 
-const list = (cli: string, description: string, format: z.ZodType): ParamSpec => option(cli, description, { repeatable: true, format });
+const list = (cli: string, description: string, format: ValueFormat): ParamSpec => option(cli, description, { repeatable: true, format });
 
-const subscribe = list("--subscribe <topic>", "topic to subscribe to (repeatable), domain.action", topicName);
-const publish = list("--publish <topic>", "topic to publish to (repeatable), domain.action", topicName);
-const stateKey = list("--state-key <pattern>", "state key pattern (repeatable), e.g. progress:{user_id}", stateKeyPattern);
-const invoke = list("--invoke <app-id>", "app id this service calls (repeatable)", serviceName);
+const subscribe = list("--subscribe <topic>", "topic to subscribe to (repeatable), domain.action", "topic");
+const publish = list("--publish <topic>", "topic to publish to (repeatable), domain.action", "topic");
+const stateKey = list("--state-key <pattern>", "state key pattern (repeatable), e.g. progress:{user_id}", "stateKey");
+const invoke = list("--invoke <app-id>", "app id this service calls (repeatable)", "serviceName");
 const tier = (description: string): ParamSpec => option("--tier <tier>", description, { choices: TIERS });
-const port = (description: string): ParamSpec => option("--port <n>", description, { kind: "integer", format: ServiceSchema.shape.port });
+const port = (description: string): ParamSpec => option("--port <n>", description, { kind: "integer", format: "port" });
 const dryRun = option("--dry-run", "print the plan with diffs, write nothing");
 const force = option("--force", "overwrite generated files edited by hand");
 // no commander default: without --manifest the commands look for fastdapr.yaml here and in the
@@ -100,14 +101,14 @@ const manifest = option("--manifest <path>", `the platform manifest (default: ${
   path: true,
   searched: true,
 });
-const service = positional("<service>", "service", "the service to change (its name in fastdapr.yaml)", { format: serviceName });
+const service = positional("<service>", "service", "the service to change (its name in fastdapr.yaml)", { format: "serviceName" });
 
 export const NEW: CommandSpec = {
   path: ["new"],
   description: "generate one FastAPI + Dapr service",
   examples: ["fastdapr new triage-service --subscribe learning.query --publish learning.routed", "fastdapr new tutor-service --tier agent --agent-backend dapr-conversation --state-key history:{user_id}", "fastdapr new triage-service --dry-run"],
   params: [
-    positional("<service-name>", "name", "DNS-1123 name; also the Dapr app id and the folder name", { format: serviceName }),
+    positional("<service-name>", "name", "DNS-1123 name; also the Dapr app id and the folder name", { format: "serviceName" }),
     option("--out <dir>", "parent folder of the service folder, inside the working directory", { default: ".", path: true }),
     tier("resource tier (agent turns the agent on)"),
     subscribe,
@@ -120,13 +121,13 @@ export const NEW: CommandSpec = {
     }),
     option("--agent-model <name>", `LLM model name (default ${DEFAULTS.agentModel})`),
     option("--conversation-component <name>", `Dapr conversation component of the dapr-conversation backend (default ${DEFAULTS.conversationComponent})`, {
-      format: dnsLabel,
+      format: "dnsLabel",
     }),
-    option("--pubsub <name>", "Dapr pub/sub component name", { default: DEFAULTS.pubsubName, format: dnsLabel }),
-    option("--state-store <name>", "Dapr state store component name", { default: DEFAULTS.stateStore, format: dnsLabel }),
+    option("--pubsub <name>", "Dapr pub/sub component name", { default: DEFAULTS.pubsubName, format: "dnsLabel" }),
+    option("--state-store <name>", "Dapr state store component name", { default: DEFAULTS.stateStore, format: "dnsLabel" }),
     port(`app port (default ${DEFAULTS.port})`),
     option("--python <version>", `Python version: base image, requires-python, ruff and mypy targets (${PYTHON_VERSIONS.join(", ")}; default ${PYTHON_VERSION})`, {
-      format: pythonVersion,
+      format: "pythonVersion",
     }),
     option("--public", "an entry point: the ingress controller may reach its HTTP port"),
     option("--dry-run", "print what would be written, write nothing"),
@@ -177,7 +178,7 @@ export const ADD_SERVICE: CommandSpec = {
   description: "add a service",
   examples: ["fastdapr add service notify-service --subscribe exercise.response --invoke progress-service"],
   params: [
-    positional("<name>", "name", "service name (DNS-1123)", { format: serviceName }),
+    positional("<name>", "name", "service name (DNS-1123)", { format: "serviceName" }),
     tier("resource tier"),
     port("app port (default: the next free one)"),
     subscribe,
@@ -208,7 +209,7 @@ export const ADD_STATE: CommandSpec = {
   path: ["add", "state"],
   description: "add a state key pattern to a service",
   examples: ["fastdapr add state notify-service --key seen:{user_id}"],
-  params: [service, option("--key <pattern>", "e.g. progress:{user_id}", { required: true, format: stateKeyPattern }), manifest, dryRun, force],
+  params: [service, option("--key <pattern>", "e.g. progress:{user_id}", { required: true, format: "stateKey" }), manifest, dryRun, force],
   tool: { name: "add_state", description: "Give a platform service a state key pattern (a typed key builder) and regenerate." },
 };
 
@@ -216,7 +217,7 @@ export const ADD_INVOKE: CommandSpec = {
   path: ["add", "invoke"],
   description: "let a service call another by app id",
   examples: ["fastdapr add invoke notify-service --target progress-service"],
-  params: [service, option("--target <app-id>", "the service to call", { required: true, format: serviceName }), manifest, dryRun, force],
+  params: [service, option("--target <app-id>", "the service to call", { required: true, format: "serviceName" }), manifest, dryRun, force],
   tool: { name: "add_invoke", description: "Let a platform service call another one by Dapr service invocation and regenerate." },
 };
 
@@ -228,7 +229,7 @@ export const ADD_AGENT: CommandSpec = {
     service,
     option("--backend <backend>", "the OpenAI API, or Dapr's Conversation API", { choices: AGENT_BACKENDS }),
     option("--model <name>", `LLM model name (default ${DEFAULTS.agentModel})`),
-    option("--conversation-component <name>", "Dapr conversation component of the dapr-conversation backend", { format: dnsLabel }),
+    option("--conversation-component <name>", "Dapr conversation component of the dapr-conversation backend", { format: "dnsLabel" }),
     manifest,
     dryRun,
     force,

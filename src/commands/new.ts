@@ -9,7 +9,7 @@ import { applyTree, type ApplyResult } from "../generate/apply.js";
 import { LOCK_FILE } from "../tree/lock.js";
 import { confineUserFolder, confineUserPath } from "../tree/paths.js";
 import { Tree } from "../tree/tree.js";
-import { findManifestAbove, loadManifest, MANIFEST_FILE } from "../manifest/load.js";
+import { findManifestAbove, MANIFEST_FILE } from "../manifest/find.js";
 
 export interface NewServiceOptions extends ServiceOptions {
   out?: string;
@@ -35,12 +35,14 @@ export function renderServiceTree(svc: ServiceModel): Tree {
  * A service folder inside a platform would be one its manifest does not know (generate ignores it,
  * check cannot see it): a platform's services are added through the manifest instead.
  */
-function refuseInsidePlatform(cwd: string, outDir: string, name: string): void {
+async function refuseInsidePlatform(cwd: string, outDir: string, name: string): Promise<void> {
   const manifest = findManifestAbove(outDir);
   if (!manifest) return;
   const shown = relative(cwd, manifest) || MANIFEST_FILE;
   let known = false;
   try {
+    // the loader (YAML parser, schema) only when there is a manifest to read
+    const { loadManifest } = await import("../manifest/load.js");
     known = name in loadManifest(manifest, cwd).manifest.services;
   } catch {
     // an unreadable manifest knows no service; the answer below holds either way
@@ -82,7 +84,7 @@ export async function newService(options: NewServiceOptions): Promise<NewService
     }
   }
 
-  refuseInsidePlatform(cwd, outDir, svc.name);
+  await refuseInsidePlatform(cwd, outDir, svc.name);
   const tree = renderServiceTree(svc);
   const result = await applyTree(root, tree, { dryRun: options.dryRun ?? false, force: options.force ?? false });
   return { ...result, service: svc, root, path };

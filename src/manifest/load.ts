@@ -9,11 +9,11 @@ import { EXIT, FastdaprError, type Problem } from "../core/errors.js";
 import { closest } from "../core/suggest.js";
 import { manifestJsonSchema, ManifestSchema, type Manifest } from "./schema.js";
 import { pythonVersionHint } from "../model/python-version.js";
+import { findManifestAbove, MANIFEST_FILE } from "./find.js";
+import { formatPath, type PathSegment } from "./field-path.js";
 
-/** The default manifest file name. */
-export const MANIFEST_FILE = "fastdapr.yaml";
+export { findManifestAbove, formatPath, MANIFEST_FILE, type PathSegment };
 
-export type PathSegment = string | number;
 
 /** Maps a path in the manifest (["services", "triage-service", "port"]) to "file:LINE:COL". */
 export interface Positions {
@@ -86,17 +86,6 @@ export function documentPositions(doc: Document, lineCounter: LineCounter, fileN
       return locate(offset);
     },
   };
-}
-
-/** Renders a manifest path for messages: services.triage-service.port, topics["learning.query"].schema */
-export function formatPath(path: readonly PathSegment[]): string {
-  let out = "";
-  for (const seg of path) {
-    if (typeof seg === "number") out += `[${seg}]`;
-    else if (/^[A-Za-z_$][\w$-]*$/.test(seg)) out += out ? `.${seg}` : seg;
-    else out += `[${JSON.stringify(seg)}]`;
-  }
-  return out || "(top level)";
 }
 
 function describeValue(value: unknown): string {
@@ -363,15 +352,6 @@ export const MAX_MANIFEST_BYTES = 1024 * 1024;
 export function locateManifest(cwd: string, given?: string): string {
   if (given !== undefined) return resolve(cwd, given);
   return findManifestAbove(cwd) ?? join(resolve(cwd), MANIFEST_FILE);
-}
-
-/** fastdapr.yaml in `dir` or the nearest folder above it that has one. */
-export function findManifestAbove(dir: string): string | undefined {
-  for (let at = resolve(dir); ; at = dirname(at)) {
-    const file = join(at, MANIFEST_FILE);
-    if (existsSync(file)) return file;
-    if (dirname(at) === at) return undefined;
-  }
 }
 
 /**

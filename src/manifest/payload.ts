@@ -4,7 +4,7 @@
 import { FastdaprError } from "../core/errors.js";
 import { pascalCase, snakeCase } from "../model/names.js";
 import type { PayloadField, PayloadModel } from "../model/service.js";
-import { formatPath, type PathSegment } from "./load.js";
+import { formatPath, type PathSegment } from "./field-path.js";
 import type { PayloadSchema } from "./schema.js";
 
 /** Maps a path inside the topic's schema (["properties", "user_id", "type"]) to a location. */

@@ -9,6 +9,7 @@ import type { Answer } from "../cli/answers.js";
 import { main } from "../cli/main.js";
 import { errorFields, type Output } from "../cli/output.js";
 import { COMMANDS, type CommandSpec, type ParamSpec } from "../cli/spec.js";
+import { VALUE_FORMATS } from "../cli/formats.js";
 import { confineUserPath } from "../tree/paths.js";
 
 // No outputSchema: the answers' schema (schemas/cli-output.schema.json) is ~4,400 characters per
@@ -42,7 +43,7 @@ function baseSchema(kind: ParamSpec["kind"]): z.ZodType {
 
 /** What a tool caller is told: formats, choices, defaults and the flag's description. */
 function describedSchema(p: ParamSpec): z.ZodType {
-  let value: z.ZodType = p.format ?? (p.choices ? z.enum(p.choices as [string, ...string[]]) : baseSchema(p.kind));
+  let value: z.ZodType = p.format ? VALUE_FORMATS[p.format] : (p.choices ? z.enum(p.choices as [string, ...string[]]) : baseSchema(p.kind));
   if (p.repeatable) value = z.array(value);
   value = value.describe(p.description);
   if (p.required) return value;

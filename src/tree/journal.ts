@@ -64,8 +64,16 @@ function readJournal(work: string): Journal | null {
 /** Folders missing on disk that placing `paths` would create, parents first. */
 export function missingDirs(root: string, paths: string[]): string[] {
   const missing = new Set<string>();
+  const present = new Set<string>();
   for (const path of paths) {
-    for (let dir = dirname(path); dir !== "." && !existsSync(join(root, dir)); dir = dirname(dir)) missing.add(dir);
+    // each folder is looked at once: a platform's thousands of files share a few hundred folders
+    for (let dir = dirname(path); dir !== "." && !missing.has(dir) && !present.has(dir); dir = dirname(dir)) {
+      if (existsSync(join(root, dir))) {
+        present.add(dir);
+        break;
+      }
+      missing.add(dir);
+    }
   }
   return [...missing].sort((a, b) => a.split("/").length - b.split("/").length || (a < b ? -1 : 1));
 }

@@ -1,7 +1,7 @@
 // Path confinement: nothing fastdapr writes or deletes may land outside the project root,
 // whether through "..", an absolute path or a symlink pointing out.
-import { existsSync, lstatSync, realpathSync, statSync } from "node:fs";
-import { dirname, isAbsolute, relative, resolve, sep, posix } from "node:path";
+import { existsSync, lstatSync, realpathSync, statSync, type Stats } from "node:fs";
+import { basename, dirname, isAbsolute, relative, resolve, sep, posix } from "node:path";
 import { FastdaprError } from "../core/errors.js";
 
 export function isInside(parent: string, child: string): boolean {
@@ -9,17 +9,52 @@ export function isInside(parent: string, child: string): boolean {
   return rel === "" || (!rel.startsWith(`..${sep}`) && rel !== ".." && !isAbsolute(rel));
 }
 
+/**
+ * What one pass over many paths of a project (a plan, the staging, the swap) learnt about their
+ * folders: the real path of each folder that exists, null for one that does not. A platform has
+ * thousands of files in a few hundred folders; without it every file re-walked its folders with a
+ * stat each. Only folders are kept, never the file itself, which is looked at on every call. A
+ * folder the pass creates after it was recorded missing resolves to the same real path either way
+ * (fastdapr creates real folders, not symlinks), so a cache stays right for the pass that made it.
+ */
+export interface FolderCache {
+  real: Map<string, string | null>;
+  /**
+   * The pass creates no folder in the project (a plan, the staging): a file in a folder recorded
+   * missing is missing too, and is not looked up.
+   */
+  readOnly: boolean;
+}
+
+export function folderCache(readOnly: boolean): FolderCache {
+  return { real: new Map(), readOnly };
+}
+
 /** The real path of `path`, or of its nearest existing ancestor joined with the rest. */
-function realPathOfNearest(path: string): string {
+function realPathOfNearest(path: string, cache?: FolderCache): string {
   let current = path;
   const rest: string[] = [];
-  while (!existsSync(current)) {
+  const walked: string[] = [];
+  let real: string | undefined;
+  for (;;) {
+    const known = cache?.real.get(current);
+    if (known) {
+      real = known;
+      break;
+    }
+    if (known === undefined && existsSync(current)) break;
+    walked.push(current);
     const parent = dirname(current);
     if (parent === current) break;
     rest.unshift(current.slice(parent.length + 1));
     current = parent;
   }
-  return resolve(realpathSync(current), ...rest);
+  if (real === undefined) {
+    real = realpathSync(current);
+    cache?.real.set(current, real);
+  }
+  if (cache) for (const missing of walked) cache.real.set(missing, null);
+  return resolve(real, ...rest);
 }
 
 /** Resolves a user-supplied folder and refuses one outside `base` (the working directory). */
@@ -54,7 +89,15 @@ export function confineUserFolder(base: string, userPath: string, location: stri
 }
 
 /** Checks a project-relative POSIX path from the tree or the lock file before any I/O uses it. */
-export function confineProjectPath(root: string, relPath: string): string {
+export function confineProjectPath(root: string, relPath: string, cache?: FolderCache): string {
+  return confineProjectEntry(root, relPath, cache).path;
+}
+
+/**
+ * confineProjectPath, with what the check found on disk: the entry's lstat, undefined when there is
+ * none (callers that read the file need no second stat). Same checks, same errors.
+ */
+export function confineProjectEntry(root: string, relPath: string, cache?: FolderCache): { path: string; stat: Stats | undefined } {
   const normal = posix.normalize(relPath);
   if (
     relPath.length === 0 ||
@@ -70,18 +113,32 @@ export function confineProjectPath(root: string, relPath: string): string {
     });
   }
   const full = resolve(root, normal);
-  const realRoot = realPathOfNearest(root);
-  if (!isInside(root, full) || !isInside(realRoot, realPathOfNearest(full))) {
+  const realRoot = realPathOfNearest(root, cache);
+  // one lstat tells whether the entry exists and is a link; a link (even a dangling one) is
+  // resolved the long way, anything else lies where its real folder does
+  let stat: Stats | undefined;
+  let real: string;
+  if (full === root) {
+    stat = lstatSync(full, { throwIfNoEntry: false });
+    real = realPathOfNearest(full);
+  } else {
+    const dir = dirname(full);
+    const realDir = realPathOfNearest(dir, cache);
+    stat = cache?.readOnly && cache.real.get(dir) === null ? undefined : lstatSync(full, { throwIfNoEntry: false });
+    real = stat?.isSymbolicLink() ? realPathOfNearest(full) : resolve(realDir, basename(full));
+  }
+  const link = stat?.isSymbolicLink() ?? false;
+  if (!isInside(root, full) || !isInside(realRoot, real)) {
     throw new FastdaprError("E_UNSAFE_PATH", `refusing path "${relPath}": a symlink leads outside the project root`, {
       location: relPath,
       hint: "replace the symlink with a real folder inside the project",
     });
   }
-  if (existsSync(full) && lstatSync(full).isSymbolicLink()) {
+  if (link && existsSync(full)) {
     throw new FastdaprError("E_UNSAFE_PATH", `refusing to write through the symlink "${relPath}"`, {
       location: relPath,
       hint: "remove the symlink; fastdapr writes regular files only",
     });
   }
-  return full;
+  return { path: full, stat };
 }

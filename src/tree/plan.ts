@@ -1,8 +1,8 @@
 // Compares the in-memory tree with the disk and the lock file, and decides for every path what
 // a commit would do. Pure reads: nothing is written here.
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { createTwoFilesPatch } from "diff";
-import { confineProjectPath } from "./paths.js";
+import { confineProjectEntry, folderCache, type FolderCache } from "./paths.js";
 import { emptyLock, sha256, type LockFile } from "./lock.js";
 import type { Owner, Tree, TreeFile } from "./tree.js";
 
@@ -41,14 +41,17 @@ export interface PlanOptions {
   generator: string;
 }
 
-function readIfFile(path: string): string | undefined {
-  if (!existsSync(path)) return undefined;
-  if (!statSync(path).isFile()) return undefined;
+/** The text of a project file, undefined when there is no regular file at `relPath`. */
+function readIfFile(root: string, relPath: string, folders: FolderCache): string | undefined {
+  const { path, stat } = confineProjectEntry(root, relPath, folders);
+  if (stat === undefined) return undefined;
+  // a link that confinement let through (a dangling one) is read as what it points to, as before
+  if (stat.isSymbolicLink() ? !statSync(path, { throwIfNoEntry: false })?.isFile() : !stat.isFile()) return undefined;
   return readFileSync(path, "utf8");
 }
 
-function planFile(root: string, file: TreeFile, lock: LockFile | null, force: boolean): PlanEntry {
-  const current = readIfFile(confineProjectPath(root, file.path));
+function planFile(root: string, file: TreeFile, lock: LockFile | null, force: boolean, folders: FolderCache): PlanEntry {
+  const current = readIfFile(root, file.path, folders);
   const locked = lock?.files[file.path];
   const base = { path: file.path, owner: file.owner, ...(file.executable ? { executable: true } : {}) };
   if (current === undefined) return { ...base, action: "create", content: file.content };
@@ -64,12 +67,13 @@ function planFile(root: string, file: TreeFile, lock: LockFile | null, force: bo
 
 export function planTree(root: string, tree: Tree, lock: LockFile | null, options: PlanOptions): Plan {
   const force = options.force ?? false;
-  const entries: PlanEntry[] = tree.list().map((file) => planFile(root, file, lock, force));
+  const folders = folderCache(true);
+  const entries: PlanEntry[] = tree.list().map((file) => planFile(root, file, lock, force, folders));
   const wanted = new Set(entries.map((e) => e.path));
 
   for (const [path, locked] of Object.entries(lock?.files ?? {})) {
     if (wanted.has(path)) continue;
-    const current = readIfFile(confineProjectPath(root, path));
+    const current = readIfFile(root, path, folders);
     if (current === undefined) continue; // already gone: it simply leaves the lock
     if (locked.owner === "scaffolded") {
       entries.push({ path, owner: "scaffolded", action: "orphan", current });

@@ -33,7 +33,7 @@ export class Tree {
       throw new DuplicatePathError(`two renderers wrote ${full}`);
     }
     // every text file ends with exactly one newline, whatever its template did
-    const body = content.length === 0 ? content : content.replace(/\n*$/, "\n");
+    const body = content.length === 0 ? content : endWithOneNewline(content);
     const text = owner === "generated" ? withGeneratedHeader(full, body) : body;
     this.files.set(full, {
       path: full,
@@ -56,4 +56,11 @@ export class Tree {
   get size(): number {
     return this.files.size;
   }
+}
+
+/** `text` without its trailing newlines, plus one (a scan from the end: a regex tried every offset). */
+function endWithOneNewline(text: string): string {
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 10) end--;
+  return end === text.length - 1 ? text : `${text.slice(0, end)}\n`;
 }

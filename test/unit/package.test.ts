@@ -35,7 +35,7 @@ test("the packed tarball installs into an empty prefix and runs --help, new and 
   mkdirSync(source);
   // what package.json ships (top-level names of its `files`) plus what the prepack build reads
   const shipped = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { files: string[] }).files.map((f) => f.split("/")[0]!);
-  for (const entry of new Set(["package.json", "tsconfig.json", "README.md", "src", ...shipped])) {
+  for (const entry of new Set(["package.json", "tsconfig.json", "README.md", "src", "scripts", ...shipped])) {
     cpSync(join(ROOT, entry), join(source, entry), { recursive: true });
   }
   symlinkSync(join(ROOT, "node_modules"), join(source, "node_modules"));
@@ -50,6 +50,10 @@ test("the packed tarball installs into an empty prefix and runs --help, new and 
   assert.deepEqual(files.filter((f) => f.startsWith("src/") || f.startsWith("test/")), [], "compiled code only");
   assert.deepEqual([...citedDocs()].filter((d) => !files.includes(d)), [], "every docs file an error hint cites is in the package");
   assert.ok(files.includes("dist/src/cli/main.js") && files.includes("bin/fastdapr.js"));
+  // the bin runs the pre-built CLI (scripts/bundle.mjs): its entry file and the commands' chunks
+  assert.match(readFileSync(join(source, "bin", "fastdapr.js"), "utf8"), /dist\/cli\/fastdapr\.js/);
+  assert.ok(files.includes("dist/cli/fastdapr.js"), "the pre-built entry file");
+  assert.ok(files.some((f) => f.startsWith("dist/cli/chunks/")), "the commands' chunks");
 
   const prefix = join(work, "prefix");
   const installed = run(NPM, ["install", "--global", "--prefix", prefix, "--prefer-offline", "--no-audit", "--no-fund", join(work, info!.filename)], work);

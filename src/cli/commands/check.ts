@@ -4,13 +4,10 @@
 // drifted (E_DRIFT, as generate --check), 2 when the manifest cannot be read or is invalid.
 import type { Command } from "commander";
 import { EXIT } from "../../core/errors.js";
-import { driftSinceGenerate } from "../../commands/platform.js";
-import { loadManifest } from "../../manifest/load.js";
-import { isClean, type Plan } from "../../tree/plan.js";
-import { buildPlatform, PlatformError } from "../../platform/build-platform.js";
+import type { Plan } from "../../tree/plan.js";
+import type { PlatformError } from "../../platform/build-platform.js";
 import type { PlatformModel } from "../../platform/model.js";
 import type { CommandContext } from "../main.js";
-import { driftCounts, errorFields, printDrift, printJson, printProblems, printWarnings, problemFields, warningFields } from "../output.js";
 import { CHECK, registerSpec } from "../spec.js";
 import { registerGraph } from "./graph.js";
 
@@ -20,7 +17,9 @@ export interface CheckFlags {
 }
 
 /** Loads and builds the platform; manifest errors propagate (exit 2), graph errors are returned. */
-export function checkPlatform(path: string | undefined): { platform: PlatformModel; text: string; file: string; shown: string } | { error: PlatformError; shown: string } {
+async function checkPlatform(path: string | undefined): Promise<{ platform: PlatformModel; text: string; file: string; shown: string } | { error: PlatformError; shown: string }> {
+  const { loadManifest } = await import("../../manifest/load.js");
+  const { buildPlatform, PlatformError } = await import("../../platform/build-platform.js");
   const loaded = loadManifest(path);
   try {
     return { platform: buildPlatform(loaded.manifest, loaded.positions), text: loaded.text, file: loaded.file!, shown: loaded.fileName };
@@ -31,15 +30,19 @@ export function checkPlatform(path: string | undefined): { platform: PlatformMod
 }
 
 /** The number of files a generate would create, update, delete or refuse to overwrite. */
-function driftCount(plan: Plan): number {
+function driftCount(plan: Plan, driftCounts: (plan: Plan) => { created: number; updated: number; deleted: number; conflicts: number }): number {
   const c = driftCounts(plan);
   return c.created + c.updated + c.deleted + c.conflicts;
 }
 
 export function registerCheck(program: Command, ctx: CommandContext): void {
-  registerSpec(program, CHECK).action((flags: CheckFlags) => {
+  registerSpec(program, CHECK).action(async (flags: CheckFlags) => {
+      // loaded when the command runs: the CLI's start stays free of the manifest and plan code
+      const { driftSinceGenerate } = await import("../../commands/platform.js");
+      const { isClean } = await import("../../tree/plan.js");
+      const { driftCounts, errorFields, printDrift, printJson, printProblems, printWarnings, problemFields, warningFields } = await import("../output.js");
       const { output } = ctx;
-      const result = checkPlatform(flags.manifest);
+      const result = await checkPlatform(flags.manifest);
       if ("error" in result) {
         const { error } = result;
         ctx.exitCode = EXIT.checkFailed;
@@ -65,7 +68,7 @@ export function registerCheck(program: Command, ctx: CommandContext): void {
       if (!clean) {
         ctx.exitCode = EXIT.checkFailed;
         if (!output.json) printWarnings(output, platform.warnings);
-        printDrift(output, "check", drift!, result.shown, { ...counts, ...warningFields(platform.warnings), drift: driftCount(drift!) });
+        printDrift(output, "check", drift!, result.shown, { ...counts, ...warningFields(platform.warnings), drift: driftCount(drift!, driftCounts) });
         return;
       }
       if (output.json) {

@@ -1,11 +1,11 @@
 // `fastdapr completion [bash|zsh]`: prints the shell completion script (text, also under --json).
 import type { Command } from "commander";
-import { bashCompletion } from "../completion.js";
 import type { CommandContext } from "../main.js";
 import { COMMANDS, COMPLETION, registerSpec } from "../spec.js";
 
 export function registerCompletion(program: Command, ctx: CommandContext): void {
-  registerSpec(program, COMPLETION).action(() => {
+  registerSpec(program, COMPLETION).action(async () => {
+    const { bashCompletion } = await import("../completion.js");
     // zsh runs the same function through bashcompinit (the script's second line says how)
     ctx.output.out(bashCompletion(COMMANDS));
   });

@@ -1,10 +1,6 @@
 // `fastdapr graph [--format mermaid|json] [--manifest PATH] [--json]`: the platform topology.
 import type { Command } from "commander";
-import { buildPlatform } from "../../platform/build-platform.js";
-import { mermaidGraph, platformGraph } from "../../platform/graph.js";
 import type { CommandContext } from "../main.js";
-import { printJson } from "../output.js";
-import { loadManifest } from "../../manifest/load.js";
 import { GRAPH, GRAPH_FORMATS, registerSpec } from "../spec.js";
 
 interface GraphFlags {
@@ -14,7 +10,12 @@ interface GraphFlags {
 }
 
 export function registerGraph(program: Command, ctx: CommandContext): void {
-  registerSpec(program, GRAPH).action((flags: GraphFlags) => {
+  registerSpec(program, GRAPH).action(async (flags: GraphFlags) => {
+      // loaded when the command runs: the CLI's start stays free of the manifest and platform code
+      const { buildPlatform } = await import("../../platform/build-platform.js");
+      const { mermaidGraph, platformGraph } = await import("../../platform/graph.js");
+      const { loadManifest } = await import("../../manifest/load.js");
+      const { printJson } = await import("../output.js");
       const { output } = ctx;
       const loaded = loadManifest(flags.manifest);
       const platform = buildPlatform(loaded.manifest, loaded.positions);

@@ -1,12 +1,10 @@
 // `fastdapr new <service-name> [flags]`
 import type { Command } from "commander";
 import { FastdaprError } from "../../core/errors.js";
-import { newService } from "../../commands/new.js";
 import type { ServiceOptions } from "../../model/build-service.js";
 import type { AgentBackend } from "../../model/service.js";
 import type { CommandContext } from "../main.js";
 import { NEW, registerSpec } from "../spec.js";
-import { countFields, countsSummary, printDryRun, printJson, printRecovery, printUnused, unusedPaths } from "../output.js";
 
 interface NewFlags {
   out?: string;
@@ -58,6 +56,9 @@ function agentFlags(flags: NewFlags): Partial<ServiceOptions> {
 export function registerNew(program: Command, ctx: CommandContext): void {
   registerSpec(program, NEW)
     .action(async (name: string, flags: NewFlags) => {
+      // loaded when the command runs: --help and the other commands never pay for generation
+      const { newService } = await import("../../commands/new.js");
+      const { countFields, countsSummary, printDryRun, printJson, printRecovery, printUnused, unusedPaths } = await import("../output.js");
       const port = parsePort(flags.port);
       const result = await newService({
         name,

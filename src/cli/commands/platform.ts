@@ -1,11 +1,9 @@
 // `fastdapr init`, `fastdapr generate` and `fastdapr add …`: the platform commands.
 import type { Command } from "commander";
-import { driftPlan, editPlatform, generatePlatform, initPlatform, type PlatformResult } from "../../commands/platform.js";
-import { addAgent, addInvoke, addPubsub, addService, addState } from "../../manifest/edit.js";
+import type { editPlatform, PlatformResult } from "../../commands/platform.js";
 import type { AgentBackend, Tier } from "../../model/service.js";
 import type { CommandContext } from "../main.js";
 import { EXIT } from "../../core/errors.js";
-import { countFields, countsSummary, driftCounts, printDrift, printDryRun, printJson, printRecovery, printUnused, printWarnings, unusedPaths, warningFields } from "../output.js";
 import { ADD_AGENT, ADD_INVOKE, ADD_PUBSUB, ADD_SERVICE, ADD_STATE, GENERATE, INIT, jsonOption, registerSpec, type CommandSpec } from "../spec.js";
 
 interface WriteFlags {
@@ -17,7 +15,13 @@ interface WriteFlags {
 
 type AddCommand = "add service" | "add pubsub" | "add state" | "add invoke" | "add agent";
 
-function report(ctx: CommandContext, command: "init" | "generate" | AddCommand, result: PlatformResult, dryRun: boolean): void {
+// The commands' code (generation, the manifest editor, the printing helpers) loads when one of them
+// runs, never at the CLI's start.
+const platformCommands = () => import("../../commands/platform.js");
+const manifestEdits = () => import("../../manifest/edit.js");
+
+async function report(ctx: CommandContext, command: "init" | "generate" | AddCommand, result: PlatformResult, dryRun: boolean): Promise<void> {
+  const { countFields, countsSummary, printDryRun, printJson, printRecovery, printUnused, printWarnings, unusedPaths, warningFields } = await import("../output.js");
   const { output } = ctx;
   const c = result.counts;
   if (output.json) {
@@ -45,12 +49,15 @@ function report(ctx: CommandContext, command: "init" | "generate" | AddCommand, 
 
 export function registerPlatform(program: Command, ctx: CommandContext): void {
   registerSpec(program, INIT).action(async (dir: string, flags: WriteFlags & { preset: string }) => {
+    const { initPlatform } = await platformCommands();
     const result = await initPlatform({ dir, preset: flags.preset, dryRun: flags.dryRun ?? false, force: flags.force ?? false });
-    report(ctx, "init", result, flags.dryRun ?? false);
+    await report(ctx, "init", result, flags.dryRun ?? false);
   });
 
   registerSpec(program, GENERATE).action(async (flags: WriteFlags & { check?: boolean }) => {
+    const { driftPlan, generatePlatform } = await platformCommands();
     if (flags.check) {
+      const { driftCounts, printDrift, printJson } = await import("../output.js");
       const { plan, clean, manifest } = driftPlan(flags.manifest !== undefined ? { manifest: flags.manifest } : {});
       ctx.exitCode = clean ? EXIT.ok : EXIT.checkFailed;
       if (!clean) printDrift(ctx.output, "generate", plan, manifest, { check: true, ...driftCounts(plan) });
@@ -59,25 +66,27 @@ export function registerPlatform(program: Command, ctx: CommandContext): void {
       return;
     }
     const result = await generatePlatform({ ...flags, dryRun: flags.dryRun ?? false, force: flags.force ?? false });
-    report(ctx, "generate", result, flags.dryRun ?? false);
+    await report(ctx, "generate", result, flags.dryRun ?? false);
   });
 
   // --json on the group too, so "fastdapr add --json" answers E_USAGE in JSON rather than "unknown option"
   const add = program.command("add").description("change fastdapr.yaml (keeping its comments) and regenerate").addOption(jsonOption());
-  const edit = (spec: CommandSpec, run: (args: string[], flags: Record<string, unknown>) => Parameters<typeof editPlatform>[0]) => {
+  type Edits = Awaited<ReturnType<typeof manifestEdits>>;
+  const edit = (spec: CommandSpec, run: (edits: Edits, args: string[], flags: Record<string, unknown>) => Parameters<typeof editPlatform>[0]) => {
     registerSpec(add, spec).action(async (...params: unknown[]) => {
       const cmd = params[params.length - 1] as Command;
       const flags = cmd.opts() as WriteFlags & Record<string, unknown>;
-      const result = await editPlatform(run(cmd.args, flags), {
+      const [{ editPlatform }, edits] = await Promise.all([platformCommands(), manifestEdits()]);
+      const result = await editPlatform(run(edits, cmd.args, flags), {
         ...(flags.manifest ? { manifest: flags.manifest } : {}),
         dryRun: flags.dryRun ?? false,
         force: flags.force ?? false,
       });
-      report(ctx, spec.path.join(" ") as AddCommand, result, flags.dryRun ?? false);
+      await report(ctx, spec.path.join(" ") as AddCommand, result, flags.dryRun ?? false);
     });
   };
 
-  edit(ADD_SERVICE, ([name], f) => (doc) =>
+  edit(ADD_SERVICE, ({ addService }, [name], f) => (doc) =>
     addService(doc, name!, {
       ...(f.tier ? { tier: f.tier as Tier } : {}),
       ...(f.port !== undefined ? { port: Number(f.port) } : {}),
@@ -89,10 +98,10 @@ export function registerPlatform(program: Command, ctx: CommandContext): void {
       ...(f.public ? { public: true } : {}),
     }),
   );
-  edit(ADD_PUBSUB, ([service], f) => (doc) => addPubsub(doc, service!, { subscribe: f.subscribe as string[], publish: f.publish as string[] }));
-  edit(ADD_STATE, ([service], f) => (doc) => addState(doc, service!, f.key as string));
-  edit(ADD_INVOKE, ([service], f) => (doc) => addInvoke(doc, service!, f.target as string));
-  edit(ADD_AGENT, ([service], f) => (doc) =>
+  edit(ADD_PUBSUB, ({ addPubsub }, [service], f) => (doc) => addPubsub(doc, service!, { subscribe: f.subscribe as string[], publish: f.publish as string[] }));
+  edit(ADD_STATE, ({ addState }, [service], f) => (doc) => addState(doc, service!, f.key as string));
+  edit(ADD_INVOKE, ({ addInvoke }, [service], f) => (doc) => addInvoke(doc, service!, f.target as string));
+  edit(ADD_AGENT, ({ addAgent }, [service], f) => (doc) =>
     addAgent(doc, service!, {
       ...(f.backend !== undefined ? { backend: f.backend as AgentBackend } : {}),
       ...(f.model !== undefined ? { model: f.model as string } : {}),
