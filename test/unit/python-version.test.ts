@@ -16,6 +16,7 @@ import { blankPreset } from "../../src/manifest/presets/blank.js";
 import { learnflowPreset } from "../../src/manifest/presets/learnflow.js";
 import { buildServiceModel } from "../../src/model/build-service.js";
 import { renderServiceTree } from "../../src/commands/new.js";
+import { VALUE_FORMATS } from "../../src/cli/formats.js";
 import { NEW } from "../../src/cli/spec.js";
 import { CONTAINER_IMAGES, PYTHON_VERSION, PYTHON_VERSIONS, pythonImage } from "../../src/versions.js";
 import { renderedPlatform } from "../support/platforms.js";
@@ -138,8 +139,9 @@ test("new --python with an unsupported version: exit 2, E_PYTHON_VERSION naming 
 test("new's --python flag is declared once, for the CLI and the new_service tool, with the supported list", () => {
   const flag = NEW.params.find((p) => p.cli === "--python <version>");
   assert.ok(flag, "new has --python");
-  assert.equal(flag.format?.safeParse("3.13").success, true);
-  assert.equal(flag.format?.safeParse("3.10").success, false);
+  assert.equal(flag.format, "pythonVersion");
+  assert.equal(VALUE_FORMATS.pythonVersion.safeParse("3.13").success, true);
+  assert.equal(VALUE_FORMATS.pythonVersion.safeParse("3.10").success, false);
   assert.match(flag.description, /3\.11, 3\.12, 3\.13; default 3\.13/);
 });
 
