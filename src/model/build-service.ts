@@ -11,7 +11,7 @@ import { PYTHON_VERSION } from "../versions.js";
 export const DEFAULTS = {
   port: 8000,
   tier: "standard" as Tier,
-  pubsubName: "kafka-pubsub",
+  pubsubName: "pubsub",
   stateStore: "state-store",
   daprConfig: "appconfig",
   agentModel: "gpt-4o-mini",

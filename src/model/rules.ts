@@ -111,7 +111,7 @@ export function checkPort(port: number): string | undefined {
 /** Dapr component names (pub/sub, state store, configuration) are Kubernetes object names. */
 export function checkComponentName(name: string): string | undefined {
   if (!DNS_LABEL.test(name) || name.length > 63) {
-    return `"${name}" is not a valid Dapr component name: lowercase letters, digits and hyphens, at most 63 characters (e.g. "kafka-pubsub")`;
+    return `"${name}" is not a valid Dapr component name: lowercase letters, digits and hyphens, at most 63 characters (e.g. "pubsub")`;
   }
   return undefined;
 }

@@ -54,7 +54,7 @@ test("the JSON Schema accepts the presets and rejects an unknown field, like the
 
 test("a valid manifest gets every default filled in", () => {
   const { manifest } = parseManifest(base);
-  assert.equal(manifest.defaults.pubsub.name, "kafka-pubsub");
+  assert.equal(manifest.defaults.pubsub.name, "pubsub");
   assert.equal(manifest.defaults.stateStore.prod, "postgresql");
   assert.equal(manifest.defaults.python, "3.11");
   assert.deepEqual(manifest.services["orders-service"]!.subscribes, []);
