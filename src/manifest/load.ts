@@ -88,12 +88,22 @@ export function documentPositions(doc: Document, lineCounter: LineCounter, fileN
 }
 
 /** Renders a manifest path for messages: services.triage-service.port, topics["learning.query"].schema */
+/**
+ * A string as a message shows it: quoted, every invisible character (line breaks, C1 controls,
+ * bidi marks, lone surrogates) as an escape, and a long one by its start, so an error is one
+ * readable line that says exactly what was found.
+ */
+export function quoted(value: string, max = 80): string {
+  const start = value.length > max ? `${[...value].slice(0, max).join("")}…` : value;
+  return JSON.stringify(start).replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
 export function formatPath(path: readonly PathSegment[]): string {
   let out = "";
   for (const seg of path) {
     if (typeof seg === "number") out += `[${seg}]`;
     else if (/^[A-Za-z_$][\w$-]*$/.test(seg)) out += out ? `.${seg}` : seg;
-    else out += `[${JSON.stringify(seg)}]`;
+    else out += `[${quoted(seg)}]`;
   }
   return out || "(top level)";
 }
@@ -103,7 +113,7 @@ function describeValue(value: unknown): string {
   if (value === null) return "null (an empty value)";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";
-  if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
+  if (typeof value === "string") return `the string ${quoted(value)}`;
   return `the ${typeof value} ${String(value)}`;
 }
 
@@ -176,7 +186,7 @@ function issueProblem(issue: $ZodIssue, data: unknown, positions: Positions): Pr
       const inner = issue.issues[0];
       return {
         code: "E_MANIFEST_KEY",
-        message: `${where}: invalid name "${String(path[path.length - 1])}": ${inner?.message ?? issue.message}`,
+        message: `${where}: invalid name ${quoted(String(path[path.length - 1]))}: ${inner?.message ?? issue.message}`,
         location: positions.at(path, { key: true }),
       };
     }

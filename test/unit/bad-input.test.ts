@@ -18,6 +18,15 @@ interface Case {
   setup?: (cwd: string) => void;
 }
 
+/** A manifest with one topic (given) and one service using it (with extra lines). */
+const manifest =
+  (topic: string, ...service: string[]) =>
+  (cwd: string): void =>
+    writeFileSync(
+      join(cwd, "fastdapr.yaml"),
+      ["apiVersion: fastdapr/v1", "name: shop", "topics:", topic, "services:", "  orders-service:", "    port: 8001", "    publishes: [orders.created]", ...service, ""].join("\n"),
+    );
+
 const BOMB = ["a: &a [x, x, x, x, x, x, x, x, x]", ...["b", "c", "d", "e", "f"].map((k, i) => `${k}: &${k} [${Array(9).fill(`*${"abcde"[i]}`).join(", ")}]`)].join("\n");
 
 const CASES: Case[] = [
@@ -27,6 +36,10 @@ const CASES: Case[] = [
   { name: "--manifest naming a folder (generate)", argv: ["generate", "--manifest", "shop"], code: "E_MANIFEST_FILE", says: /shop is a folder/, location: "shop", setup: (cwd) => mkdirSync(join(cwd, "shop")) },
   { name: "--manifest /dev/zero", argv: ["check", "--manifest", "/dev/zero"], code: "E_MANIFEST_FILE", says: /not a regular file/ },
   { name: "a manifest over 1 MiB", argv: ["check"], code: "E_MANIFEST_FILE", says: /at most 1048576 \(1 MiB\)/, setup: (cwd) => writeFileSync(join(cwd, "fastdapr.yaml"), `apiVersion: fastdapr/v1\nname: big\n${"# padding\n".repeat(110_000)}`) },
+  { name: "a C1 control character in a description", argv: ["check"], code: "E_MANIFEST_VALUE", says: /control characters other than line breaks and tabs/, location: "fastdapr.yaml:4:33", setup: manifest('  orders.created: {description: "next\\u0085line"}') },
+  { name: "a lone surrogate in a description", argv: ["generate"], code: "E_MANIFEST_VALUE", says: /lone surrogate/, location: "fastdapr.yaml:4:33", setup: manifest('  orders.created: {description: "half \\ud800 a pair"}') },
+  { name: "a payload property name with a line break", argv: ["generate"], code: "E_MANIFEST_KEY", says: /a property name is one line/, setup: manifest('  orders.created: {schema: {type: object, properties: {"user\\nid": {type: string}}}}') },
+  { name: "a control character in a system prompt", argv: ["generate"], code: "E_MANIFEST_VALUE", says: /control characters/, setup: manifest("  orders.created: {}", '    agent: {systemPrompt: "You are\\u0007 kind."}') },
   { name: "a YAML alias bomb", argv: ["check"], code: "E_MANIFEST_SYNTAX", says: /aliases \(\*name\) expand too far/, setup: (cwd) => writeFileSync(join(cwd, "fastdapr.yaml"), `${BOMB}\n`) },
 ];
 
