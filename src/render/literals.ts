@@ -4,8 +4,7 @@
 // template never puts quotes around free text itself, so no value can end a string early, smuggle
 // in an escape sequence, or turn a README line into a heading, a table row or raw HTML.
 // (YAML, TOML and JSON files are built as objects and serialised by libraries: nothing to do there.)
-import { PositionEncoding, Workspace } from "@astral-sh/ruff-wasm-nodejs";
-import { RUFF_SETTINGS } from "./python-format.js";
+import { RUFF_AMBIGUOUS_RANGES } from "./ruff-ambiguous.js";
 
 // --- Python ------------------------------------------------------------------------------------
 
@@ -16,28 +15,22 @@ const SHORT_ESCAPES: Record<string, string> = { "\\": "\\\\", "\n": "\\n", "\t":
  * paragraph separators, non-ASCII spaces, private use, unassigned, lone surrogates). */
 const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Zs}\p{Co}\p{Cn}\p{Cs}]/u;
 
-let ruffLinter: Workspace | undefined;
-const ambiguousCache = new Map<string, boolean>();
+let ambiguousCodePoints: Set<number> | undefined;
 
 /**
- * Whether ruff's RUF001/RUF002 (selected in every generated pyproject) flags this character as
- * confusable with an ASCII one (an en dash, a Cyrillic "а", a "×"). The generated project pins the
- * same ruff as the WebAssembly build asked here, so the answer is the one `ruff check` will give;
- * each distinct character is asked once per process, and only text with non-ASCII ever asks.
+ * Whether ruff's RUF001/RUF002 (selected in every generated pyproject) flag this character as
+ * confusable with an ASCII one (an en dash, a Cyrillic "а", a "×"): ruff's own answers, tabulated
+ * by scripts/ruff-ambiguous.ts for the ruff version the generated project pins.
  */
-function ambiguous(chars: string[]): Set<string> {
-  const unknown = [...new Set(chars)].filter((c) => !ambiguousCache.has(c));
-  if (unknown.length > 0) {
-    ruffLinter ??= new Workspace({ ...RUFF_SETTINGS, lint: { select: ["RUF001"] } }, PositionEncoding.Utf16);
-    // one character per line: a diagnostic's row names the character
-    const probe = `x = [\n${unknown.map((c) => `    "${c}",\n`).join("")}]\n`;
-    const flagged = new Set<number>();
-    for (const d of ruffLinter.check(probe) as { code: string; start_location: { row: number } }[]) {
-      if (d.code === "RUF001") flagged.add(d.start_location.row - 2);
+function ambiguous(c: string): boolean {
+  if (ambiguousCodePoints === undefined) {
+    ambiguousCodePoints = new Set();
+    for (const range of RUFF_AMBIGUOUS_RANGES.split(",")) {
+      const [low, high = low] = range.split("-").map((hex) => parseInt(hex, 16));
+      for (let cp = low!; cp <= high!; cp++) ambiguousCodePoints.add(cp);
     }
-    unknown.forEach((c, i) => ambiguousCache.set(c, flagged.has(i)));
   }
-  return new Set(chars.filter((c) => ambiguousCache.get(c)));
+  return ambiguousCodePoints.has(c.codePointAt(0)!);
 }
 
 function codePointEscape(c: string): string {
@@ -52,16 +45,15 @@ function codePointEscape(c: string): string {
  * ruff calls ambiguous written as \u escapes (the value is the same), `quote` handled by `escapeQuote`.
  */
 function pythonBody(text: string, escapeQuote: (text: string, index: number) => boolean): string {
-  const chars = [...text]; // by code point
-  const nonAscii = chars.filter((c) => c.codePointAt(0)! > 0x7e && !INVISIBLE.test(c));
-  const confusable = nonAscii.length > 0 ? ambiguous(nonAscii) : new Set<string>();
+  // the common case, printable ASCII without quotes or backslashes, is already its own body
+  if (/^[ !#-[\]-~]*$/.test(text)) return text;
   let out = "";
   let index = 0;
-  for (const c of chars) {
+  for (const c of text) {
     if (c in SHORT_ESCAPES) out += SHORT_ESCAPES[c];
     else if (c === '"') out += escapeQuote(text, index) ? '\\"' : '"';
-    else if (INVISIBLE.test(c) && c !== " ") out += codePointEscape(c);
-    else if (confusable.has(c)) out += codePointEscape(c);
+    else if (c > "~" && (INVISIBLE.test(c) || ambiguous(c))) out += codePointEscape(c);
+    else if (c < " ") out += codePointEscape(c);
     else out += c;
     index += c.length;
   }
