@@ -186,7 +186,7 @@ export const AgentSchema = z
 
 export const ServiceSchema = z
   .strictObject({
-    description: freeText(MAX_DESCRIPTION_LENGTH).optional().describe("What the service does; goes into its README and OpenAPI title."),
+    description: freeText(MAX_DESCRIPTION_LENGTH).optional().describe("What the service does; goes into its README, its package summary and its app docstring."),
     tier: z
       .enum(TIERS)
       .default(DEFAULTS.tier)
