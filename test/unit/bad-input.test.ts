@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { spawnSync } from "node:child_process";
 import { runCli } from "../support/cli.js";
 
 const workdir = () => mkdtempSync(join(tmpdir(), "fastdapr-bad-"));
@@ -175,4 +176,21 @@ test("a state key whose first part starts with a digit gets a valid Python build
   const run = await runCli(["new", "x-service", "--state-key", "2fa:{user_id}", "--json"], cwd);
   assert.equal(run.code, 0, run.stdout);
   assert.match(readFileSync(join(cwd, "x-service/app/models/keys.py"), "utf8"), /^def key_2fa_key\(user_id: str\) -> str:$/m);
+});
+
+test('a description with """, backslashes, braces, quotes, a newline and <% is not an error: it is escaped', async () => {
+  const cwd = workdir();
+  const text = 'ends """ here \\N{x} {braces} "quoted" – <% it %>\n# second line';
+  writeFileSync(
+    join(cwd, "fastdapr.yaml"),
+    `${PLATFORM.replace("orders.created: {}", `orders.created: {description: ${JSON.stringify(text)}}`)}description: ${JSON.stringify(text)}\n`,
+  );
+  const run = await runCli(["generate", "--json"], cwd);
+  assert.equal(run.code, 0, run.stdout);
+  // the generated Python parses (the compile-and-lint fuzzing is test/generated/free-text.test.ts)
+  for (const path of ["services/orders-service/app/models/schemas.py", "services/orders-service/app/services/publisher.py", "services/stock-service/app/handlers/orders_created.py"]) {
+    const check = spawnSync("python3", ["-c", "import ast, sys; ast.parse(open(sys.argv[1], encoding='utf-8').read())", join(cwd, path)], { encoding: "utf8" });
+    assert.equal(check.status, 0, `${path}: ${check.stderr}`);
+  }
+  assert.match(readFileSync(join(cwd, "README.md"), "utf8"), /\n\nends """ here \\\\N\{x\} \{braces\} "quoted" – \\<% it %\\>\n\\# second line\n\n/);
 });
