@@ -19,7 +19,7 @@ export const ERROR_CODES = {
   E_STATE_KEY: { meaning: "a state key pattern is malformed or listed twice", hint: 'use letters, digits, _ . : - and {snake_case} placeholders, e.g. "progress:{user_id}"' },
   E_PORT: { meaning: "a port is not an integer from 1024 to 65535, or is a sidecar port", hint: "pick a free port from 1024 to 65535 other than 3500, 3501, 50001, 50002, 9090" },
   E_INVOKE_TARGET: { meaning: "an invocation target is not a valid app id or not a service of the platform", hint: "invoke a service the platform declares, by its name" },
-  E_COMPONENT_NAME: { meaning: "a Dapr component name is not a DNS label", hint: 'use lowercase letters, digits and hyphens, e.g. "kafka-pubsub"' },
+  E_COMPONENT_NAME: { meaning: "a Dapr component name is not a DNS label", hint: 'use lowercase letters, digits and hyphens, e.g. "pubsub"' },
   E_PYTHON_VERSION: {
     meaning: "a Python version the generated code and its pinned dependencies do not support",
     hint: "use a supported version: fastdapr new --help lists them, and docs/generated-service.md in the fastdapr package says why",

@@ -10,9 +10,9 @@ import { closest } from "../core/suggest.js";
 import { manifestJsonSchema, ManifestSchema, type Manifest } from "./schema.js";
 import { pythonVersionHint } from "../model/python-version.js";
 import { findManifestAbove, MANIFEST_FILE } from "./find.js";
-import { formatPath, type PathSegment } from "./field-path.js";
+import { formatPath, quoted, type PathSegment } from "./field-path.js";
 
-export { findManifestAbove, formatPath, MANIFEST_FILE, type PathSegment };
+export { findManifestAbove, formatPath, MANIFEST_FILE, quoted, type PathSegment };
 
 
 /** Maps a path in the manifest (["services", "triage-service", "port"]) to "file:LINE:COL". */
@@ -93,7 +93,7 @@ function describeValue(value: unknown): string {
   if (value === null) return "null (an empty value)";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";
-  if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
+  if (typeof value === "string") return `the string ${quoted(value)}`;
   return `the ${typeof value} ${String(value)}`;
 }
 
@@ -166,7 +166,7 @@ function issueProblem(issue: $ZodIssue, data: unknown, positions: Positions): Pr
       const inner = issue.issues[0];
       return {
         code: "E_MANIFEST_KEY",
-        message: `${where}: invalid name "${String(path[path.length - 1])}": ${inner?.message ?? issue.message}`,
+        message: `${where}: invalid name ${quoted(String(path[path.length - 1]))}: ${inner?.message ?? issue.message}`,
         location: positions.at(path, { key: true }),
       };
     }

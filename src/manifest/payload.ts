@@ -6,6 +6,7 @@ import { pascalCase, snakeCase } from "../model/names.js";
 import type { PayloadField, PayloadModel } from "../model/service.js";
 import { formatPath, type PathSegment } from "./field-path.js";
 import type { PayloadSchema } from "./schema.js";
+import { pythonString } from "../render/literals.js";
 
 /** Maps a path inside the topic's schema (["properties", "user_id", "type"]) to a location. */
 export type SchemaLocation = (path: readonly PathSegment[], options?: { key?: boolean }) => string;
@@ -43,10 +44,41 @@ export function pyLiteral(value: unknown): string {
   if (value === true) return "True";
   if (value === false) return "False";
   if (typeof value === "number") return Number.isInteger(value) ? String(value) : String(value);
-  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "string") return pythonString(value);
   if (Array.isArray(value)) return `[${value.map(pyLiteral).join(", ")}]`;
-  const entries = Object.entries(value as Record<string, unknown>).map(([k, v]) => `${JSON.stringify(k)}: ${pyLiteral(v)}`);
+  const entries = Object.entries(value as Record<string, unknown>).map(([k, v]) => `${pythonString(k)}: ${pyLiteral(v)}`);
   return `{${entries.join(", ")}}`;
+}
+
+/** Example JSON values of the string formats that get a richer Python type. */
+const FORMAT_EXAMPLES: Record<string, string> = {
+  "date-time": "2024-01-31T12:00:00Z",
+  date: "2024-01-31",
+  time: "12:00:00",
+  uuid: "00000000-0000-4000-8000-000000000000",
+};
+
+/** A Python literal of a JSON value the schema accepts: what generated tests send for the field. */
+function exampleOf(schema: PayloadSchema): string {
+  if (schema.enum) return pyLiteral(schema.enum.find((v) => v !== null) ?? null);
+  const types = typesOf(schema);
+  if (types.includes("null")) return "None";
+  switch (types[0] ?? (schema.properties ? "object" : schema.items ? "array" : undefined)) {
+    case "string":
+      return pyLiteral((schema.format && FORMAT_EXAMPLES[schema.format]) ?? "example");
+    case "integer":
+      return "1";
+    case "number":
+      return "1.5";
+    case "boolean":
+      return "True";
+    case "array":
+      return "[]";
+    case "object":
+      return "{}";
+    default:
+      return pyLiteral("example");
+  }
 }
 
 function jsonTypeOf(value: unknown): string {
@@ -186,6 +218,7 @@ class PayloadMapper {
         required: isRequired,
         description: prop.description ?? prop.title ?? null,
         defaultRepr,
+        example: exampleOf(prop),
       });
     });
     return { className, description, fields, open: false };

@@ -19,12 +19,15 @@ import {
   MAX_AGENT_MODEL_LENGTH,
   MAX_APP_ID_LENGTH,
   MAX_DESCRIPTION_LENGTH,
+  MAX_PROPERTY_NAME_LENGTH,
   MAX_STATE_KEY_LENGTH,
   MAX_SYSTEM_PROMPT_LENGTH,
   MAX_TOPIC_LENGTH,
+  PROPERTY_NAME_PATTERN,
   SERVICE_NAME_PATTERN,
   STATE_KEY_PATTERN,
   TOPIC_PATTERN,
+  wellFormed,
 } from "../model/rules.js";
 
 export const serviceName = z
@@ -59,13 +62,26 @@ export const stateKeyPattern = z
   })
   .refine((s) => !s.includes("||"), { error: "\"||\" is Dapr's key-prefix separator; use \":\" between parts" });
 
-/** Free text (descriptions, titles): up to `max` characters, line breaks and tabs but no other control character. */
-function freeText(max: number): z.ZodString {
+/**
+ * Free text (descriptions, titles, the system prompt): up to `max` characters, line breaks and tabs
+ * but no other control character, and well-formed Unicode. Anything else is allowed (quotes,
+ * backslashes, braces, `"""`, `<%`, any script): src/render/literals.ts escapes it where it lands.
+ */
+function freeText(max: number) {
   return z
     .string()
     .max(max, { error: `at most ${max} characters` })
-    .regex(new RegExp(FREE_TEXT_PATTERN), { error: "control characters other than line breaks and tabs are not allowed" });
+    .regex(new RegExp(FREE_TEXT_PATTERN), { error: "control characters other than line breaks and tabs are not allowed" })
+    .refine(wellFormed, { error: "a lone surrogate (a \\ud800–\\udfff escape without its pair) is not text; write the character itself" });
 }
+
+/** A property of an event payload: a JSON key on one line, the name of a Python field. */
+const propertyName = z
+  .string()
+  .min(1, { error: "a property name is not empty" })
+  .max(MAX_PROPERTY_NAME_LENGTH, { error: `a property name has at most ${MAX_PROPERTY_NAME_LENGTH} characters` })
+  .regex(new RegExp(PROPERTY_NAME_PATTERN), { error: "a property name is one line, without control characters" })
+  .refine(wellFormed, { error: "a lone surrogate (a \\ud800–\\udfff escape without its pair) is not text; write the character itself" });
 
 // ---------------------------------------------------------------------------------------------
 // Event payloads: the subset of JSON Schema that maps cleanly onto pydantic v2 (see payload.ts).
@@ -99,7 +115,7 @@ export const PayloadSchemaSchema: z.ZodType<PayloadSchema> = z
     description: freeText(MAX_DESCRIPTION_LENGTH).optional().describe("What the value means; becomes the pydantic field description."),
     get properties() {
       return z
-        .record(z.string().min(1), PayloadSchemaSchema)
+        .record(propertyName, PayloadSchemaSchema)
         .optional()
         .describe("Fields of an object, in order; each becomes a field of the generated pydantic model.");
     },
@@ -167,13 +183,13 @@ export const AgentSchema = z
       .min(0)
       .optional()
       .describe(`Idle conversations expire after this many seconds; 0 keeps them (default ${DEFAULTS.historyTtlSeconds}).`),
-    systemPrompt: z.string().min(1).max(MAX_SYSTEM_PROMPT_LENGTH, { error: `a system prompt has at most ${MAX_SYSTEM_PROMPT_LENGTH} characters` }).optional().describe("Scaffolded system prompt (you own the prompt file afterwards)."),
+    systemPrompt: freeText(MAX_SYSTEM_PROMPT_LENGTH).min(1).optional().describe("Scaffolded system prompt (you own the prompt file afterwards)."),
   })
   .describe("LLM agent settings of a service.");
 
 export const ServiceSchema = z
   .strictObject({
-    description: freeText(MAX_DESCRIPTION_LENGTH).optional().describe("What the service does; goes into its README and OpenAPI title."),
+    description: freeText(MAX_DESCRIPTION_LENGTH).optional().describe("What the service does; goes into its README, its package summary and its app docstring."),
     tier: z
       .enum(TIERS)
       .default(DEFAULTS.tier)

@@ -1,7 +1,7 @@
 // Builds a ServiceModel from user options (flags of `fastdapr new`, or one service of a manifest),
 // validating every value and filling every default.
 import { FastdaprError } from "../core/errors.js";
-import { constantCase, pascalCase, snakeCase } from "./names.js";
+import { constantCase, givenText, pascalCase, snakeCase } from "./names.js";
 import { checkAgentModel, checkComponentName, checkPort, checkServiceName, checkStateKey, checkTopic } from "./rules.js";
 import type { AgentBackend, AgentModel, Invocation, PayloadModel, ServiceModel, StateKey, Tier, TopicRef } from "./service.js";
 import { AGENT_BACKENDS, TIERS } from "./service.js";
@@ -12,7 +12,7 @@ import { pythonVersionHint, unsupportedPython } from "./python-version.js";
 export const DEFAULTS = {
   port: 8000,
   tier: "standard" as Tier,
-  pubsubName: "kafka-pubsub",
+  pubsubName: "pubsub",
   stateStore: "state-store",
   daprConfig: "appconfig",
   agentModel: "gpt-4o-mini",
@@ -76,7 +76,7 @@ export function openPayload(topic: string, description: string): PayloadModel {
 
 export function topicRef(input: string | TopicInput): TopicRef {
   const t = typeof input === "string" ? { name: input } : input;
-  const description = t.description ?? `Payload of the ${t.name} event.`;
+  const description = givenText(t.description) ?? `Payload of the ${t.name} event.`;
   return {
     name: t.name,
     description,
@@ -130,7 +130,7 @@ function agentModel(options: ServiceOptions, where: LocationOf): AgentModel {
     backend,
     model,
     conversationComponent,
-    systemPrompt: options.systemPrompt ?? `You are ${options.name}, a helpful assistant. Answer concisely and accurately.`,
+    systemPrompt: givenText(options.systemPrompt) ?? `You are ${options.name}, a helpful assistant. Answer concisely and accurately.`,
     historyMaxMessages: wholeNumber(options.historyMaxMessages, DEFAULTS.historyMaxMessages, 1, "history-max-messages", where),
     // below ~100 estimated tokens not even a short system prompt and question fit
     historyMaxTokens: wholeNumber(options.historyMaxTokens, DEFAULTS.historyMaxTokens, 100, "history-max-tokens", where),
@@ -201,7 +201,7 @@ export function buildServiceModel(options: ServiceOptions, where: LocationOf = f
   return {
     name: options.name,
     appId: options.name,
-    description: options.description ?? `The ${options.name} Dapr microservice.`,
+    description: givenText(options.description) ?? `The ${options.name} Dapr microservice.`,
     port,
     public: options.public ?? false,
     tier,

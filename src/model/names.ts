@@ -19,3 +19,8 @@ export function pascalCase(text: string): string {
 export function constantCase(text: string): string {
   return snakeCase(text).toUpperCase();
 }
+
+/** Free text as given, or undefined when it is missing or blank (the default then applies). */
+export function givenText(text: string | undefined): string | undefined {
+  return text !== undefined && text.trim() !== "" ? text : undefined;
+}

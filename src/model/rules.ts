@@ -25,8 +25,19 @@ export const AGENT_MODEL_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$";
 /** Descriptions of the platform, a service, a topic or a payload field (and a payload title). */
 export const MAX_DESCRIPTION_LENGTH = 500;
 export const MAX_SYSTEM_PROMPT_LENGTH = 10_000;
-/** Free text may span lines and hold tabs, but no other control character. */
-export const FREE_TEXT_PATTERN = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F]*$";
+/** Free text may span lines and hold tabs, but no other control character (C0, DEL or C1). */
+export const FREE_TEXT_PATTERN = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$";
+/** A payload property name is a JSON key that becomes a Python field (and its alias): one line. */
+export const MAX_PROPERTY_NAME_LENGTH = 100;
+export const PROPERTY_NAME_PATTERN = "^[^\\u0000-\\u001F\\u007F-\\u009F]+$";
+
+/**
+ * Whether text is well-formed Unicode: a lone surrogate (which YAML's "\\ud800" escape can make)
+ * has no UTF-8 form, so it could not be written to a file as given.
+ */
+export function wellFormed(text: string): boolean {
+  return !/\p{Cs}/u.test(text);
+}
 
 const AGENT_MODEL = new RegExp(AGENT_MODEL_PATTERN);
 
@@ -111,7 +122,7 @@ export function checkPort(port: number): string | undefined {
 /** Dapr component names (pub/sub, state store, configuration) are Kubernetes object names. */
 export function checkComponentName(name: string): string | undefined {
   if (!DNS_LABEL.test(name) || name.length > 63) {
-    return `"${name}" is not a valid Dapr component name: lowercase letters, digits and hyphens, at most 63 characters (e.g. "kafka-pubsub")`;
+    return `"${name}" is not a valid Dapr component name: lowercase letters, digits and hyphens, at most 63 characters (e.g. "pubsub")`;
   }
   return undefined;
 }

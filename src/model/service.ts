@@ -21,6 +21,8 @@ export interface PayloadField {
   required: boolean;
   description: string | null;
   defaultRepr: string | null; // python literal for optional fields, e.g. "None"
+  /** A Python literal of a valid JSON value for the field, e.g. `"example"`, `1`, `"2024-01-31"`. */
+  example: string;
 }
 
 /** The pydantic model of one topic's payload. */

@@ -4,6 +4,7 @@
 import { EXIT, FastdaprError } from "../core/errors.js";
 import { didYouMean } from "../core/suggest.js";
 import { buildServiceModel, type LocationOf, type TopicInput } from "../model/build-service.js";
+import { givenText } from "../model/names.js";
 import type { PayloadModel, ServiceModel } from "../model/service.js";
 import { noPositions, type PathSegment, type Positions } from "../manifest/load.js";
 import { payloadModel } from "../manifest/payload.js";
@@ -80,7 +81,7 @@ export function buildPlatform(manifest: Manifest, positions: Positions = noPosit
   const topics = new Map<string, { description: string; payload: PayloadModel; schema: PayloadSchema | null }>();
   for (const [name, entry] of Object.entries(manifest.topics)) {
     // the name was checked by the manifest schema (topicName), which runs the same TOPIC_PATTERN
-    const description = entry.description ?? `Payload of the ${name} event.`;
+    const description = givenText(entry.description) ?? `Payload of the ${name} event.`;
     const payload = payloadModel(name, description, entry.schema, (path, options) =>
       positions.at(["topics", name, "schema", ...path], options),
     );
@@ -233,7 +234,7 @@ export function buildPlatform(manifest: Manifest, positions: Positions = noPosit
   return {
     name: manifest.name,
     namespace: manifest.namespace ?? manifest.name,
-    description: manifest.description ?? `The ${manifest.name} platform.`,
+    description: givenText(manifest.description) ?? `The ${manifest.name} platform.`,
     preset: manifest.preset ?? null,
     defaults: {
       pythonVersion: d.python,

@@ -3,6 +3,7 @@ import { RUFF_SETTINGS } from "./python-format.js";
 import { stringify } from "smol-toml";
 import { ruffTarget } from "../model/python-version.js";
 import type { ServiceModel } from "../model/service.js";
+import { oneLine } from "./literals.js";
 import type { Tree } from "../tree/tree.js";
 import { PYTHON_AGENT_DEPENDENCIES, PYTHON_DEPENDENCIES, PYTHON_DEV_DEPENDENCIES } from "../versions.js";
 
@@ -18,7 +19,8 @@ export function pyproject(svc: ServiceModel): Record<string, unknown> {
     project: {
       name: svc.name,
       version: "0.1.0",
-      description: svc.description,
+      // a package summary is one line (core metadata)
+      description: oneLine(svc.description),
       "requires-python": `>=${svc.pythonVersion}`,
       dependencies: pins(runtime),
     },

@@ -7,6 +7,7 @@ import type { Owner, Tree } from "../tree/tree.js";
 import { CONTAINER_IMAGES, PYTHON_DEV_DEPENDENCIES } from "../versions.js";
 import { pins } from "./pyproject.js";
 import { renderTemplate } from "./templates.js";
+import { pythonString } from "./literals.js";
 import { formatPython } from "./python-format.js";
 import { payloadImports } from "../manifest/payload.js";
 import { isWiredPath, type Starter } from "./starters.js";
@@ -14,17 +15,12 @@ import { API_TOKEN_SECRET, APP_TOKEN_SECRET } from "./environment.js";
 import { kubernetesSecrets } from "./kubernetes.js";
 import { daprInstall } from "../dapr-install.js";
 
-/** Escapes text for a double-quoted (or triple-quoted) Python string. */
-export function pyStr(text: string): string {
-  return text.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, " ");
-}
-
 /** Arguments of `Field(...)` for one payload field. */
 function fieldArgs(f: PayloadField): string {
   const args: string[] = [];
   if (!f.required) args.push(`default=${f.defaultRepr ?? "None"}`);
-  if (f.alias) args.push(`alias="${pyStr(f.alias)}"`);
-  if (f.description) args.push(`description="${pyStr(f.description)}"`);
+  if (f.alias) args.push(`alias=${pythonString(f.alias)}`);
+  if (f.description) args.push(`description=${pythonString(f.description)}`);
   return args.join(", ");
 }
 
@@ -34,27 +30,11 @@ function fieldDecl(f: PayloadField): string {
   return args ? `${f.name}: ${f.pyType} = Field(${args})` : `${f.name}: ${f.pyType}`;
 }
 
-/** A Python literal value that validates against a field's type, for generated tests. */
-function exampleValue(pyType: string): string {
-  const t = pyType.replace(/\s/g, "");
-  if (t.includes("|None") || t.startsWith("None|") || t.startsWith("Optional[")) return "None";
-  if (t === "str") return '"example"';
-  if (t === "int") return "1";
-  if (t === "float") return "1.5";
-  if (t === "bool") return "True";
-  if (t.startsWith("list[") || t.startsWith("List[")) return "[]";
-  if (t.startsWith("dict[") || t.startsWith("Dict[")) return "{}";
-  const literal = /^Literal\[(.+?)[,\]]/.exec(t);
-  if (literal) return literal[1]!;
-  if (t === "Any") return '"example"';
-  return '"example"';
-}
-
 /** A Python dict literal of a valid payload: required fields only (open models get one field). */
 function example(p: PayloadModel): string {
   if (p.open) return '{"example": True}';
   const required = p.fields.filter((f) => f.required);
-  return `{${required.map((f) => `"${pyStr(f.alias ?? f.name)}": ${exampleValue(f.pyType)}`).join(", ")}}`;
+  return `{${required.map((f) => `${pythonString(f.alias ?? f.name)}: ${f.example}`).join(", ")}}`;
 }
 
 function keyFormat(k: StateKey): string {
@@ -63,6 +43,19 @@ function keyFormat(k: StateKey): string {
 
 function keyExample(k: StateKey): string {
   return k.pattern.replace(/\{([a-z_][a-z0-9_]*)\}/g, "$1-1");
+}
+
+/** Natural order ("event_2" before "event_10"), the order ruff's isort gives imported names. */
+export function naturalCompare(a: string, b: string): number {
+  const chunks = (s: string) => s.match(/\d+|\D+/g) ?? [];
+  const [x, y] = [chunks(a), chunks(b)];
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const [p, q] = [x[i]!, y[i]!];
+    if (p === q) continue;
+    if (/^\d/.test(p) && /^\d/.test(q)) return Number(p) - Number(q) || p.length - q.length;
+    return p < q ? -1 : 1;
+  }
+  return x.length - y.length;
 }
 
 /** Payload models of every topic, once per class name (a topic may be both read and written). */
@@ -89,6 +82,7 @@ const APP_FILES: [string, Owner][] = [
   ["app/api/health.py", "generated"],
   ["app/api/events.py", "generated"],
   ["app/api/routes.py", "scaffolded"],
+  ["app/extensions.py", "scaffolded"],
   ["app/models/__init__.py", "generated"],
   ["app/models/schemas.py", "generated"],
   ["app/models/keys.py", "generated"],
@@ -110,6 +104,7 @@ const APP_FILES: [string, Owner][] = [
   ["tests/test_security.py", "generated"],
   ["tests/test_logging.py", "generated"],
   ["tests/test_entrypoint.py", "generated"],
+  ["tests/test_extensions.py", "generated"],
   ["tests/test_dapr_contract.py", "generated"],
   [".env.example", "generated"],
   ["README.md", "generated"],
@@ -157,7 +152,7 @@ export function renderPythonApp(svc: ServiceModel, out: Tree, starter: Starter |
     svc,
     payloads: models,
     payloadImports: payloadImports(models),
-    pyStr,
+    handlerModules: svc.subscribes.map((t) => t.module).sort(naturalCompare),
     fieldArgs,
     fieldDecl,
     example,

@@ -2,6 +2,7 @@
 import { Eta } from "eta";
 import { join } from "node:path";
 import { PACKAGE_ROOT } from "../core/package-root.js";
+import { LITERALS } from "./literals.js";
 
 export const TEMPLATES_DIR = join(PACKAGE_ROOT, "templates");
 
@@ -13,8 +14,11 @@ const common = { views: TEMPLATES_DIR, autoEscape: false, cache: true, useWith: 
 const codeEngine = new Eta({ ...common, autoTrim: [false, "nl"] });
 const lineEngine = new Eta({ ...common, autoTrim: false });
 
-/** Render `templates/<name>` (e.g. "service/app/main.py.eta") with `it` as its data. */
+/**
+ * Render `templates/<name>` (e.g. "service/app/main.py.eta") with `it` as its data. Every template
+ * also gets `it.lit` (literals.ts): free text enters Python and Markdown only through it.
+ */
 export function renderTemplate(name: string, it: object, options: { keepNewlines?: boolean } = {}): string {
   const engine = options.keepNewlines ? lineEngine : codeEngine;
-  return engine.render(name, it as Record<string, unknown>);
+  return engine.render(name, { ...it, lit: LITERALS } as Record<string, unknown>);
 }

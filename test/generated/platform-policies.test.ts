@@ -153,7 +153,7 @@ for (const overlay of ["dev", "prod"] as const) {
 test("dev: every service may reach the in-cluster Redis (state and Redis Streams pub/sub) and nothing else", () => {
   const { objects } = rendered.dev!;
   const stores = objects.filter((o) => o.kind === "NetworkPolicy" && o.metadata.name.endsWith("-egress"));
-  assert.deepEqual(stores.map((o) => o.metadata.name).sort(), ["kafka-pubsub-egress", "state-store-egress"]);
+  assert.deepEqual(stores.map((o) => o.metadata.name).sort(), ["pubsub-egress", "state-store-egress"]);
   const manifest = parse(readFileSync(join(platform, "fastdapr.yaml"), "utf8"));
   assert.equal(manifest.defaults.pubsub.dev, "redis", "the preset's dev pub/sub is Redis Streams");
   for (const o of stores) {
@@ -167,7 +167,7 @@ test("dev: every service may reach the in-cluster Redis (state and Redis Streams
 
 test("prod: Kafka in its namespace on the TLS listener, PostgreSQL (address in a Secret) on 5432 anywhere", () => {
   const { objects } = rendered.prod!;
-  const kafka = find(objects, "NetworkPolicy", "kafka-pubsub-egress");
+  const kafka = find(objects, "NetworkPolicy", "pubsub-egress");
   assert.deepEqual(kafka.spec.egress, [
     { to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kafka" } } }], ports: [{ protocol: "TCP", port: 9093 }] },
   ]);

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { spawnSync } from "node:child_process";
 import { runCli } from "../support/cli.js";
 
 const workdir = () => mkdtempSync(join(tmpdir(), "fastdapr-bad-"));
@@ -18,6 +19,15 @@ interface Case {
   setup?: (cwd: string) => void;
 }
 
+/** A manifest with one topic (given) and one service using it (with extra lines). */
+const manifest =
+  (topic: string, ...service: string[]) =>
+  (cwd: string): void =>
+    writeFileSync(
+      join(cwd, "fastdapr.yaml"),
+      ["apiVersion: fastdapr/v1", "name: shop", "topics:", topic, "services:", "  orders-service:", "    port: 8001", "    publishes: [orders.created]", ...service, ""].join("\n"),
+    );
+
 const BOMB = ["a: &a [x, x, x, x, x, x, x, x, x]", ...["b", "c", "d", "e", "f"].map((k, i) => `${k}: &${k} [${Array(9).fill(`*${"abcde"[i]}`).join(", ")}]`)].join("\n");
 
 const CASES: Case[] = [
@@ -27,6 +37,10 @@ const CASES: Case[] = [
   { name: "--manifest naming a folder (generate)", argv: ["generate", "--manifest", "shop"], code: "E_MANIFEST_FILE", says: /shop is a folder/, location: "shop", setup: (cwd) => mkdirSync(join(cwd, "shop")) },
   { name: "--manifest /dev/zero", argv: ["check", "--manifest", "/dev/zero"], code: "E_MANIFEST_FILE", says: /not a regular file/ },
   { name: "a manifest over 1 MiB", argv: ["check"], code: "E_MANIFEST_FILE", says: /at most 1048576 \(1 MiB\)/, setup: (cwd) => writeFileSync(join(cwd, "fastdapr.yaml"), `apiVersion: fastdapr/v1\nname: big\n${"# padding\n".repeat(110_000)}`) },
+  { name: "a C1 control character in a description", argv: ["check"], code: "E_MANIFEST_VALUE", says: /control characters other than line breaks and tabs/, location: "fastdapr.yaml:4:33", setup: manifest('  orders.created: {description: "next\\u0085line"}') },
+  { name: "a lone surrogate in a description", argv: ["generate"], code: "E_MANIFEST_VALUE", says: /lone surrogate/, location: "fastdapr.yaml:4:33", setup: manifest('  orders.created: {description: "half \\ud800 a pair"}') },
+  { name: "a payload property name with a line break", argv: ["generate"], code: "E_MANIFEST_KEY", says: /a property name is one line/, setup: manifest('  orders.created: {schema: {type: object, properties: {"user\\nid": {type: string}}}}') },
+  { name: "a control character in a system prompt", argv: ["generate"], code: "E_MANIFEST_VALUE", says: /control characters/, setup: manifest("  orders.created: {}", '    agent: {systemPrompt: "You are\\u0007 kind."}') },
   { name: "a YAML alias bomb", argv: ["check"], code: "E_MANIFEST_SYNTAX", says: /aliases \(\*name\) expand too far/, setup: (cwd) => writeFileSync(join(cwd, "fastdapr.yaml"), `${BOMB}\n`) },
 ];
 
@@ -162,4 +176,21 @@ test("a state key whose first part starts with a digit gets a valid Python build
   const run = await runCli(["new", "x-service", "--state-key", "2fa:{user_id}", "--json"], cwd);
   assert.equal(run.code, 0, run.stdout);
   assert.match(readFileSync(join(cwd, "x-service/app/models/keys.py"), "utf8"), /^def key_2fa_key\(user_id: str\) -> str:$/m);
+});
+
+test('a description with """, backslashes, braces, quotes, a newline and <% is not an error: it is escaped', async () => {
+  const cwd = workdir();
+  const text = 'ends """ here \\N{x} {braces} "quoted" – <% it %>\n# second line';
+  writeFileSync(
+    join(cwd, "fastdapr.yaml"),
+    `${PLATFORM.replace("orders.created: {}", `orders.created: {description: ${JSON.stringify(text)}}`)}description: ${JSON.stringify(text)}\n`,
+  );
+  const run = await runCli(["generate", "--json"], cwd);
+  assert.equal(run.code, 0, run.stdout);
+  // the generated Python parses (the compile-and-lint fuzzing is test/generated/free-text.test.ts)
+  for (const path of ["services/orders-service/app/models/schemas.py", "services/orders-service/app/services/publisher.py", "services/stock-service/app/handlers/orders_created.py"]) {
+    const check = spawnSync("python3", ["-c", "import ast, sys; ast.parse(open(sys.argv[1], encoding='utf-8').read())", join(cwd, path)], { encoding: "utf8" });
+    assert.equal(check.status, 0, `${path}: ${check.stderr}`);
+  }
+  assert.match(readFileSync(join(cwd, "README.md"), "utf8"), /\n\nends """ here \\\\N\{x\} \{braces\} "quoted" – \\<% it %\\>\n\\# second line\n\n/);
 });

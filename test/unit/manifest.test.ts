@@ -55,7 +55,7 @@ test("the JSON Schema accepts the presets and rejects an unknown field, like the
 
 test("a valid manifest gets every default filled in", () => {
   const { manifest } = parseManifest(base);
-  assert.equal(manifest.defaults.pubsub.name, "kafka-pubsub");
+  assert.equal(manifest.defaults.pubsub.name, "pubsub");
   assert.equal(manifest.defaults.stateStore.prod, "postgresql");
   assert.equal(manifest.defaults.python, PYTHON_VERSION);
   assert.deepEqual(manifest.services["orders-service"]!.subscribes, []);
@@ -175,7 +175,7 @@ test("payload: required, optional, enum, array, date-time, nullable, default and
   assert.equal(model.open, false);
   const f = Object.fromEntries(model.fields.map((x) => [x.name, x]));
   assert.deepEqual(Object.keys(f), ["order_id", "status", "items", "placed_at", "note", "class_", "field_2fa", "meta"]);
-  assert.deepEqual(f.order_id, { name: "order_id", alias: null, pyType: "str", required: true, description: "The order.", defaultRepr: null });
+  assert.deepEqual(f.order_id, { name: "order_id", alias: null, pyType: "str", required: true, description: "The order.", defaultRepr: null, example: '"example"' });
   assert.equal(f.status!.pyType, 'Literal["new", "paid"]');
   assert.equal(f.status!.required, true);
   assert.equal(f.items!.pyType, "list[int] | None");

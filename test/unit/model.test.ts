@@ -10,7 +10,7 @@ test("defaults follow the seed note", () => {
   assert.equal(svc.appId, "triage-service");
   assert.equal(svc.port, 8000);
   assert.equal(svc.tier, "standard");
-  assert.equal(svc.pubsubName, "kafka-pubsub");
+  assert.equal(svc.pubsubName, "pubsub");
   assert.equal(svc.stateStore, "state-store");
   assert.equal(svc.daprConfig, "appconfig");
   assert.equal(svc.agent, null);

@@ -148,7 +148,7 @@ test("a lone service: deny-by-default for its pods with its sidecar's needs, sto
   const tree = renderServiceTree(buildServiceModel({ name: "solo-service", port: 8010, subscribes: ["a.b"], invokes: ["stock-service"] }));
   const resources: string[] = yamlOf(tree, "k8s/kustomization.yaml").resources;
   const policyFiles = resources.filter((r) => /networkpolicy|network\//.test(r));
-  assert.deepEqual(policyFiles, ["networkpolicy.yaml", "network/solo-service-kafka-pubsub-egress.yaml", "network/solo-service-state-store-egress.yaml"]);
+  assert.deepEqual(policyFiles, ["networkpolicy.yaml", "network/solo-service-pubsub-egress.yaml", "network/solo-service-state-store-egress.yaml"]);
 
   const own = yamlOf(tree, "k8s/networkpolicy.yaml");
   assert.deepEqual(own.spec.podSelector, { matchLabels: { "app.kubernetes.io/name": "solo-service" } });
@@ -165,7 +165,7 @@ test("a lone service: deny-by-default for its pods with its sidecar's needs, sto
   });
 
   // the stores of k8s/dapr: Kafka in namespace kafka on 9093, PostgreSQL from a Secret (any destination, 5432)
-  const kafka = yamlOf(tree, "k8s/network/solo-service-kafka-pubsub-egress.yaml");
+  const kafka = yamlOf(tree, "k8s/network/solo-service-pubsub-egress.yaml");
   assert.deepEqual(kafka.spec.podSelector.matchExpressions[0].values, ["solo-service"]);
   assert.deepEqual(kafka.spec.egress, [
     { to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kafka" } } }], ports: [{ protocol: "TCP", port: 9093 }] },

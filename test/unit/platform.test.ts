@@ -104,7 +104,7 @@ test("a small platform: topics, publishers and subscribers, defaults", () => {
   );
   const stock = platform.services[1]!;
   assert.equal(stock.subscribes[0]!.payload.fields[0]!.name, "order_id");
-  assert.equal(stock.pubsubName, "kafka-pubsub");
+  assert.equal(stock.pubsubName, "pubsub");
   assert.equal(stock.namespace, "shop");
   assert.equal(platform.services[0]!.tier, "standard");
 });

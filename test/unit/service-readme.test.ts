@@ -103,3 +103,34 @@ test("a platform's service: dapr run alone with the platform's dapr/local, from 
   }
   assert.deepEqual(addresses(tree, "dapr/local"), { "pubsub.redis": ["localhost:6379"], "state.redis": ["localhost:6379"] });
 });
+
+test("an agent can be tried offline as its README says: the Conversation API backend with conversation.echo", () => {
+  // an OpenAI agent's README names the switch ...
+  const openai = renderServiceTree(buildServiceModel({ name: "tutor-service", tier: "agent", port: 8020 })).get("README.md")!.content;
+  const command = /`(fastdapr new tutor-service --agent-backend dapr-conversation)`/.exec(openai);
+  assert.ok(command, "the README names the command that switches the backend");
+  assert.match(openai, /`conversation\.echo`/);
+  // ... and after it, the README's dapr run loads an echo component under the name the app calls
+  const svc = buildServiceModel({ name: "tutor-service", tier: "agent", port: 8020, agentBackend: "dapr-conversation" });
+  const tree = renderServiceTree(svc);
+  const flags = assertRunsFromReadme(tree, "", svc);
+  const components = tree.list().filter((f) => f.path.startsWith(`${flags.get("--resources-path")!.replace("./", "")}/`)).map((f) => parse(f.content) as Obj);
+  const echo = components.find((c) => c.spec?.type === "conversation.echo");
+  assert.ok(echo, "dapr/local has the echo component");
+  assert.match(tree.get("app/core/config.py")!.content, new RegExp(`conversation_component: str = "${echo.metadata.name}"`));
+  // the README's call reaches the agent's route with the body it takes
+  const readme = tree.get("README.md")!.content;
+  const curl = shellLines(readme).join("\n").replace(/\\\n\s*/g, "");
+  assert.match(curl, /curl -X POST localhost:8020\/agent\/chat -H 'content-type: application\/json' -d '\{"session_id": "s1", "message": "hello"\}'/);
+  assert.match(tree.get("app/agents/routes.py")!.content, /prefix="\/agent"[\s\S]*@router\.post\("\/chat"/);
+  assert.match(tree.get("app/agents/routes.py")!.content, /session_id/);
+
+  // LearnFlow: switching its three agents as the platform README says gives them the echo component
+  const text = learnflowPreset();
+  const platformReadme = renderedPlatform(text).get("README.md")!.content;
+  assert.match(platformReadme, /To try it offline[\s\S]*`backend: dapr-conversation`[\s\S]*`conversation\.echo`/);
+  const offline = renderedPlatform(text.replaceAll("      backend: openai", "      backend: dapr-conversation"));
+  const local = offline.list().filter((f) => f.path.startsWith("dapr/local/")).map((f) => parse(f.content) as Obj);
+  const shared = local.find((c) => c.spec?.type === "conversation.echo");
+  assert.deepEqual(shared?.scopes, ["code-review-service", "debug-service", "exercise-service"]);
+});

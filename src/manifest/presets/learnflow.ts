@@ -35,8 +35,8 @@ defaults:
   imageRegistry: ghcr.io/example/${name}
   imageTag: "0.1.0"
   pubsub:
-    name: kafka-pubsub
-    # Redis Streams keep local runs light; Kubernetes uses Kafka
+    name: pubsub
+    # named for its role, not its broker: Redis Streams keep local runs light, Kubernetes uses Kafka
     dev: redis
     prod: kafka
   stateStore:

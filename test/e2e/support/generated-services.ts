@@ -25,11 +25,11 @@ const placed: TopicInput = {
     description: "An order was placed.",
     open: false,
     fields: [
-      { name: "order_id", alias: "orderId", pyType: "str", required: true, description: "The order.", defaultRepr: null },
-      { name: "qty", alias: null, pyType: "int", required: true, description: null, defaultRepr: null },
-      { name: "note", alias: null, pyType: "str | None", required: false, description: null, defaultRepr: "None" },
+      { name: "order_id", alias: "orderId", pyType: "str", required: true, description: "The order.", defaultRepr: null, example: '"example"' },
+      { name: "qty", alias: null, pyType: "int", required: true, description: null, defaultRepr: null, example: "1" },
+      { name: "note", alias: null, pyType: "str | None", required: false, description: null, defaultRepr: "None", example: "None" },
       // test knob: the handler answers RETRY this many times before it succeeds
-      { name: "fail_times", alias: "failTimes", pyType: "int", required: false, description: null, defaultRepr: "0" },
+      { name: "fail_times", alias: "failTimes", pyType: "int", required: false, description: null, defaultRepr: "0", example: "0" },
     ],
   },
 };

@@ -16,7 +16,7 @@ async def main():
     if PORT:
         c = httpx.AsyncClient(base_url=f"http://127.0.0.1:{PORT}", timeout=10)
     else:
-        c = httpx.AsyncClient(transport=FakeSidecar(state_stores=[STORE], pubsubs=["kafka-pubsub"]).transport(), base_url="http://x")
+        c = httpx.AsyncClient(transport=FakeSidecar(state_stores=[STORE], pubsubs=["pubsub"]).transport(), base_url="http://x")
     out = {}
     async def rec(name, r):
         try: b = r.json()
@@ -43,7 +43,7 @@ async def main():
     await rec("pipe_key", await c.post(f"/v1.0/state/{STORE}", json=[{"key": "a||b", "value": 2}]))
     await rec("no_key", await c.post(f"/v1.0/state/{STORE}", json=[{"value": 2}]))
     await rec("publish_unknown", await c.post(f"/v1.0/publish/nope/t", json={"a": 1}))
-    await rec("publish_badjson", await c.post(f"/v1.0/publish/kafka-pubsub/t", content=b"{bad", headers={"content-type": "application/json"}))
+    await rec("publish_badjson", await c.post(f"/v1.0/publish/pubsub/t", content=b"{bad", headers={"content-type": "application/json"}))
     await rec("invoke_unknown", await c.get(f"/v1.0/invoke/nobody/method/x"))
     await rec("unknown_route", await c.get(f"/v1.0/whatever"))
     print(json.dumps(out))
