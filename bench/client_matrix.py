@@ -12,6 +12,8 @@ clients:
   httpx2         httpx2.AsyncClient (pydantic's fork of httpx; openai 3 depends on it)
   httpx-aiohttp  httpx's API over aiohttp's transport (httpx_aiohttp.AiohttpTransport)
   aiohttp        a bare aiohttp.ClientSession
+  dapr-grpc      the Dapr Python SDK's asyncio gRPC client (dapr.aio.clients.DaprClient), with
+                 DAPR_GRPC_PORT set
   generated      the generated SidecarClient + StateStore (needs the service's folder as cwd)
 """
 
@@ -62,6 +64,17 @@ async def open_reader(name: str, base: str, store: str) -> tuple[Reader, Callabl
                 return json.loads(await r.read()), r.headers.get("etag")
 
         return read, session.close
+    if name == "dapr-grpc":
+        from dapr.aio.clients import DaprClient
+
+        dapr = DaprClient(address=f"127.0.0.1:{os.environ['DAPR_GRPC_PORT']}")
+        trace = tuple(HEADERS.items())
+
+        async def read(key: str) -> tuple[Any, str | None]:
+            r = await dapr.get_state(store, key, metadata=trace)
+            return json.loads(r.data), r.etag
+
+        return read, dapr.close
     if name == "generated":
         sys.path.insert(0, os.getcwd())
         from app.core.config import Settings

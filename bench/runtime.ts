@@ -43,8 +43,8 @@ const CONCURRENCY = [1, 8, 32];
 const ENDPOINT_CONNECTIONS = [8, 32, 64];
 const CLIENT_CONCURRENCY = [1, 32];
 /** the sidecar clients compared; "generated" is the service's own SidecarClient + StateStore */
-const CLIENTS = ["httpx", "httpx2", "httpx-aiohttp", "aiohttp", "generated"] as const;
-const CLIENT_PINS = { httpx: PYTHON_DEV_DEPENDENCIES.httpx, httpx2: PYTHON_DEV_DEPENDENCIES.httpx2, "httpx-aiohttp": "0.2.0" };
+const CLIENTS = ["httpx", "httpx2", "httpx-aiohttp", "aiohttp", "dapr-grpc", "generated"] as const;
+const CLIENT_PINS = { httpx: PYTHON_DEV_DEPENDENCIES.httpx, httpx2: PYTHON_DEV_DEPENDENCIES.httpx2, "httpx-aiohttp": "0.2.0", dapr: "1.19.0" };
 const COLD_STARTS = 5;
 const PUBLISHED = 200;
 const PUBLISH_RATE = 50; // per second: latency at a steady pace, not under saturation
@@ -170,7 +170,7 @@ function log(label: string, r: Record<string, unknown>): void {
 function clientCell(dapr: Daprd, client: string, concurrency: number, loop: "asyncio" | "uvloop"): Record<string, unknown> {
   const out = execFileSync(clientsPython, [join(root, "bench", "client_matrix.py"), JSON.stringify({ client, concurrency, seconds, warmupSeconds: 0.5, store: STORE })], {
     cwd: serviceDir,
-    env: { ...process.env, ...EMPTY, DAPR_HTTP_PORT: String(dapr.httpPort), LOG_LEVEL: "WARNING", BENCH_LOOP: loop },
+    env: { ...process.env, ...EMPTY, DAPR_HTTP_PORT: String(dapr.httpPort), DAPR_GRPC_PORT: String(dapr.grpcPort), LOG_LEVEL: "WARNING", BENCH_LOOP: loop },
     encoding: "utf8",
     timeout: 120_000,
   });
@@ -325,7 +325,7 @@ async function main(): Promise<void> {
   }
 
   const python_ = execFileSync(python, ["-c", "import sys, aiohttp, fastapi, uvicorn; print(sys.version.split()[0], aiohttp.__version__, fastapi.__version__, uvicorn.__version__)"], { encoding: "utf8" }).trim().split(" ");
-  const clientVersions = execFileSync(clientsPython, ["-c", "import json, importlib.metadata as m; print(json.dumps({p: m.version(p) for p in ['httpx', 'httpx2', 'httpx-aiohttp', 'aiohttp']}))"], { encoding: "utf8" }).trim();
+  const clientVersions = execFileSync(clientsPython, ["-c", "import json, importlib.metadata as m; print(json.dumps({p: m.version(p) for p in ['httpx', 'httpx2', 'httpx-aiohttp', 'aiohttp', 'dapr']}))"], { encoding: "utf8" }).trim();
   const redisVersion = /v=(\S+)/.exec(execFileSync(runtime.redisServer, ["--version"], { encoding: "utf8" }))?.[1] ?? "unknown";
   writeResult("runtime", {
     secondsPerCell: seconds,
