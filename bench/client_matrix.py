@@ -68,10 +68,10 @@ async def open_reader(name: str, base: str, store: str) -> tuple[Reader, Callabl
         from dapr.aio.clients import DaprClient
 
         dapr = DaprClient(address=f"127.0.0.1:{os.environ['DAPR_GRPC_PORT']}")
-        trace = tuple(HEADERS.items())
 
         async def read(key: str) -> tuple[Any, str | None]:
-            r = await dapr.get_state(store, key, metadata=trace)
+            # no trace metadata: the SDK deprecates passing it per call
+            r = await dapr.get_state(store, key)
             return json.loads(r.data), r.etag
 
         return read, dapr.close

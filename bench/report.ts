@@ -61,7 +61,7 @@ interface ClientRow {
   errors: number;
 }
 interface EndpointRow {
-  target: "generated" | "anchor" | "generated-livez" | "bare-constant" | "daprd";
+  target: "generated" | "generated-quiet" | "anchor" | "generated-livez" | "bare-constant" | "daprd";
   connections: number;
   rps: number;
   p50Ms: number;
@@ -139,6 +139,7 @@ const endpoint = (target: EndpointRow["target"], connections: number) => rt.endp
 const endpointTable = rt.endpointConnections.map((c) => ({
   c,
   generated: endpoint("generated", c),
+  quiet: endpoint("generated-quiet", c),
   anchor: endpoint("anchor", c),
   livez: endpoint("generated-livez", c),
   bare: endpoint("bare-constant", c),
@@ -157,6 +158,11 @@ const targets = [
     what: `generated state-read route ≥ 0.95× the hand-written anchor at ${rt.endpointConnections.join("/")} connections`,
     figure: endpointTable.map((e) => `${ratio(e.generated.rps, e.anchor.rps).toFixed(2)}×`).join(" / "),
     verdict: pass(endpointTable.every((e) => ratio(e.generated.rps, e.anchor.rps) >= 0.95)),
+  },
+  {
+    what: "the same with the request log off (`ACCESS_LOG=false`)",
+    figure: endpointTable.map((e) => `${ratio(e.quiet.rps, e.anchor.rps).toFixed(2)}×`).join(" / "),
+    verdict: pass(endpointTable.every((e) => ratio(e.quiet.rps, e.anchor.rps) >= 0.95)),
   },
   {
     what: `no drop in the route's throughput from ${lowest} to ${highest} connections`,

@@ -177,6 +177,28 @@ function clientCell(dapr: Daprd, client: string, concurrency: number, loop: "asy
   return { ...(JSON.parse(out.trim().split("\n").pop()!) as Record<string, unknown>), loop };
 }
 
+/** a second copy of the generated service with ACCESS_LOG=false: what the request log costs */
+async function startQuietService(dapr: Daprd): Promise<{ url: string; stop: () => Promise<void> }> {
+  const port = await freePort();
+  const proc = spawnManaged({
+    name: "quiet-service",
+    command: python,
+    args: ["-m", "app"],
+    cwd: serviceDir,
+    env: { ...process.env, ...EMPTY, PYTHONUNBUFFERED: "1", DAPR_HTTP_PORT: String(dapr.httpPort), HOST: "127.0.0.1", PORT: String(port), ACCESS_LOG: "false" },
+    deadlineMs: 15 * 60_000,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor("quiet service", async () => {
+    try {
+      return (await fetchT(`${url}/livez`, { timeoutMs: 1000 })).status === 200;
+    } catch {
+      return false;
+    }
+  }, { timeoutMs: 60_000, abortIf: () => (proc.hasExited() ? proc.logs().slice(-2000) : undefined) });
+  return { url, stop: () => proc.stop(5000) };
+}
+
 /** the hand-written anchor and bare FastAPI (bench/anchor_app.py), served like the generated app */
 async function startAnchor(dapr: Daprd): Promise<{ url: string; stop: () => Promise<void> }> {
   const port = await freePort();
@@ -282,8 +304,10 @@ async function main(): Promise<void> {
 
     // 5. the service's own endpoint under wrk, the four targets interleaved at each level
     const anchor = await startAnchor(svc.dapr);
+    const quiet = await startQuietService(svc.dapr);
     const targets: Record<string, string> = {
       generated: `${svc.app.url}/bench/state/bench-read:0`,
+      "generated-quiet": `${quiet.url}/bench/state/bench-read:0`,
       anchor: `${anchor.url}/state/bench-read:0`,
       "generated-livez": `${svc.app.url}/livez`,
       "bare-constant": `${anchor.url}/constant`,
@@ -298,6 +322,7 @@ async function main(): Promise<void> {
       }
     }
     await anchor.stop();
+    await quiet.stop();
 
     // 2. invocation and pub/sub over Redis Streams
     // a caller's sidecar (no app of its own) resolves the service's app id to its daprd on loopback
