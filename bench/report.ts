@@ -54,8 +54,31 @@ interface StateRow {
   errors: number;
   lostUpdates?: number;
 }
+interface ClientRow {
+  client: string;
+  loop: "asyncio" | "uvloop";
+  concurrency: number;
+  rps: number;
+  cpuMsPerCall: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+}
+interface EndpointRow {
+  target: "generated" | "generated-quiet" | "anchor" | "generated-livez" | "bare-constant" | "daprd";
+  connections: number;
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+}
 interface Runtime {
   finishedAt: string;
+  clientVersions: Record<string, string>;
+  clientConcurrency: number[];
+  clients: ClientRow[];
+  endpointConnections: number[];
+  endpoints: EndpointRow[];
   machine: Machine;
   secondsPerCell: number;
   concurrency: number[];
@@ -114,6 +137,68 @@ const slopes = byServices.slice(1).map((p, i) => {
 const slopeValues = slopes.map((sl) => sl.ms);
 const linear = slopeValues.length > 0 && Math.min(...slopeValues) > 0 && Math.max(...slopeValues) / Math.min(...slopeValues) <= 2;
 
+// ---------------------------------------------------------------- clients, endpoints, targets of issue 14
+const clientRows = rt.clients.map((c) => ({ ...c, label: c.client === "generated" ? `generated SidecarClient (${c.loop})` : c.client === "dapr-grpc" ? `Dapr SDK ${rt.clientVersions.dapr ?? ""} over gRPC` : `${c.client} ${rt.clientVersions[c.client] ?? ""}`.trim() }));
+const endpoint = (target: EndpointRow["target"], connections: number) => rt.endpoints.find((e) => e.target === target && e.connections === connections)!;
+const endpointTable = rt.endpointConnections.map((c) => ({
+  c,
+  generated: endpoint("generated", c),
+  quiet: endpoint("generated-quiet", c),
+  anchor: endpoint("anchor", c),
+  livez: endpoint("generated-livez", c),
+  bare: endpoint("bare-constant", c),
+  daprd: endpoint("daprd", c),
+}));
+const ratio = (a: number, b: number) => a / b;
+const lowest = rt.endpointConnections[0]!;
+const highest = rt.endpointConnections[rt.endpointConnections.length - 1]!;
+const generatedClient = (c: number) => rt.clients.find((r) => r.client === "generated" && r.loop === "uvloop" && r.concurrency === c)!;
+const stateRead32 = rt.state.find((r) => r.op === "read" && r.client === "shared" && r.concurrency === 32)!;
+// figures of docs/benchmarks.md before issue 14 (httpx 0.28.1, uvicorn on asyncio/h11), for "no worse than today"
+const BEFORE = { redisP99Ms: 5.07, kafkaP99Ms: 12.6, coldLivezMs: 407 };
+const pass = (ok: boolean) => (ok ? "met" : "**not met**");
+const targets = [
+  {
+    what: `generated state-read route ≥ 0.95× the hand-written anchor at ${rt.endpointConnections.join("/")} connections`,
+    figure: endpointTable.map((e) => `${ratio(e.generated.rps, e.anchor.rps).toFixed(2)}×`).join(" / "),
+    verdict: pass(endpointTable.every((e) => ratio(e.generated.rps, e.anchor.rps) >= 0.95)),
+  },
+  {
+    what: "the same with the request log off (`ACCESS_LOG=false`)",
+    figure: endpointTable.map((e) => `${ratio(e.quiet.rps, e.anchor.rps).toFixed(2)}×`).join(" / "),
+    verdict: pass(endpointTable.every((e) => ratio(e.quiet.rps, e.anchor.rps) >= 0.95)),
+  },
+  {
+    what: `no drop in the route's throughput from ${lowest} to ${highest} connections`,
+    figure: `${Math.round(endpoint("generated", lowest).rps)} → ${Math.round(endpoint("generated", highest).rps)} rps`,
+    // within the run-to-run noise of a shared machine (5 %)
+    verdict: pass(endpoint("generated", highest).rps >= 0.95 * endpoint("generated", lowest).rps),
+  },
+  {
+    what: "sidecar client CPU ≤ 0.2 ms per state call (1 / 32 callers)",
+    figure: `${generatedClient(1).cpuMsPerCall.toFixed(3)} / ${generatedClient(32).cpuMsPerCall.toFixed(3)} ms`,
+    verdict: pass(generatedClient(1).cpuMsPerCall <= 0.2 && generatedClient(32).cpuMsPerCall <= 0.2),
+  },
+  { what: "state read p99 ≤ 50 ms at 32 callers (the seed's target)", figure: `${ms(stateRead32.p99Ms)} ms`, verdict: pass(stateRead32.p99Ms <= 50) },
+  { what: "the client alone: p99 ≤ 10 ms at 32 callers", figure: `${ms(generatedClient(32).p99Ms)} ms`, verdict: pass(generatedClient(32).p99Ms <= 10) },
+  {
+    what: `\`/livez\` ≥ 0.9× bare FastAPI at ${rt.endpointConnections.join("/")} connections`,
+    figure: endpointTable.map((e) => `${ratio(e.livez.rps, e.bare.rps).toFixed(2)}×`).join(" / "),
+    verdict: pass(endpointTable.every((e) => ratio(e.livez.rps, e.bare.rps) >= 0.9)),
+  },
+  {
+    what: "publish → handler p99 no worse than before (Redis / Kafka)",
+    figure: `${ms(rt.pubsub.redis.p99Ms)} / ${ms(rt.pubsub.kafka.p99Ms)} ms (before: ${BEFORE.redisP99Ms} / ${BEFORE.kafkaP99Ms})`,
+    // a few ms of jitter on a shared machine is noise, not a regression
+    verdict: pass(rt.pubsub.redis.p99Ms <= BEFORE.redisP99Ms * 1.5 && rt.pubsub.kafka.p99Ms <= BEFORE.kafkaP99Ms * 1.5),
+  },
+  {
+    what: "cold start to /livez no worse than before",
+    figure: `${ms(rt.coldStart.livez.medianMs)} ms median (before: ${BEFORE.coldLivezMs})`,
+    verdict: pass(rt.coldStart.livez.medianMs <= BEFORE.coldLivezMs * 1.25),
+  },
+];
+
 const single = Object.entries(gen.single).map(([tool, s]) => ({ tool, ...s, ratio: gen.ratios[tool]! }));
 const fastest = single.reduce((a, b) => (a.medianMs < b.medianMs ? a : b));
 // the quickest generator other than fastdapr, which `new` is measured against
@@ -131,6 +216,10 @@ const it = {
   errors,
   lost,
   stateTarget,
+  clientRows,
+  endpointTable,
+  targets,
+  ratio,
   // busier than one runnable process per core at the end of either run
   loaded: Math.max(gen.machine.loadAverage1m, rt.machine.loadAverage1m) > gen.machine.cpus,
   slopes,
@@ -151,7 +240,7 @@ const svg = chartSvg(
       concurrency: c,
       series: [
         { label: "(a) generated, shared client", rps: rt.state.find((r) => r.op === "read" && r.concurrency === c && r.client === "shared")!.rps },
-        { label: "(b) new AsyncClient per call", rps: rt.state.find((r) => r.op === "read" && r.concurrency === c && r.client === "per-call")!.rps },
+        { label: "(b) new client per call", rps: rt.state.find((r) => r.op === "read" && r.concurrency === c && r.client === "per-call")!.rps },
         { label: "(c) raw daprd (wrk)", rps: rt.state.find((r) => r.op === "read" && r.concurrency === c && r.client === "raw-get")!.rps },
       ],
     })),

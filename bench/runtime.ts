@@ -6,7 +6,13 @@
 //   2. pub/sub publish-to-handler latency over Redis Streams and over Kafka; invocation latency
 //      from a second sidecar
 //   3. cold start: process start to the first 200 from /livez and from /readyz, sidecar running
-// The driver is bench/runtime_driver.py, which imports the generated service's own modules.
+//   4. HTTP clients for the sidecar side by side on StateStore.get's pattern (bench/client_matrix.py)
+//   5. the service's own endpoint under wrk at 8/32/64 connections: (a) the generated service's
+//      state-read route and /livez, served by the image's command, (b) the hand-written anchor
+//      (bench/anchor_app.py, same server settings), (c) bare FastAPI returning a constant, (d) wrk
+//      straight at daprd
+// The driver is bench/runtime_driver.py, which imports the generated service's own modules. The
+// service and the driver run in a venv of exactly the generated runtime dependencies.
 // Writes bench/results/runtime.json. Needs `npm run provision` and `bash bench/setup.sh`.
 //   npx tsx bench/runtime.ts [secondsPerCell]
 import { execFileSync } from "node:child_process";
@@ -25,13 +31,20 @@ import {
   type AppProcess,
   type Daprd,
 } from "../test/e2e/harness/index.js";
-import { configFor, resourcesFor, venvPath, type PubsubKind } from "../test/e2e/support/generated-services.js";
+import { configFor, resourcesFor, type PubsubKind } from "../test/e2e/support/generated-services.js";
+import { PYTHON_DEPENDENCIES, PYTHON_DEV_DEPENDENCIES } from "../src/versions.js";
 import { median, round1 } from "./lib/measure.js";
+import { ensureVenv } from "./lib/python-venv.js";
 import { writeResult } from "./lib/results.js";
 import { runWrk } from "./lib/wrk.js";
 
 const seconds = Number(process.argv[2] ?? 3);
 const CONCURRENCY = [1, 8, 32];
+const ENDPOINT_CONNECTIONS = [8, 32, 64];
+const CLIENT_CONCURRENCY = [1, 32];
+/** the sidecar clients compared; "generated" is the service's own SidecarClient + StateStore */
+const CLIENTS = ["httpx", "httpx2", "httpx-aiohttp", "aiohttp", "dapr-grpc", "generated"] as const;
+const CLIENT_PINS = { httpx: PYTHON_DEV_DEPENDENCIES.httpx, httpx2: PYTHON_DEV_DEPENDENCIES.httpx2, "httpx-aiohttp": "0.2.0", dapr: "1.19.0" };
 const COLD_STARTS = 5;
 const PUBLISHED = 200;
 const PUBLISH_RATE = 50; // per second: latency at a steady pace, not under saturation
@@ -79,7 +92,36 @@ async def handle(event: BenchPing, ctx: EventContext) -> None:
         out.write(json.dumps(record) + "\\n")
 `,
 );
-const python = join(venvPath(), "bin", "python");
+// exactly the generated runtime dependencies (what the image installs), and those plus the candidates
+const python = join(ensureVenv(cache, "service-venv", PYTHON_DEPENDENCIES), "bin", "python");
+const clientsPython = join(ensureVenv(cache, "clients-venv", { ...PYTHON_DEPENDENCIES, ...CLIENT_PINS }), "bin", "python");
+// a state-read route as a user writes it in the scaffolded routes file
+writeFileSync(
+  join(serviceDir, "app", "api", "routes.py"),
+  `"""Routes of the benchmark service (written by bench/runtime.ts)."""
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException
+
+from app.api.deps import StateDep
+
+router = APIRouter(tags=["bench"])
+
+
+@router.get("/bench/state/{key}")
+async def read_state(key: str, state: StateDep) -> Any:
+    entry = await state.get(key)
+    if entry is None:
+        raise HTTPException(404, "no such key")
+    return entry.value
+
+
+@router.get("/info")
+async def info() -> dict[str, str]:
+    return {"service": "bench-service"}
+`,
+);
 
 function drive(dapr: Daprd, cfg: Record<string, unknown>): Record<string, unknown> {
   const out = execFileSync(python, [driver, JSON.stringify(cfg)], {
@@ -121,7 +163,63 @@ function pubsubLatency(svc: Service): Record<string, unknown> {
 
 function log(label: string, r: Record<string, unknown>): void {
   const f = (k: string) => (r[k] === undefined ? "" : `${k} ${String(r[k])}`);
-  console.log(`${label.padEnd(44)} ${[f("rps"), f("p50Ms"), f("p99Ms"), f("errors"), f("lostUpdates")].filter(Boolean).join("  ")}`);
+  console.log(`${label.padEnd(44)} ${[f("rps"), f("cpuMsPerCall"), f("p50Ms"), f("p99Ms"), f("errors"), f("lostUpdates")].filter(Boolean).join("  ")}`);
+}
+
+/** one cell of the client matrix, in its own process (bench/client_matrix.py) */
+function clientCell(dapr: Daprd, client: string, concurrency: number, loop: "asyncio" | "uvloop"): Record<string, unknown> {
+  const out = execFileSync(clientsPython, [join(root, "bench", "client_matrix.py"), JSON.stringify({ client, concurrency, seconds, warmupSeconds: 0.5, store: STORE })], {
+    cwd: serviceDir,
+    env: { ...process.env, ...EMPTY, DAPR_HTTP_PORT: String(dapr.httpPort), DAPR_GRPC_PORT: String(dapr.grpcPort), LOG_LEVEL: "WARNING", BENCH_LOOP: loop },
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+  return { ...(JSON.parse(out.trim().split("\n").pop()!) as Record<string, unknown>), loop };
+}
+
+/** a second copy of the generated service with ACCESS_LOG=false: what the request log costs */
+async function startQuietService(dapr: Daprd): Promise<{ url: string; stop: () => Promise<void> }> {
+  const port = await freePort();
+  const proc = spawnManaged({
+    name: "quiet-service",
+    command: python,
+    args: ["-m", "app"],
+    cwd: serviceDir,
+    env: { ...process.env, ...EMPTY, PYTHONUNBUFFERED: "1", DAPR_HTTP_PORT: String(dapr.httpPort), HOST: "127.0.0.1", PORT: String(port), ACCESS_LOG: "false" },
+    deadlineMs: 15 * 60_000,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor("quiet service", async () => {
+    try {
+      return (await fetchT(`${url}/livez`, { timeoutMs: 1000 })).status === 200;
+    } catch {
+      return false;
+    }
+  }, { timeoutMs: 60_000, abortIf: () => (proc.hasExited() ? proc.logs().slice(-2000) : undefined) });
+  return { url, stop: () => proc.stop(5000) };
+}
+
+/** the hand-written anchor and bare FastAPI (bench/anchor_app.py), served like the generated app */
+async function startAnchor(dapr: Daprd): Promise<{ url: string; stop: () => Promise<void> }> {
+  const port = await freePort();
+  const proc = spawnManaged({
+    name: "anchor",
+    command: python,
+    // the settings of the generated app/__main__.py
+    args: ["-m", "uvicorn", "anchor_app:app", "--app-dir", join(root, "bench"), "--host", "127.0.0.1", "--port", String(port), "--loop", "uvloop", "--http", "httptools", "--no-access-log", "--no-proxy-headers", "--no-server-header", "--workers", "1"],
+    cwd: scratch,
+    env: { ...process.env, ...EMPTY, PYTHONUNBUFFERED: "1", DAPR_HTTP_PORT: String(dapr.httpPort) },
+    deadlineMs: 15 * 60_000,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor("anchor app", async () => {
+    try {
+      return (await fetchT(`${url}/constant`, { timeoutMs: 1000 })).status === 200;
+    } catch {
+      return false;
+    }
+  }, { timeoutMs: 60_000, abortIf: () => (proc.hasExited() ? proc.logs().slice(-2000) : undefined) });
+  return { url, stop: () => proc.stop(5000) };
 }
 
 async function coldStarts(svc: Service): Promise<{ livezMs: number[]; readyzMs: number[] }> {
@@ -133,9 +231,10 @@ async function coldStarts(svc: Service): Promise<{ livezMs: number[]; readyzMs: 
     const proc = spawnManaged({
       name: `cold-${i}`,
       command: python,
-      args: ["-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", String(svc.appPort)],
+      // the image's command
+      args: ["-m", "app"],
       cwd: serviceDir,
-      env: { ...process.env, PYTHONUNBUFFERED: "1", ...svc.appEnv },
+      env: { ...process.env, PYTHONUNBUFFERED: "1", ...svc.appEnv, HOST: "127.0.0.1", PORT: String(svc.appPort) },
       deadlineMs: 120_000,
     });
     const ok = (path: string) => async () => {
@@ -162,11 +261,15 @@ async function main(): Promise<void> {
   const pubsub: Record<string, unknown> = {};
   let invoke: Record<string, unknown> = {};
   let coldStart: Record<string, unknown> = {};
+  const clients: Record<string, unknown>[] = [];
+  const endpoints: Record<string, unknown>[] = [];
 
   const s = new Scope(15 * 60_000);
   try {
     const redis = await s.redis();
     const svc = await startService(s, { kind: "redis", redisHost: redis.host }, redis.host);
+    // pre-warm: the read keys exist before any cell reads them
+    drive(svc.dapr, { op: "read", client: "shared", concurrency: 1, seconds: 0.2, warmupSeconds: 0 });
 
     // 1. state
     for (const op of ["read", "rmw"] as const) {
@@ -185,6 +288,41 @@ async function main(): Promise<void> {
         log(`state ${op} raw daprd (wrk) c=${concurrency}`, r as unknown as Record<string, unknown>);
       }
     }
+
+    // 4. the client matrix, every client in its own process on the same keys
+    for (const concurrency of CLIENT_CONCURRENCY) {
+      for (const client of CLIENTS) {
+        const r = clientCell(svc.dapr, client, concurrency, "asyncio");
+        clients.push(r);
+        log(`client ${client} c=${concurrency}`, r);
+      }
+      // the service's own client on the loop it is served with
+      const r = clientCell(svc.dapr, "generated", concurrency, "uvloop");
+      clients.push(r);
+      log(`client generated (uvloop) c=${concurrency}`, r);
+    }
+
+    // 5. the service's own endpoint under wrk, the four targets interleaved at each level
+    const anchor = await startAnchor(svc.dapr);
+    const quiet = await startQuietService(svc.dapr);
+    const targets: Record<string, string> = {
+      generated: `${svc.app.url}/bench/state/bench-read:0`,
+      "generated-quiet": `${quiet.url}/bench/state/bench-read:0`,
+      anchor: `${anchor.url}/state/bench-read:0`,
+      "generated-livez": `${svc.app.url}/livez`,
+      "bare-constant": `${anchor.url}/constant`,
+      daprd: `${svc.dapr.url}/v1.0/state/${STORE}/bench-read:0`,
+    };
+    for (const url of Object.values(targets)) runWrk(tools.wrk.bin, scratch, { url, method: "GET", concurrency: 8, seconds: 1 }); // warm-up
+    for (const connections of ENDPOINT_CONNECTIONS) {
+      for (const [target, url] of Object.entries(targets)) {
+        const r = runWrk(tools.wrk.bin, scratch, { url, method: "GET", concurrency: connections, seconds });
+        endpoints.push({ target, connections, ...r });
+        log(`endpoint ${target} c=${connections}`, r as unknown as Record<string, unknown>);
+      }
+    }
+    await anchor.stop();
+    await quiet.stop();
 
     // 2. invocation and pub/sub over Redis Streams
     // a caller's sidecar (no app of its own) resolves the service's app id to its daprd on loopback
@@ -211,12 +349,18 @@ async function main(): Promise<void> {
     await stopAll();
   }
 
-  const python_ = execFileSync(python, ["-c", "import sys, httpx, fastapi; print(sys.version.split()[0], httpx.__version__, fastapi.__version__)"], { encoding: "utf8" }).trim().split(" ");
+  const python_ = execFileSync(python, ["-c", "import sys, aiohttp, fastapi, uvicorn; print(sys.version.split()[0], aiohttp.__version__, fastapi.__version__, uvicorn.__version__)"], { encoding: "utf8" }).trim().split(" ");
+  const clientVersions = execFileSync(clientsPython, ["-c", "import json, importlib.metadata as m; print(json.dumps({p: m.version(p) for p in ['httpx', 'httpx2', 'httpx-aiohttp', 'aiohttp', 'dapr']}))"], { encoding: "utf8" }).trim();
   const redisVersion = /v=(\S+)/.exec(execFileSync(runtime.redisServer, ["--version"], { encoding: "utf8" }))?.[1] ?? "unknown";
   writeResult("runtime", {
     secondsPerCell: seconds,
     concurrency: CONCURRENCY,
-    versions: { daprd: runtime.daprdVersion, kafka: runtime.kafkaVersion, redis: redisVersion, python: python_[0], httpx: python_[1], fastapi: python_[2], wrk: tools.wrk.version },
+    versions: { daprd: runtime.daprdVersion, kafka: runtime.kafkaVersion, redis: redisVersion, python: python_[0], aiohttp: python_[1], fastapi: python_[2], uvicorn: python_[3], wrk: tools.wrk.version },
+    clientVersions: JSON.parse(clientVersions) as Record<string, string>,
+    clientConcurrency: CLIENT_CONCURRENCY,
+    clients,
+    endpointConnections: ENDPOINT_CONNECTIONS,
+    endpoints,
     targets: { pubsubMs: 100, stateMs: 50, invocationMs: 200, coldStartMs: 10_000 },
     state,
     invoke,

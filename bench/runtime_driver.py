@@ -14,9 +14,9 @@ ops:
   invoke   Invoker.invoke of the service's own GET /info through the sidecars, one at a time
 
 clients (read, rmw):
-  shared    the generated code as is: one httpx.AsyncClient for the process (create_dapr_client)
-  per-call  the seed note's pattern: a new httpx.AsyncClient for every call to the sidecar,
-            everything else (the helper's logic) unchanged
+  shared    the generated code as is: one sidecar client for the process (create_dapr_client)
+  per-call  the seed note's pattern: a new client (and connection pool) for every call to the
+            sidecar, everything else (the helper's logic) unchanged
 """
 
 import asyncio
@@ -29,33 +29,31 @@ from typing import Any
 
 sys.path.insert(0, os.getcwd())  # the generated service's `app` package
 
-import httpx  # noqa: E402
 from app.core.config import Settings  # noqa: E402
 from app.models.schemas import BenchPing  # noqa: E402
-from app.services.dapr import create_dapr_client  # noqa: E402
+from app.services.dapr import SidecarResponse, create_dapr_client  # noqa: E402
 from app.services.invoke import Invoker  # noqa: E402
 from app.services.publisher import Publisher  # noqa: E402
 from app.services.state import StateStore  # noqa: E402
 
 
 class PerCallClient:
-    """The seed note's `async with httpx.AsyncClient() as client:` around every request."""
+    """The seed note's pattern, `async with Client() as client:` around every request."""
 
     def __init__(self, settings: Settings) -> None:
-        self._base_url = settings.dapr_base_url
-        self._timeout = httpx.Timeout(settings.dapr_timeout_seconds, connect=2.0)
+        self._settings = settings
 
-    async def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        async with httpx.AsyncClient(base_url=self._base_url, timeout=self._timeout) as client:
+    async def request(self, method: str, url: str, **kwargs: Any) -> SidecarResponse:
+        async with create_dapr_client(self._settings) as client:
             return await client.request(method, url, **kwargs)
 
-    async def get(self, url: str, **kwargs: Any) -> httpx.Response:
+    async def get(self, url: str, **kwargs: Any) -> SidecarResponse:
         return await self.request("GET", url, **kwargs)
 
-    async def post(self, url: str, **kwargs: Any) -> httpx.Response:
+    async def post(self, url: str, **kwargs: Any) -> SidecarResponse:
         return await self.request("POST", url, **kwargs)
 
-    async def delete(self, url: str, **kwargs: Any) -> httpx.Response:
+    async def delete(self, url: str, **kwargs: Any) -> SidecarResponse:
         return await self.request("DELETE", url, **kwargs)
 
 

@@ -37,12 +37,17 @@ export function isPythonVersion(value: string): value is PythonVersion {
 export const DAPR_RUNTIME_VERSION = runtime.dapr;
 export const KAFKA_VERSION = runtime.kafka;
 
+// The runtime of every generated service. The sidecar client is aiohttp and the server uvicorn on
+// uvloop + httptools: the fastest of the combinations measured on the generated code (docs/design.md,
+// "The sidecar client"; docs/benchmarks.md).
 export const PYTHON_DEPENDENCIES = {
   fastapi: "0.165.0",
   uvicorn: "0.54.0",
+  uvloop: "0.23.0",
+  httptools: "0.9.0",
   pydantic: "2.14.4",
   "pydantic-settings": "2.16.3",
-  httpx: "0.28.1",
+  aiohttp: "3.14.5",
 } as const;
 
 export const PYTHON_AGENT_DEPENDENCIES = {
@@ -52,6 +57,8 @@ export const PYTHON_AGENT_DEPENDENCIES = {
 export const PYTHON_DEV_DEPENDENCIES = {
   pytest: "9.2.0",
   "pytest-asyncio": "1.5.0",
+  // FastAPI's TestClient runs on it; the app itself does not use it
+  httpx: "0.28.1",
   httpx2: "2.16.2",
   // the same version as the @astral-sh/ruff-wasm-nodejs that formats generated code
   ruff: "0.17.4",

@@ -15,3 +15,17 @@ export const SIDECAR_RESOURCES: ResourceSpec = {
   memoryRequest: "64Mi",
   memoryLimit: "128Mi",
 };
+
+/** CPU cores of a Kubernetes quantity ("100m" → 0.1, "2" → 2). */
+function cores(quantity: string): number {
+  return quantity.endsWith("m") ? Number(quantity.slice(0, -1)) / 1000 : Number(quantity);
+}
+
+/**
+ * Server processes (WEB_CONCURRENCY) for a container: one per core it is guaranteed (its CPU
+ * request), at least one. A worker beyond the request only competes for the same CPU share and
+ * costs another copy of the app's memory; every tier today requests less than a core, so one.
+ */
+export function webConcurrency(resources: ResourceSpec): number {
+  return Math.max(1, Math.floor(cores(resources.cpuRequest)));
+}

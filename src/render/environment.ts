@@ -1,6 +1,7 @@
 // The service's environment contract, shared by the ConfigMap, compose and the docs: which settings
 // are plain configuration and which come from secrets. Names match app/core/config.py.
 import type { ServiceModel } from "../model/service.js";
+import { webConcurrency } from "../model/tiers.js";
 
 export const API_TOKEN_SECRET = "dapr-api-token";
 export const APP_TOKEN_SECRET = "dapr-app-token";
@@ -30,7 +31,8 @@ export function serviceConfig(svc: ServiceModel, target: Target): Record<string,
   };
   if (svc.agent?.backend === "dapr-conversation") wiring.CONVERSATION_COMPONENT = svc.agent.conversationComponent;
   if (target === "compose") return wiring;
-  const tunables: Record<string, string> = { LOG_LEVEL: "INFO" };
+  // the server's worker processes follow the tier's CPU request (app/__main__.py reads it)
+  const tunables: Record<string, string> = { LOG_LEVEL: "INFO", WEB_CONCURRENCY: String(webConcurrency(svc.resources)) };
   if (svc.agent?.backend === "openai") tunables.OPENAI_MODEL = svc.agent.model;
   return { ...tunables, ...wiring };
 }

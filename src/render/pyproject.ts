@@ -12,7 +12,7 @@ export function pins(deps: Record<string, string>): string[] {
 }
 
 export function pyproject(svc: ServiceModel): Record<string, unknown> {
-  // the dapr-conversation backend talks to the sidecar with httpx: no provider SDK to install
+  // the dapr-conversation backend talks to the sidecar's Conversation API: no provider SDK to install
   const runtime = { ...PYTHON_DEPENDENCIES, ...(svc.agent?.backend === "openai" ? PYTHON_AGENT_DEPENDENCIES : {}) };
   return {
     "build-system": { requires: ["setuptools>=77"], "build-backend": "setuptools.build_meta" },

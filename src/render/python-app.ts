@@ -80,6 +80,7 @@ const APP_FILES: [string, Owner][] = [
   ["app/api/__init__.py", "generated"],
   ["app/api/deps.py", "generated"],
   ["app/api/health.py", "generated"],
+  ["app/api/errors.py", "generated"],
   ["app/api/events.py", "generated"],
   ["app/api/routes.py", "scaffolded"],
   ["app/extensions.py", "scaffolded"],
@@ -106,6 +107,7 @@ const APP_FILES: [string, Owner][] = [
   ["tests/test_entrypoint.py", "generated"],
   ["tests/test_extensions.py", "generated"],
   ["tests/test_dapr_contract.py", "generated"],
+  ["tests/test_sidecar_down.py", "generated"],
   [".env.example", "generated"],
   ["README.md", "generated"],
 ];

@@ -170,19 +170,22 @@ import asyncio
 import os
 import uuid
 
-import httpx
+from pydantic import SecretStr
 
+from app.core.config import Settings
+from app.services.dapr import create_dapr_client
 from app.services.state import StateStore
 
 
 async def test_ttl_expires() -> None:
-    port = os.environ["DAPR_CONTRACT_HTTP_PORT"]
     token = os.environ.get("DAPR_API_TOKEN")
-    async with httpx.AsyncClient(
-        base_url=f"http://127.0.0.1:{port}",
-        headers={"dapr-api-token": token} if token else {},
-        timeout=10.0,
-    ) as client:
+    settings = Settings(
+        _env_file=None,
+        dapr_http_port=int(os.environ["DAPR_CONTRACT_HTTP_PORT"]),
+        dapr_api_token=SecretStr(token) if token else None,
+        dapr_timeout_seconds=10.0,
+    )
+    async with create_dapr_client(settings) as client:
         state = StateStore(client, os.environ["DAPR_CONTRACT_STATE_STORE"])
         key = f"ttl-{uuid.uuid4().hex}"
         await state.save(key, {"short": "lived"}, ttl_seconds=1)
