@@ -34,6 +34,12 @@ export function importsOf(text: string, file: string): string[] {
   return found;
 }
 
+/** The packages a source imports ("commander", "zod"). */
+function packagesOf(text: string): string[] {
+  const code = text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:"'`])\/\/.*$/gm, "$1");
+  return [...code.matchAll(SPECIFIER)].map((m) => m[1]!).filter((s) => !s.startsWith(".") && !s.startsWith("node:"));
+}
+
 function graph(): Map<string, string[]> {
   const edges = new Map<string, string[]>();
   for (const file of sources(SRC)) edges.set(relative(SRC, file), importsOf(readFileSync(file, "utf8"), file));
@@ -91,5 +97,13 @@ test("src/cli and src/mcp never import each other; the command layer (src/app) i
       if ((a === "cli" && b === "mcp") || (a === "mcp" && b === "cli") || (a === "app" && (b === "cli" || b === "mcp"))) wrong.push(`${from} → ${to}`);
     }
   }
+  assert.deepEqual(wrong, []);
+});
+
+test("only the command line parses a command line: src/app and src/mcp never import commander", () => {
+  const wrong = sources(SRC)
+    .filter((file) => /^(app|mcp)\//.test(relative(SRC, file)))
+    .filter((file) => packagesOf(readFileSync(file, "utf8")).includes("commander"))
+    .map((file) => relative(SRC, file));
   assert.deepEqual(wrong, []);
 });
