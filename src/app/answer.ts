@@ -8,7 +8,6 @@ import type { Answer, Warning } from "./answers.js";
 import { hintFor } from "./error-codes.js";
 
 export type ErrorAnswer = Extract<Answer, { ok: false }>;
-export type SuccessAnswer = Extract<Answer, { ok: true }>;
 
 /** Warnings as the answers carry them: the field is left out when there are none. */
 export function warningFields(warnings: readonly Warning[]): { warnings?: Warning[] } {

@@ -257,7 +257,7 @@ export const CHECK = {
   tool: { name: "check", description: "Validate fastdapr.yaml and the platform graph without writing; lists every problem and warning." },
 } satisfies CommandSpec;
 
-export const GRAPH_FORMATS = ["mermaid", "json"] as const;
+const GRAPH_FORMATS = ["mermaid", "json"] as const;
 
 export const GRAPH = {
   path: ["graph"],

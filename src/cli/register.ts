@@ -5,7 +5,7 @@ import { FastdaprError } from "../core/errors.js";
 import type { CommandSpec } from "../app/spec.js";
 
 /** Collects a repeatable flag (`--subscribe a --subscribe b`) into a list. */
-export function collect(value: string, previous: string[] = []): string[] {
+function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
