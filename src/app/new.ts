@@ -59,6 +59,7 @@ export async function runNew(input: NewInput): Promise<NewOutcome> {
     pubsubName: input.pubsub,
     stateStore: input.stateStore,
     ...(port !== undefined ? { port } : {}),
+    ...(input.public ? { public: true } : {}),
     ...(input.python !== undefined ? { pythonVersion: input.python } : {}),
     dryRun,
     force: input.force ?? false,

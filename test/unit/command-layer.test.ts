@@ -3,7 +3,7 @@
 // its flag or operand and a tool call by its argument.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FastdaprError } from "../../src/core/errors.js";
@@ -72,4 +72,16 @@ test("the command layer answers without either interface: the graph of a platfor
   const cli = JSON.parse((await runCli(["graph", "--format", "json", "--json"], cwd)).stdout);
   assert.deepEqual(answer, cli);
   assert.equal(answer.format === "json" && answer.graph.services.length, 6);
+});
+
+test("every parameter of new reaches the command: --public (public in a tool call) admits the ingress controller", async () => {
+  // the hand-written flags interface of the old CLI command lacked public: the flag was accepted and dropped
+  const cwd = mkdtempSync(join(tmpdir(), "fastdapr-app-"));
+  const policy = (service: string) => readFileSync(join(cwd, service, "k8s", "networkpolicy.yaml"), "utf8");
+  assert.equal((await runCli(["new", "cli-service", "--public", "--json"], cwd)).code, 0);
+  assert.equal((await tool("new_service", { name: "tool-service", public: true }, cwd)).ok, true);
+  assert.equal((await runCli(["new", "plain-service", "--json"], cwd)).code, 0);
+  assert.match(policy("cli-service"), /fastdapr\.io\/ingress-controller/);
+  assert.match(policy("tool-service"), /fastdapr\.io\/ingress-controller/);
+  assert.doesNotMatch(policy("plain-service"), /ingress-controller/);
 });
