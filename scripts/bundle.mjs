@@ -14,7 +14,7 @@ rmSync(outdir, { recursive: true, force: true });
 
 await build({
   absWorkingDir: root,
-  entryPoints: { fastdapr: "src/cli/main.ts" },
+  entryPoints: { fastdapr: "src/fastdapr.ts" },
   outdir,
   bundle: true,
   splitting: true,

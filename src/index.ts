@@ -3,4 +3,4 @@ export { newService, renderServiceTree } from "./commands/new.js";
 export { buildServiceModel } from "./model/build-service.js";
 export type { ServiceModel } from "./model/service.js";
 export { FastdaprError, EXIT } from "./core/errors.js";
-export { main } from "./cli/main.js";
+export { main } from "./fastdapr.js";

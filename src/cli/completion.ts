@@ -1,6 +1,6 @@
 // Shell completion, derived from the command specs so it cannot miss a command, a flag or a choice.
 // One bash function; zsh runs it through bashcompinit.
-import type { CommandSpec } from "./spec.js";
+import type { CommandSpec } from "../app/spec.js";
 
 function words(list: readonly string[]): string {
   return list.join(" ");

@@ -4,19 +4,18 @@ import { EXIT, FastdaprError } from "../core/errors.js";
 import { fsUserError } from "../core/fs-errors.js";
 import { VERSION } from "../core/version.js";
 import { consoleOutput, type Output } from "./console.js";
+import type { CommandContext, Interfaces } from "./context.js";
 import { registerNew } from "./commands/new.js";
 import { registerPlatformCommands } from "./commands/check.js";
 import { registerPlatform } from "./commands/platform.js";
 import { registerSkill } from "./commands/skill.js";
 import { registerMcp } from "./commands/mcp.js";
 import { registerCompletion } from "./commands/completion.js";
-import { COMMANDS, examplesText } from "./spec.js";
+import { COMMANDS, paramOf } from "../app/spec.js";
+import { cliName } from "../app/input.js";
+import { examplesText } from "./register.js";
 
-export interface CommandContext {
-  output: Output;
-  /** The exit code the command settled on (0 unless it says otherwise). */
-  exitCode: number;
-}
+export type { CommandContext } from "./context.js";
 
 function buildProgram(ctx: CommandContext): Command {
   const program = new Command("fastdapr")
@@ -65,6 +64,15 @@ function commandName(argv: string[]): string {
   return first;
 }
 
+/** An error keyed by a parameter, named as the command line spells it: "--port", "--no-agent", "<service-name>". */
+function cliLocation(command: string, error: FastdaprError): string | undefined {
+  if (error.location !== undefined || !error.param) return error.location;
+  const spec = COMMANDS.find((c) => c.path.join(" ") === command);
+  const p = spec && paramOf(spec, error.param.key);
+  if (!p) return undefined;
+  return cliName(p, error.param.negated);
+}
+
 /** Commander's parse error as one sentence, with the flag or argument it is about. */
 function usageError(error: CommanderError, command: string): FastdaprError {
   const text = error.message.replace(/^error: /, "");
@@ -99,8 +107,9 @@ function missingCommand(command: string): FastdaprError {
   });
 }
 
-export async function main(argv: string[], output: Output = consoleOutput(argv.includes("--json"))): Promise<number> {
-  const ctx: CommandContext = { output, exitCode: EXIT.ok };
+/** Runs one command line; `interfaces` are the other interfaces a command may start (src/fastdapr.ts passes the MCP server). */
+export async function main(argv: string[], output: Output = consoleOutput(argv.includes("--json")), interfaces: Interfaces = {}): Promise<number> {
+  const ctx: CommandContext = { ...interfaces, output, exitCode: EXIT.ok };
   const program = buildProgram(ctx);
   try {
     await program.parseAsync(argv, { from: "user" });
@@ -120,7 +129,7 @@ export async function main(argv: string[], output: Output = consoleOutput(argv.i
       return EXIT.badInput;
     }
     if (error instanceof FastdaprError) {
-      printError(output, commandName(argv), error);
+      printError(output, commandName(argv), error, cliLocation(commandName(argv), error));
       return error.exitCode;
     }
     const user = fsUserError(error);

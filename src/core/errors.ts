@@ -19,9 +19,18 @@ export interface Problem {
   hint?: string;
 }
 
+/** A command's parameter an error is about, by its key in the command's spec (src/app/spec.ts). */
+export interface ParamRef {
+  key: string;
+  /** The negated flag (`--no-agent` on the command line) was given. */
+  negated?: boolean;
+}
+
 export interface ErrorDetails {
   /** Where the problem is: "--port", "fastdapr.yaml:12:5", a file path. */
   location?: string;
+  /** The parameter, when the problem is one: each interface names it its own way ("--port" or "port"). */
+  param?: ParamRef;
   hint?: string;
   exitCode?: ExitCode;
   /** Every problem found, the error itself first, when there are more than one. */
@@ -31,6 +40,7 @@ export interface ErrorDetails {
 export class FastdaprError extends Error {
   readonly code: string;
   readonly location: string | undefined;
+  readonly param: ParamRef | undefined;
   readonly hint: string | undefined;
   readonly exitCode: ExitCode;
   readonly problems: Problem[] | undefined;
@@ -40,6 +50,7 @@ export class FastdaprError extends Error {
     this.name = "FastdaprError";
     this.code = code;
     this.location = details.location;
+    this.param = details.param;
     this.hint = details.hint;
     this.exitCode = details.exitCode ?? EXIT.badInput;
     this.problems = details.problems;

@@ -4,7 +4,7 @@
 // document. Re-run parseManifest + buildPlatform on the result before writing it: the edits check
 // names and references, not every platform rule.
 import { isMap, isScalar, isSeq, YAMLMap, YAMLSeq, type Document, type Node } from "yaml";
-import { FastdaprError } from "../core/errors.js";
+import { FastdaprError, type ParamRef } from "../core/errors.js";
 import { didYouMean } from "../core/suggest.js";
 import { DEFAULTS } from "../model/build-service.js";
 import { checkAgentModel, checkComponentName, checkPort, checkServiceName, checkStateKey, checkTopic } from "../model/rules.js";
@@ -47,8 +47,14 @@ export function manifestText(doc: Document): string {
   return doc.toString({ lineWidth: 0 });
 }
 
-function bad(code: string, message: string, location?: string, hint?: string): never {
-  throw new FastdaprError(code, message, { ...(location ? { location } : {}), ...(hint ? { hint } : {}) });
+/**
+ * Refuses an edit. `where` is a place in the manifest, or the parameter of the `add` command that
+ * gave the value, by its key in the command's spec (src/app/spec.ts): each interface names it its
+ * own way ("--key" on the command line, "key" in a tool call).
+ */
+function bad(code: string, message: string, where?: string | ParamRef, hint?: string): never {
+  const place = typeof where === "string" ? { location: where } : where ? { param: where } : {};
+  throw new FastdaprError(code, message, { ...place, ...(hint ? { hint } : {}) });
 }
 
 function root(doc: Document): YAMLMap {
@@ -102,7 +108,7 @@ function serviceEntry(doc: Document, name: string): YAMLMap {
     bad(
       "E_UNKNOWN_SERVICE",
       `no service "${name}" in the manifest`,
-      "<service>",
+      { key: "service" },
       names.length ? `services: ${names.join(", ")}` : 'the manifest has no services yet; add one with "fastdapr add service NAME"',
     );
   }
@@ -130,10 +136,10 @@ function addToList(doc: Document, map: YAMLMap, key: string, values: readonly st
   else map.set(key, seq); // "subscribes:" with no value
 }
 
-function checkTopics(topics: readonly string[], flag: string): void {
+function checkTopics(topics: readonly string[], key: "subscribe" | "publish"): void {
   for (const t of topics) {
     const problem = checkTopic(t);
-    if (problem) bad("E_TOPIC", problem, flag);
+    if (problem) bad("E_TOPIC", problem, { key });
   }
 }
 
@@ -156,8 +162,8 @@ function declareTopics(doc: Document, topics: readonly string[]): void {
 export function addPubsub(doc: Document, service: string, change: PubsubChange): string {
   const subscribe = change.subscribe ?? [];
   const publish = change.publish ?? [];
-  checkTopics(subscribe, "--subscribe");
-  checkTopics(publish, "--publish");
+  checkTopics(subscribe, "subscribe");
+  checkTopics(publish, "publish");
   const entry = serviceEntry(doc, service);
   declareTopics(doc, [...subscribe, ...publish]);
   addToList(doc, entry, "subscribes", subscribe);
@@ -168,7 +174,7 @@ export function addPubsub(doc: Document, service: string, change: PubsubChange):
 /** Adds a state-key pattern ("progress:{user_id}") to a service. Returns the new text. */
 export function addState(doc: Document, service: string, pattern: string): string {
   const problem = checkStateKey(pattern);
-  if (problem) bad("E_STATE_KEY", problem, "<pattern>");
+  if (problem) bad("E_STATE_KEY", problem, { key: "key" });
   addToList(doc, serviceEntry(doc, service), "state", [pattern]);
   return manifestText(doc);
 }
@@ -178,7 +184,7 @@ export function addInvoke(doc: Document, service: string, appId: string): string
   const entry = serviceEntry(doc, service);
   const names = serviceNames(doc);
   if (!names.includes(appId)) {
-    bad("E_INVOKE_TARGET", `"${appId}" is not a service of this platform`, "--target", `${didYouMean(appId, names)}invoke one of: ${names.join(", ")}`);
+    bad("E_INVOKE_TARGET", `"${appId}" is not a service of this platform`, { key: "target" }, `${didYouMean(appId, names)}invoke one of: ${names.join(", ")}`);
   }
   addToList(doc, entry, "invokes", [appId]);
   return manifestText(doc);
@@ -192,15 +198,15 @@ export function addInvoke(doc: Document, service: string, appId: string): string
  */
 export function addAgent(doc: Document, service: string, options: AgentOptions = {}): string {
   if (options.backend !== undefined && !(AGENT_BACKENDS as readonly string[]).includes(options.backend)) {
-    bad("E_AGENT_BACKEND", `unknown agent backend "${options.backend}": use one of ${AGENT_BACKENDS.join(", ")}`, "--backend");
+    bad("E_AGENT_BACKEND", `unknown agent backend "${options.backend}": use one of ${AGENT_BACKENDS.join(", ")}`, { key: "backend" });
   }
   if (options.model !== undefined) {
     const problem = checkAgentModel(options.model);
-    if (problem) bad("E_AGENT_SETTING", problem, "--model");
+    if (problem) bad("E_AGENT_SETTING", problem, { key: "model" });
   }
   if (options.conversationComponent !== undefined) {
     const problem = checkComponentName(options.conversationComponent);
-    if (problem) bad("E_COMPONENT_NAME", problem, "--conversation-component");
+    if (problem) bad("E_COMPONENT_NAME", problem, { key: "conversationComponent" });
   }
   const explicit = {
     ...(options.backend !== undefined ? { backend: options.backend } : {}),
@@ -229,22 +235,22 @@ export function addAgent(doc: Document, service: string, options: AgentOptions =
  */
 export function addService(doc: Document, name: string, options: AddServiceOptions = {}): string {
   const nameProblem = checkServiceName(name);
-  if (nameProblem) bad("E_SERVICE_NAME", nameProblem, "<service-name>");
+  if (nameProblem) bad("E_SERVICE_NAME", nameProblem, { key: "name" });
   if (options.tier !== undefined && !(TIERS as readonly string[]).includes(options.tier)) {
-    bad("E_TIER", `unknown tier "${options.tier}": use one of ${TIERS.join(", ")}`, "--tier");
+    bad("E_TIER", `unknown tier "${options.tier}": use one of ${TIERS.join(", ")}`, { key: "tier" });
   }
   const subscribes = options.subscribes ?? [];
   const publishes = options.publishes ?? [];
-  checkTopics(subscribes, "--subscribe");
-  checkTopics(publishes, "--publish");
+  checkTopics(subscribes, "subscribe");
+  checkTopics(publishes, "publish");
   for (const pattern of options.state ?? []) {
     const problem = checkStateKey(pattern);
-    if (problem) bad("E_STATE_KEY", problem, "--state-key");
+    if (problem) bad("E_STATE_KEY", problem, { key: "stateKey" });
   }
   const names = serviceNames(doc);
   for (const target of options.invokes ?? []) {
     if (!names.includes(target) && target !== name) {
-      bad("E_INVOKE_TARGET", `"${target}" is not a service of this platform`, "--invoke", names.length ? `invoke one of: ${names.join(", ")}` : undefined);
+      bad("E_INVOKE_TARGET", `"${target}" is not a service of this platform`, { key: "invoke" }, names.length ? `invoke one of: ${names.join(", ")}` : undefined);
     }
   }
 
@@ -260,16 +266,16 @@ export function addService(doc: Document, name: string, options: AddServiceOptio
     for (const [key, wanted] of [["tier", options.tier], ["port", options.port]] as const) {
       const have = existing.get(key);
       if (wanted !== undefined && have !== wanted) {
-        bad("E_SERVICE_EXISTS", `service "${name}" already exists with ${key} ${String(have ?? "(default)")}`, `--${key}`, `edit services.${name}.${key} in fastdapr.yaml to change it`);
+        bad("E_SERVICE_EXISTS", `service "${name}" already exists with ${key} ${String(have ?? "(default)")}`, { key }, `edit services.${name}.${key} in fastdapr.yaml to change it`);
       }
     }
   } else {
     let port = options.port;
     if (port !== undefined) {
       const problem = checkPort(port);
-      if (problem) bad("E_PORT", problem, "--port");
+      if (problem) bad("E_PORT", problem, { key: "port" });
       const owner = ports.get(port);
-      if (owner) bad("E_DUPLICATE_PORT", `port ${port} is already used by ${owner}`, "--port", `pick a free port, e.g. ${Math.max(...ports.keys()) + 1}`);
+      if (owner) bad("E_DUPLICATE_PORT", `port ${port} is already used by ${owner}`, { key: "port" }, `pick a free port, e.g. ${Math.max(...ports.keys()) + 1}`);
     } else {
       port = ports.size ? Math.max(...ports.keys()) + 1 : 8001;
     }

@@ -1,15 +1,17 @@
-// MCP tools from the command specs: each tool is a command of the CLI. Its input schema is derived
-// from the command's ParamSpecs (value formats from the manifest schema), and a call runs the very
-// command the CLI runs, in process, with --json: the result is the CLI's answer line and an error
-// carries the CLI's error code. Only the JSON types of the arguments are checked here (a wrong type
-// is E_USAGE, as an unparsable flag is on the command line); every value rule is the command's own.
+// MCP tools from the command specs: each tool is a command of the command layer (src/app), as each
+// CLI command is. Its input schema is derived from the command's ParamSpecs (value formats from the
+// manifest schema), and a call runs the command on the input the arguments stand for: the result is
+// the answer the CLI prints as its --json line, and an error carries the same code. Only the JSON
+// types of the arguments are checked here (a wrong type is E_USAGE, as an unparsable flag is on the
+// command line); every value rule is the command's own. Nothing here parses a command line.
 import { z } from "zod";
 import { FastdaprError } from "../core/errors.js";
-import type { Answer } from "../cli/answers.js";
-import { main } from "../cli/main.js";
-import { errorFields, type Output } from "../cli/output.js";
-import { COMMANDS, type CommandSpec, type ParamSpec } from "../cli/spec.js";
-import { VALUE_FORMATS } from "../cli/formats.js";
+import { errorAnswer, userError } from "../app/answer.js";
+import type { Answer } from "../app/answers.js";
+import { checkChoices, withDefaults } from "../app/input.js";
+import { runCommand } from "../app/run.js";
+import { COMMANDS, paramOf, type CommandSpec, type ParamSpec } from "../app/spec.js";
+import { VALUE_FORMATS } from "../app/formats.js";
 import { confineUserPath } from "../tree/paths.js";
 
 // No outputSchema: the answers' schema (schemas/cli-output.schema.json) is ~4,400 characters per
@@ -74,31 +76,14 @@ export function toolDefinitions(): ToolDefinition[] {
   return [...TOOL_SPECS.values()].map(toolDefinition);
 }
 
-/** The command line the tool call stands for (values as --flag=value, operands after "--"). */
-export function toArgv(spec: CommandSpec, args: Record<string, unknown>): string[] {
-  const options: string[] = [];
-  const operands: string[] = [];
-  for (const p of toolParams(spec)) {
-    // a tool call stays in the server's folder: it never searches the folders above for a manifest
-    const value = args[p.key] ?? (p.searched ? p.default : undefined);
-    if (value === undefined) continue;
-    const flag = p.cli.split(" ")[0]!;
-    if (p.positional) operands.push(String(value));
-    else if (p.kind === "boolean") {
-      if (value === true) options.push(flag);
-      else if (p.negatable) options.push(`--no-${flag.slice(2)}`);
-    } else if (Array.isArray(value)) for (const item of value) options.push(`${flag}=${String(item)}`);
-    else options.push(`${flag}=${String(value)}`);
-  }
-  for (const [key, value] of Object.entries(spec.tool?.fixed ?? {})) {
-    const p = spec.params.find((x) => x.key === key)!;
-    options.push(`${p.cli.split(" ")[0]}=${value}`);
-  }
-  return [...spec.path, ...options, "--json", "--", ...operands];
-}
-
-/** A location the CLI names by flag or operand ("--subscribe", "<service-name>", "[DIR]"), as the tool argument. */
-function toolLocation(spec: CommandSpec, location: string | undefined): string | undefined {
+/**
+ * An error's place as the tool argument: its parameter's key, or, for an error raised below the
+ * command layer with a command line's name ("--subscribe", "<service-name>", "[DIR]"), the
+ * argument that name stands for.
+ */
+function toolLocation(spec: CommandSpec, error: FastdaprError): string | undefined {
+  if (error.param && paramOf(spec, error.param.key)) return error.param.key;
+  const location = error.location;
   if (location === undefined) return undefined;
   const wanted = location.toLowerCase();
   for (const p of spec.params) {
@@ -109,10 +94,11 @@ function toolLocation(spec: CommandSpec, location: string | undefined): string |
   return location;
 }
 
-function errorAnswer(spec: CommandSpec, error: FastdaprError): Answer {
-  const fields = errorFields(error);
-  const location = toolLocation(spec, fields.location);
-  return { ok: false, command: spec.path.join(" "), error: { ...fields, ...(location ? { location } : {}) } };
+function toolError(spec: CommandSpec, error: FastdaprError): Answer {
+  const answer = errorAnswer(spec.path.join(" "), error, toolLocation(spec, error));
+  // the CLI's usage hint points at --help, which a tool caller cannot run
+  if (answer.error.code === "E_USAGE") answer.error.hint = `see the input schema of the ${spec.tool!.name} tool`;
+  return answer;
 }
 
 function usage(spec: CommandSpec, issue: z.core.$ZodIssue): FastdaprError {
@@ -127,28 +113,24 @@ function usage(spec: CommandSpec, issue: z.core.$ZodIssue): FastdaprError {
 /** Runs one tool call in `cwd` (the server's working directory) and returns the command's answer. */
 export async function callTool(spec: CommandSpec, rawArgs: unknown, cwd: string): Promise<ToolResult> {
   const parsed = structuralSchema(spec).safeParse(rawArgs ?? {});
-  if (!parsed.success) return result(errorAnswer(spec, usage(spec, parsed.error.issues[0]!)));
-  const args = parsed.data;
+  if (!parsed.success) return result(toolError(spec, usage(spec, parsed.error.issues[0]!)));
   try {
     // the commands confine the folders they write to; reads (--manifest of check) are confined here too
     for (const p of toolParams(spec)) {
-      if (p.path && typeof args[p.key] === "string") confineUserPath(cwd, args[p.key] as string, p.key);
+      if (p.path && typeof parsed.data[p.key] === "string") confineUserPath(cwd, parsed.data[p.key] as string, p.key);
     }
+    const input = toolInput(spec, parsed.data);
+    checkChoices(spec, input);
+    return result((await runCommand(spec, input)).answer);
   } catch (error) {
-    if (error instanceof FastdaprError) return result(errorAnswer(spec, error));
-    throw error;
+    return result(toolError(spec, userError(error)));
   }
-  const lines: string[] = [];
-  const output: Output = { json: true, out: (text) => lines.push(text.trimEnd()), err: () => undefined };
-  await main(toArgv(spec, args), output);
-  const answer = JSON.parse(lines.join("\n")) as Answer;
-  if (!answer.ok) {
-    const location = toolLocation(spec, answer.error.location);
-    if (location) answer.error.location = location;
-    // the CLI's usage hint points at --help, which a tool caller cannot run
-    if (answer.error.code === "E_USAGE") answer.error.hint = `see the input schema of the ${spec.tool!.name} tool`;
-  }
-  return result(answer);
+}
+
+/** The command's input a call stands for: defaults as on the command line, the tool's fixed values, a false non-negatable flag left out. */
+function toolInput(spec: CommandSpec, args: Record<string, unknown>): Record<string, unknown> {
+  const given = Object.fromEntries(Object.entries(args).filter(([key, value]) => !(value === false && !paramOf(spec, key)?.negatable)));
+  return withDefaults(spec, given, spec.tool?.fixed);
 }
 
 function result(answer: Answer): ToolResult {

@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "../support/cli.js";
-import { COMMANDS } from "../../src/cli/spec.js";
+import { COMMANDS } from "../../src/app/spec.js";
 
 const workdir = () => mkdtempSync(join(tmpdir(), "fastdapr-usage-"));
 

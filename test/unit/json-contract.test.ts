@@ -9,8 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Ajv } from "ajv";
-import { CLI_OUTPUT_SCHEMA_FILE, cliOutputJsonSchema, cliOutputJsonSchemaText } from "../../src/cli/answers.js";
-import { ERROR_CODES } from "../../src/cli/error-codes.js";
+import { CLI_OUTPUT_SCHEMA_FILE, cliOutputJsonSchema, cliOutputJsonSchemaText } from "../../src/app/answers.js";
+import { ERROR_CODES } from "../../src/app/error-codes.js";
 import { runCli, spawnCli, type CliRun } from "../support/cli.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -51,7 +51,7 @@ test("every error code the source raises is in the registry, and every registere
   walk(join(ROOT, "src"));
   const registered = Object.keys(ERROR_CODES);
   const missing = [...used].filter((c) => !registered.includes(c));
-  assert.deepEqual(missing, [], "add these codes (meaning and a general hint) to src/cli/error-codes.ts, then run scripts/write-schema.ts");
+  assert.deepEqual(missing, [], "add these codes (meaning and a general hint) to src/app/error-codes.ts, then run scripts/write-schema.ts");
   assert.deepEqual(registered.filter((c) => !used.has(c)), [], "registered codes nothing raises");
 });
 

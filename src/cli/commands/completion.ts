@@ -1,7 +1,8 @@
 // `fastdapr completion [bash|zsh]`: prints the shell completion script (text, also under --json).
 import type { Command } from "commander";
-import type { CommandContext } from "../main.js";
-import { COMMANDS, COMPLETION, registerSpec } from "../spec.js";
+import type { CommandContext } from "../context.js";
+import { COMMANDS, COMPLETION } from "../../app/spec.js";
+import { registerSpec } from "../register.js";
 
 export function registerCompletion(program: Command, ctx: CommandContext): void {
   registerSpec(program, COMPLETION).action(async () => {

@@ -1,15 +1,15 @@
 // `fastdapr mcp`: a Model Context Protocol server on stdin/stdout whose tools mirror the commands.
+// The server is src/mcp; the program (src/fastdapr.ts) hands it in as ctx.serveMcp.
 import type { Command } from "commander";
-import type { CommandContext } from "../main.js";
+import type { CommandContext } from "../context.js";
 
-export function registerMcp(program: Command, _ctx: CommandContext): void {
+export function registerMcp(program: Command, ctx: CommandContext): void {
   program
     .command("mcp")
     .description("run a Model Context Protocol server over stdio (tools: new_service, init_platform, add_*, generate, check, describe_platform)")
     .action(async () => {
-      // loaded on demand: the MCP SDK costs ~0.2 s of start-up that no other command should pay
-      const { serveStdio } = await import("../../mcp/server.js");
+      if (!ctx.serveMcp) throw new Error("this build of the command line has no MCP server (run bin/fastdapr.js)");
       // stdout carries the protocol from here on: nothing else may print to it
-      await serveStdio(process.cwd());
+      await ctx.serveMcp(process.cwd());
     });
 }

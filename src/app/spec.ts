@@ -1,11 +1,10 @@
 // The arguments and flags of every command, declared once. The CLI registers its commander commands
-// from these specs and the MCP server derives its tool input schemas from them, so a flag cannot
-// exist in one interface and be missing (or spelt differently) in the other. Value formats come
-// from the manifest's zod schema, the one description of what a topic or a service name is; they
-// are named here and resolved in formats.ts, so that the CLI's start loads neither zod nor the
-// schema (only the MCP server needs them).
-import { Argument, Command, Option } from "commander";
-import { FastdaprError } from "../core/errors.js";
+// from these specs (src/cli/register.ts), the MCP server derives its tool input schemas from them,
+// and the command layer's input types are derived from them (input.ts), so a flag cannot exist in
+// one interface and be missing (or spelt differently) in the other. Value formats come from the
+// manifest's zod schema, the one description of what a topic or a service name is; they are named
+// here and resolved in formats.ts, so that the CLI's start loads neither zod nor the schema (only
+// the MCP server needs them). Neither interface owns this file: both import it, it imports neither.
 import { MANIFEST_FILE } from "../manifest/find.js";
 import { PRESET_NAMES } from "../manifest/presets/names.js";
 import { DEFAULTS } from "../model/build-service.js";
@@ -53,7 +52,20 @@ export interface CommandSpec {
 
 type Extra = Partial<Omit<ParamSpec, "cli" | "description" | "positional">>;
 
-function positional(cli: string, key: string, description: string, extra: Extra = {}): ParamSpec {
+/** "state-key" → "stateKey": commander's attribute name of a flag, and the input's key. */
+type Camel<S extends string> = S extends `${infer A}-${infer B}` ? `${A}${Capitalize<Camel<B>>}` : S;
+type FlagKey<C extends string> = C extends `--${infer Name} ${string}` ? Camel<Name> : C extends `--${infer Name}` ? Camel<Name> : string;
+type Flag<B extends boolean | undefined> = B extends true ? true : false;
+
+/** A parameter whose key, kind, choices and flags stay literal types, so that input.ts can derive the command's input from it. */
+export type Param<K extends string, Kind extends ParamKind, E extends Extra> = Omit<ParamSpec, "key" | "kind" | "required" | "repeatable" | keyof E> &
+  Omit<E, "kind" | "required" | "repeatable"> & { key: K; kind: Kind; required: boolean; repeatable: Flag<E["repeatable"]> } & (E extends { required: true } ? { required: true } : {});
+
+function camel(name: string): string {
+  return name.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
+}
+
+function positional<const C extends string, const K extends string, const E extends Extra = {}>(cli: C, key: K, description: string, extra?: E): Param<K, "string", E> & (C extends `<${string}` ? { required: true } : {}) {
   return {
     key,
     cli,
@@ -65,13 +77,13 @@ function positional(cli: string, key: string, description: string, extra: Extra 
     path: false,
     negatable: false,
     ...extra,
-  };
+  } as never;
 }
 
-function option(cli: string, description: string, extra: Extra = {}): ParamSpec {
+function option<const C extends string, const E extends Extra = {}>(cli: C, description: string, extra?: E): Param<FlagKey<C>, E extends { kind: infer T extends ParamKind } ? T : C extends `${string}<${string}` | `${string}[${string}` ? "string" : "boolean", E> {
   const takesValue = /[<[]/.test(cli);
   return {
-    key: new Option(cli).attributeName(),
+    key: camel(cli.replace(/^--/, "").split(" ")[0]!),
     cli,
     description,
     kind: takesValue ? "string" : "boolean",
@@ -81,17 +93,17 @@ function option(cli: string, description: string, extra: Extra = {}): ParamSpec 
     path: false,
     negatable: false,
     ...extra,
-  };
+  } as never;
 }
 
-const list = (cli: string, description: string, format: ValueFormat): ParamSpec => option(cli, description, { repeatable: true, format });
+const list = <const C extends string, const F extends ValueFormat>(cli: C, description: string, format: F) => option(cli, description, { repeatable: true, format });
 
 const subscribe = list("--subscribe <topic>", "topic to subscribe to (repeatable), domain.action", "topic");
 const publish = list("--publish <topic>", "topic to publish to (repeatable), domain.action", "topic");
 const stateKey = list("--state-key <pattern>", "state key pattern (repeatable), e.g. progress:{user_id}", "stateKey");
 const invoke = list("--invoke <app-id>", "app id this service calls (repeatable)", "serviceName");
-const tier = (description: string): ParamSpec => option("--tier <tier>", description, { choices: TIERS });
-const port = (description: string): ParamSpec => option("--port <n>", description, { kind: "integer", format: "port" });
+const tier = (description: string) => option("--tier <tier>", description, { choices: TIERS });
+const port = (description: string) => option("--port <n>", description, { kind: "integer", format: "port" });
 const dryRun = option("--dry-run", "print the plan with diffs, write nothing");
 const force = option("--force", "overwrite generated files edited by hand");
 // no commander default: without --manifest the commands look for fastdapr.yaml here and in the
@@ -103,7 +115,7 @@ const manifest = option("--manifest <path>", `the platform manifest (default: ${
 });
 const service = positional("<service>", "service", "the service to change (its name in fastdapr.yaml)", { format: "serviceName" });
 
-export const NEW: CommandSpec = {
+export const NEW = {
   path: ["new"],
   description: "generate one FastAPI + Dapr service",
   examples: ["fastdapr new triage-service --subscribe learning.query --publish learning.routed", "fastdapr new tutor-service --tier agent --agent-backend dapr-conversation --state-key history:{user_id}", "fastdapr new triage-service --dry-run"],
@@ -138,9 +150,9 @@ export const NEW: CommandSpec = {
     description:
       `Generate one standalone FastAPI + Dapr service folder (<out>/<name>/) from flags; python picks its Python version (default ${PYTHON_VERSION}). For a service that is part of a platform (a fastdapr.yaml), use add_service instead.`,
   },
-};
+} satisfies CommandSpec;
 
-export const INIT: CommandSpec = {
+export const INIT = {
   path: ["init"],
   description: "write fastdapr.yaml from a preset and generate the platform",
   examples: ["fastdapr init learnflow --preset learnflow", "fastdapr init shop"],
@@ -154,9 +166,9 @@ export const INIT: CommandSpec = {
     name: "init_platform",
     description: "Create a platform folder: write fastdapr.yaml from a preset (blank, or learnflow: 6 services) and generate every service in it.",
   },
-};
+} satisfies CommandSpec;
 
-export const GENERATE: CommandSpec = {
+export const GENERATE = {
   path: ["generate"],
   description: "render the whole platform from fastdapr.yaml",
   examples: ["fastdapr generate", "fastdapr generate --check", "fastdapr generate --dry-run"],
@@ -171,9 +183,9 @@ export const GENERATE: CommandSpec = {
     description:
       "Re-render the whole platform from fastdapr.yaml after it changed. check: report drift without writing; dryRun: count what would change without writing.",
   },
-};
+} satisfies CommandSpec;
 
-export const ADD_SERVICE: CommandSpec = {
+export const ADD_SERVICE = {
   path: ["add", "service"],
   description: "add a service",
   examples: ["fastdapr add service notify-service --subscribe exercise.response --invoke progress-service"],
@@ -192,9 +204,9 @@ export const ADD_SERVICE: CommandSpec = {
     force,
   ],
   tool: { name: "add_service", description: "Add a service to fastdapr.yaml (comments kept) and regenerate the platform." },
-};
+} satisfies CommandSpec;
 
-export const ADD_PUBSUB: CommandSpec = {
+export const ADD_PUBSUB = {
   path: ["add", "pubsub"],
   description: "subscribe or publish a service to topics",
   examples: ["fastdapr add pubsub notify-service --subscribe exercise.response --publish notify.sent"],
@@ -203,25 +215,25 @@ export const ADD_PUBSUB: CommandSpec = {
     name: "add_pubsub",
     description: "Make a platform service subscribe or publish to topics (declared in fastdapr.yaml when new) and regenerate.",
   },
-};
+} satisfies CommandSpec;
 
-export const ADD_STATE: CommandSpec = {
+export const ADD_STATE = {
   path: ["add", "state"],
   description: "add a state key pattern to a service",
   examples: ["fastdapr add state notify-service --key seen:{user_id}"],
   params: [service, option("--key <pattern>", "e.g. progress:{user_id}", { required: true, format: "stateKey" }), manifest, dryRun, force],
   tool: { name: "add_state", description: "Give a platform service a state key pattern (a typed key builder) and regenerate." },
-};
+} satisfies CommandSpec;
 
-export const ADD_INVOKE: CommandSpec = {
+export const ADD_INVOKE = {
   path: ["add", "invoke"],
   description: "let a service call another by app id",
   examples: ["fastdapr add invoke notify-service --target progress-service"],
   params: [service, option("--target <app-id>", "the service to call", { required: true, format: "serviceName" }), manifest, dryRun, force],
   tool: { name: "add_invoke", description: "Let a platform service call another one by Dapr service invocation and regenerate." },
-};
+} satisfies CommandSpec;
 
-export const ADD_AGENT: CommandSpec = {
+export const ADD_AGENT = {
   path: ["add", "agent"],
   description: "add an LLM agent to a service",
   examples: ["fastdapr add agent notify-service --backend dapr-conversation --model gpt-4o-mini"],
@@ -235,19 +247,19 @@ export const ADD_AGENT: CommandSpec = {
     force,
   ],
   tool: { name: "add_agent", description: "Add an LLM agent to a platform service and regenerate." },
-};
+} satisfies CommandSpec;
 
-export const CHECK: CommandSpec = {
+export const CHECK = {
   path: ["check"],
   description: "validate fastdapr.yaml and the platform graph (exit 1 on a graph error, 2 on an invalid manifest)",
   examples: ["fastdapr check", "fastdapr check --manifest platforms/shop/fastdapr.yaml --json"],
   params: [manifest],
   tool: { name: "check", description: "Validate fastdapr.yaml and the platform graph without writing; lists every problem and warning." },
-};
+} satisfies CommandSpec;
 
-export const GRAPH_FORMATS = ["mermaid", "json"] as const;
+const GRAPH_FORMATS = ["mermaid", "json"] as const;
 
-export const GRAPH: CommandSpec = {
+export const GRAPH = {
   path: ["graph"],
   description: "print the platform topology: services, topics and invocations",
   examples: ["fastdapr graph > topology.mmd", "fastdapr graph --format json"],
@@ -257,9 +269,9 @@ export const GRAPH: CommandSpec = {
     description: "Describe the platform: services (tier, port, agent), topics with publishers and subscribers, and service calls, as compact JSON.",
     fixed: { format: "json" },
   },
-};
+} satisfies CommandSpec;
 
-export const SKILL_INSTALL: CommandSpec = {
+export const SKILL_INSTALL = {
   path: ["skill", "install"],
   description: "copy fastdapr's Agent Skill (SKILL.md) where coding agents look for skills",
   examples: ["fastdapr skill install", "fastdapr skill install .agents/skills"],
@@ -267,71 +279,22 @@ export const SKILL_INSTALL: CommandSpec = {
     positional("[dir]", "dir", "skills folder of the project", { default: ".claude/skills", path: true }),
     option("--force", "replace a copy that was edited by hand"),
   ],
-};
+} satisfies CommandSpec;
 
 export const COMPLETION_SHELLS = ["bash", "zsh"] as const;
 
-export const COMPLETION: CommandSpec = {
+export const COMPLETION = {
   path: ["completion"],
   description: "print a shell completion script (bash, or zsh through bashcompinit)",
   examples: ['fastdapr completion bash >> ~/.bashrc   # or: eval "$(fastdapr completion bash)"'],
   params: [positional("[shell]", "shell", "the shell", { default: "bash", choices: COMPLETION_SHELLS })],
   textOnly: true,
-};
+} satisfies CommandSpec;
 
 /** Every command an agent can run, in the order `--help` lists them. */
 export const COMMANDS: readonly CommandSpec[] = [NEW, INIT, GENERATE, ADD_SERVICE, ADD_PUBSUB, ADD_STATE, ADD_INVOKE, ADD_AGENT, CHECK, GRAPH, SKILL_INSTALL, COMPLETION];
 
-/** Collects a repeatable flag (`--subscribe a --subscribe b`) into a list. */
-export function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
-
-export function jsonOption(): Option {
-  return new Option("--json", "print exactly one line of JSON");
-}
-
-/** Adds `spec`'s last word as a subcommand of `parent`, with its arguments, its flags and --json. */
-export function registerSpec(parent: Command, spec: CommandSpec): Command {
-  const cmd = parent.command(spec.path[spec.path.length - 1]!).description(spec.description);
-  for (const p of spec.params) {
-    if (p.positional) {
-      const argument = new Argument(p.cli, p.description);
-      if (p.default !== undefined) argument.default(p.default);
-      if (p.choices) argument.choices(p.choices);
-      cmd.addArgument(argument);
-      continue;
-    }
-    const opt = new Option(p.cli, p.description);
-    if (p.choices) opt.choices(p.choices);
-    if (p.repeatable) opt.argParser(collect).default([]);
-    else if (p.default !== undefined && !p.searched) opt.default(p.default);
-    if (p.required) opt.makeOptionMandatory();
-    cmd.addOption(opt);
-    if (p.negatable) refuseBoth(cmd.addOption(new Option(`--no-${p.cli.replace(/^--/, "")}`, `turn ${p.cli} off`)), p.cli);
-  }
-  if (spec.examples.length) cmd.addHelpText("after", examplesText(spec.examples));
-  return spec.textOnly ? cmd : cmd.addOption(jsonOption());
-}
-
-/** `--agent --no-agent`: commander would let the last one win; a contradiction is refused instead. */
-function refuseBoth(cmd: Command, flag: string): void {
-  const name = flag.replace(/^--/, "");
-  const seen = new Set<string>();
-  for (const event of [name, `no-${name}`]) {
-    cmd.on(`option:${event}`, () => {
-      seen.add(event);
-      if (seen.size === 2) {
-        throw new FastdaprError("E_USAGE", `--${name} and --no-${name} contradict each other`, {
-          location: `--no-${name}`,
-          hint: `give one of --${name} and --no-${name}`,
-        });
-      }
-    });
-  }
-}
-
-/** The "Examples:" block `--help` ends with. */
-export function examplesText(lines: readonly string[]): string {
-  return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join("\n")}`;
+/** The parameter a key names in `spec` (an error location keyed by it, a tool argument). */
+export function paramOf(spec: CommandSpec, key: string): ParamSpec | undefined {
+  return spec.params.find((p) => p.key === key);
 }
