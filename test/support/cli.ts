@@ -11,7 +11,18 @@ export interface CliRun {
   stderr: string;
 }
 
-export async function runCli(argv: string[], cwd: string): Promise<CliRun> {
+// runCli changes the process's folder for the run, and a command reads it after awaiting its own
+// code (the CLI loads each command lazily): two runs at once (Promise.all in a test's setup) would
+// each see the other's folder, so runs take turns.
+let turn: Promise<unknown> = Promise.resolve();
+
+export function runCli(argv: string[], cwd: string): Promise<CliRun> {
+  const run = turn.then(() => runCliNow(argv, cwd));
+  turn = run.catch(() => undefined);
+  return run;
+}
+
+async function runCliNow(argv: string[], cwd: string): Promise<CliRun> {
   let stdout = "";
   let stderr = "";
   const output: Output = {
