@@ -177,21 +177,26 @@ function clientCell(dapr: Daprd, client: string, concurrency: number, loop: "asy
   return { ...(JSON.parse(out.trim().split("\n").pop()!) as Record<string, unknown>), loop };
 }
 
-/** a second copy of the generated service with ACCESS_LOG=false: what the request log costs */
-async function startQuietService(dapr: Daprd): Promise<{ url: string; stop: () => Promise<void> }> {
+/** a Python server of the bench on a free loopback port, ready once `readyPath` answers 200 */
+async function servePython(
+  name: string,
+  launch: (port: number) => { args: string[]; env: NodeJS.ProcessEnv },
+  opts: { cwd: string; readyPath: string },
+): Promise<{ url: string; stop: () => Promise<void> }> {
   const port = await freePort();
+  const { args, env } = launch(port);
   const proc = spawnManaged({
-    name: "quiet-service",
+    name,
     command: python,
-    args: ["-m", "app"],
-    cwd: serviceDir,
-    env: { ...process.env, ...EMPTY, PYTHONUNBUFFERED: "1", DAPR_HTTP_PORT: String(dapr.httpPort), HOST: "127.0.0.1", PORT: String(port), ACCESS_LOG: "false" },
+    args,
+    cwd: opts.cwd,
+    env: { ...process.env, ...EMPTY, PYTHONUNBUFFERED: "1", ...env },
     deadlineMs: 15 * 60_000,
   });
   const url = `http://127.0.0.1:${port}`;
-  await waitFor("quiet service", async () => {
+  await waitFor(name, async () => {
     try {
-      return (await fetchT(`${url}/livez`, { timeoutMs: 1000 })).status === 200;
+      return (await fetchT(`${url}${opts.readyPath}`, { timeoutMs: 1000 })).status === 200;
     } catch {
       return false;
     }
@@ -199,27 +204,23 @@ async function startQuietService(dapr: Daprd): Promise<{ url: string; stop: () =
   return { url, stop: () => proc.stop(5000) };
 }
 
-/** the hand-written anchor and bare FastAPI (bench/anchor_app.py), served like the generated app */
-async function startAnchor(dapr: Daprd): Promise<{ url: string; stop: () => Promise<void> }> {
-  const port = await freePort();
-  const proc = spawnManaged({
-    name: "anchor",
-    command: python,
-    // the settings of the generated app/__main__.py
-    args: ["-m", "uvicorn", "anchor_app:app", "--app-dir", join(root, "bench"), "--host", "127.0.0.1", "--port", String(port), "--loop", "uvloop", "--http", "httptools", "--no-access-log", "--no-proxy-headers", "--no-server-header", "--workers", "1"],
-    cwd: scratch,
-    env: { ...process.env, ...EMPTY, PYTHONUNBUFFERED: "1", DAPR_HTTP_PORT: String(dapr.httpPort) },
-    deadlineMs: 15 * 60_000,
+/** a second copy of the generated service with ACCESS_LOG=false: what the request log costs */
+function startQuietService(dapr: Daprd): Promise<{ url: string; stop: () => Promise<void> }> {
+  const launch = (port: number) => ({
+    args: ["-m", "app"],
+    env: { DAPR_HTTP_PORT: String(dapr.httpPort), HOST: "127.0.0.1", PORT: String(port), ACCESS_LOG: "false" },
   });
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor("anchor app", async () => {
-    try {
-      return (await fetchT(`${url}/constant`, { timeoutMs: 1000 })).status === 200;
-    } catch {
-      return false;
-    }
-  }, { timeoutMs: 60_000, abortIf: () => (proc.hasExited() ? proc.logs().slice(-2000) : undefined) });
-  return { url, stop: () => proc.stop(5000) };
+  return servePython("quiet service", launch, { cwd: serviceDir, readyPath: "/livez" });
+}
+
+/** the hand-written anchor and bare FastAPI (bench/anchor_app.py), served like the generated app */
+function startAnchor(dapr: Daprd): Promise<{ url: string; stop: () => Promise<void> }> {
+  // the settings of the generated app/__main__.py
+  const launch = (port: number) => ({
+    args: ["-m", "uvicorn", "anchor_app:app", "--app-dir", join(root, "bench"), "--host", "127.0.0.1", "--port", String(port), "--loop", "uvloop", "--http", "httptools", "--no-access-log", "--no-proxy-headers", "--no-server-header", "--workers", "1"],
+    env: { DAPR_HTTP_PORT: String(dapr.httpPort) },
+  });
+  return servePython("anchor app", launch, { cwd: scratch, readyPath: "/constant" });
 }
 
 async function coldStarts(svc: Service): Promise<{ livezMs: number[]; readyzMs: number[] }> {
