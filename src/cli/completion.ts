@@ -1,5 +1,6 @@
 // Shell completion, derived from the command specs so it cannot miss a command, a flag or a choice.
 // One bash function; zsh runs it through bashcompinit.
+import { cliName } from "../app/input.js";
 import type { CommandSpec } from "../app/spec.js";
 
 function words(list: readonly string[]): string {
@@ -9,10 +10,7 @@ function words(list: readonly string[]): string {
 /** The flags of a command as typed: "--tier", "--no-agent", "--json". */
 function flagsOf(spec: CommandSpec): string[] {
   return [
-    ...spec.params.filter((p) => !p.positional).flatMap((p) => {
-      const flag = p.cli.split(" ")[0]!;
-      return p.negatable ? [flag, `--no-${flag.slice(2)}`] : [flag];
-    }),
+    ...spec.params.filter((p) => !p.positional).flatMap((p) => (p.negatable ? [cliName(p), cliName(p, true)] : [cliName(p)])),
     ...(spec.textOnly ? [] : ["--json"]),
     "--help",
   ];
@@ -28,7 +26,7 @@ export function bashCompletion(commands: readonly CommandSpec[]): string {
   for (const c of commands) {
     for (const p of c.params) {
       if (p.positional) continue;
-      const flag = p.cli.split(" ")[0]!;
+      const flag = cliName(p);
       if (p.choices) choices.set(flag, p.choices);
       if (p.path) paths.add(flag);
     }
