@@ -40,10 +40,8 @@ for script in provision provision-docker provision-kube; do
 done
 for name in "${failed[@]}"; do
   if [ "$name" = runtime ]; then
-    # whichever of the two ran last holds the error
-    for script in provision-docker provision; do
-      if [ -f "$LOGS/$script.log" ] && grep -q "ERROR" "$LOGS/$script.log"; then name=$script; break; fi
-    done
+    # provision-docker.sh runs (and has a log) only once provision.sh succeeded
+    if [ -f "$LOGS/provision-docker.log" ]; then name=provision-docker; else name=provision; fi
   fi
   echo "provision-all: $name failed; the end of $LOGS/${name}.log:" >&2
   tail -n 40 "$LOGS/${name}.log" >&2 2>/dev/null || true
