@@ -59,13 +59,13 @@ type Flag<B extends boolean | undefined> = B extends true ? true : false;
 
 /** A parameter whose key, kind, choices and flags stay literal types, so that input.ts can derive the command's input from it. */
 export type Param<K extends string, Kind extends ParamKind, E extends Extra> = Omit<ParamSpec, "key" | "kind" | "required" | "repeatable" | keyof E> &
-  Omit<E, "kind" | "required" | "repeatable"> & { key: K; kind: Kind; required: boolean; repeatable: Flag<E["repeatable"]> } & (E extends { required: true } ? { required: true } : {});
+  Omit<E, "kind" | "required" | "repeatable"> & { key: K; kind: Kind; required: boolean; repeatable: Flag<E["repeatable"]> } & (E extends { required: true } ? { required: true } : unknown);
 
 function camel(name: string): string {
   return name.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
 }
 
-function positional<const C extends string, const K extends string, const E extends Extra = {}>(cli: C, key: K, description: string, extra?: E): Param<K, "string", E> & (C extends `<${string}` ? { required: true } : {}) {
+function positional<const C extends string, const K extends string, const E extends Extra = Record<never, never>>(cli: C, key: K, description: string, extra?: E): Param<K, "string", E> & (C extends `<${string}` ? { required: true } : unknown) {
   return {
     key,
     cli,
@@ -80,7 +80,7 @@ function positional<const C extends string, const K extends string, const E exte
   } as never;
 }
 
-function option<const C extends string, const E extends Extra = {}>(cli: C, description: string, extra?: E): Param<FlagKey<C>, E extends { kind: infer T extends ParamKind } ? T : C extends `${string}<${string}` | `${string}[${string}` ? "string" : "boolean", E> {
+function option<const C extends string, const E extends Extra = Record<never, never>>(cli: C, description: string, extra?: E): Param<FlagKey<C>, E extends { kind: infer T extends ParamKind } ? T : C extends `${string}<${string}` | `${string}[${string}` ? "string" : "boolean", E> {
   const takesValue = /[<[]/.test(cli);
   return {
     key: camel(cli.replace(/^--/, "").split(" ")[0]!),

@@ -1,6 +1,6 @@
 // Commander commands from the command specs (src/app/spec.ts): each spec's arguments and flags,
 // --json, and the "Examples:" block of --help. Only the CLI parses a command line.
-import { Argument, Command, Option } from "commander";
+import { Argument, type Command, Option } from "commander";
 import { FastdaprError } from "../core/errors.js";
 import type { CommandSpec } from "../app/spec.js";
 

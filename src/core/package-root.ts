@@ -12,7 +12,7 @@ function findPackageRoot(): string {
       return dir;
     }
     const parent = dirname(dir);
-    if (parent === dir) throw new Error("fastdapr's package.json not found above " + fileURLToPath(import.meta.url));
+    if (parent === dir) throw new Error(`fastdapr's package.json not found above ${fileURLToPath(import.meta.url)}`);
     dir = parent;
   }
 }

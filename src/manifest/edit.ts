@@ -3,7 +3,7 @@
 // (adding what is already there changes nothing) and validate their inputs before touching the
 // document. Re-run parseManifest + buildPlatform on the result before writing it: the edits check
 // names and references, not every platform rule.
-import { isMap, isScalar, isSeq, YAMLMap, YAMLSeq, type Document, type Node } from "yaml";
+import { isMap, isScalar, isSeq, YAMLMap, type YAMLSeq, type Document, type Node } from "yaml";
 import { FastdaprError, type ParamRef } from "../core/errors.js";
 import { didYouMean } from "../core/suggest.js";
 import { DEFAULTS } from "../model/build-service.js";

@@ -88,7 +88,7 @@ function toolLocation(spec: CommandSpec, error: FastdaprError): string | undefin
   const wanted = location.toLowerCase();
   for (const p of spec.params) {
     const [flag, placeholder] = p.cli.toLowerCase().split(" ");
-    const names = p.positional ? [flag!.replace(/^[<[]|[>\]]$/g, "")].map((n) => [`<${n}>`, `[${n}]`]).flat() : [flag!, `--no-${flag!.slice(2)}`, placeholder];
+    const names = p.positional ? [flag!.replace(/^[<[]|[>\]]$/g, "")].flatMap((n) => [`<${n}>`, `[${n}]`]) : [flag!, `--no-${flag!.slice(2)}`, placeholder];
     if (names.includes(wanted)) return p.key;
   }
   return location;

@@ -5,7 +5,7 @@ import { addAgent, addInvoke, addPubsub, addService, addState, manifestText } fr
 import { buildPlatform } from "../../src/platform/build-platform.js";
 import { learnflowPreset } from "../../src/manifest/presets/learnflow.js";
 import { blankPreset } from "../../src/manifest/presets/blank.js";
-import { FastdaprError } from "../../src/core/errors.js";
+import type { FastdaprError } from "../../src/core/errors.js";
 
 const text = `# yaml-language-server: $schema=./schema.json
 # The shop platform.

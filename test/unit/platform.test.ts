@@ -4,7 +4,7 @@ import { parseManifest } from "../../src/manifest/load.js";
 import { buildPlatform, PlatformError } from "../../src/platform/build-platform.js";
 import { mermaidGraph, platformGraph } from "../../src/platform/graph.js";
 import { learnflowPreset } from "../../src/manifest/presets/learnflow.js";
-import { FastdaprError } from "../../src/core/errors.js";
+import type { FastdaprError } from "../../src/core/errors.js";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

@@ -259,7 +259,7 @@ function filesAndFolders(root: string): Map<string, Partial<EntryState>> {
 /** A generate whose commit fails after `moves` moves: whatever the state, it changes nothing. */
 const failingGenerateStep = fc.integer({ min: 1, max: 60 }).map(
   (moves) =>
-    new Step(`generate failing after ${moves} moves`, () => true, async (m, r) => {
+    new Step(`generate failing after ${moves} moves`, () => true, async (_m, r) => {
       const outside = fullSnapshot(r.parent, { skip: r.root });
       const before = filesAndFolders(r.root);
       process.env.FASTDAPR_FAIL_AFTER = String(moves);

@@ -14,7 +14,7 @@ import { isWiredPath, starterFor } from "../../src/render/starters.js";
 import { renderService } from "../../src/render/service.js";
 import { buildServiceModel } from "../../src/model/build-service.js";
 import { Tree } from "../../src/tree/tree.js";
-import { FastdaprError } from "../../src/core/errors.js";
+import type { FastdaprError } from "../../src/core/errors.js";
 import { runCli } from "../support/cli.js";
 
 const SERVICES = ["triage-service", "concepts-service", "code-review-service", "debug-service", "exercise-service", "progress-service"];

@@ -355,7 +355,7 @@ describe("Dockerfile", () => {
     return out;
   };
   it("good fixture has no problems", () => assert.deepEqual(validateDockerfile("Dockerfile", good, { appPort: 8000 }), []));
-  const runtimeOnly = "ARG PYTHON_VERSION=3.12\n" + good.slice(good.indexOf("FROM python"));
+  const runtimeOnly = `ARG PYTHON_VERSION=3.12\n${good.slice(good.indexOf("FROM python"))}`;
   const cases: { name: string; text: string; rules: string[]; appPort?: number }[] = [
     { name: "single stage", text: runtimeOnly.replace("--from=builder ", ""), rules: ["dockerfile-multi-stage"] },
     { name: "base :latest", text: sub("FROM python:${PYTHON_VERSION}-slim-bookworm", "FROM python:latest"), rules: ["dockerfile-base-image-tag"] },
@@ -365,7 +365,7 @@ describe("Dockerfile", () => {
     { name: "root USER", text: sub("USER 10001", "USER 0:0"), rules: ["dockerfile-user"] },
     { name: "no USER", text: sub("USER 10001\n", ""), rules: ["dockerfile-user"] },
     { name: "shell-form CMD", text: sub(/^CMD \[.*\]$/m, "CMD uvicorn app.main:app --host 0.0.0.0 --port 8000"), rules: ["dockerfile-cmd-exec-form"] },
-    { name: "shell-form ENTRYPOINT", text: good + 'ENTRYPOINT python -m app\n', rules: ["dockerfile-cmd-exec-form"] },
+    { name: "shell-form ENTRYPOINT", text: `${good}ENTRYPOINT python -m app\n`, rules: ["dockerfile-cmd-exec-form"] },
     { name: "no HEALTHCHECK", text: sub(/^HEALTHCHECK[^\n]*\\\n[^\n]*\n/m, ""), rules: ["dockerfile-healthcheck"] },
     { name: "HEALTHCHECK with curl", text: sub(/^HEALTHCHECK[^\n]*\\\n[^\n]*\n/m, "HEALTHCHECK CMD curl -f http://127.0.0.1:8000/livez || exit 1\n"), rules: ["dockerfile-healthcheck"] },
     { name: "EXPOSE differs from app port", text: sub("EXPOSE 8000", "EXPOSE 8080"), rules: ["dockerfile-expose"] },
@@ -395,7 +395,7 @@ describe("validateFile dispatch", () => {
     assertRules(validateFile("deploy/overlays/dev/components/statestore.yaml", mutate(read("dapr/statestore.yaml"), (d) => delete d[0].spec.version)), ["dapr-schema"]);
   });
   it("a file mixing Kubernetes and Dapr documents checks both", () => {
-    const text = read("k8s/configmap.yaml") + "---\n" + read("dapr/statestore.yaml");
+    const text = `${read("k8s/configmap.yaml")}---\n${read("dapr/statestore.yaml")}`;
     assert.deepEqual(validateFile("all.yaml", text), []);
     const bad = mutate(text, (d) => {
       d[0].datta = {};

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import type { ValidateFunction } from "ajv";
 import { makeAjv } from "./ajv.js";
-import { type JsonObject, type Problem, asArray, asObject, formatAjvError, isObject, parseYamlDocs, schemaPath } from "./common.js";
+import { type JsonObject, type Problem, asObject, formatAjvError, isObject, parseYamlDocs, schemaPath } from "./common.js";
 
 let composeValidator: ValidateFunction | undefined;
 

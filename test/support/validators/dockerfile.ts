@@ -70,7 +70,7 @@ export function validateDockerfile(file: string, text: string, opts: DockerfileO
       const unresolved: string[] = [];
       const resolved = substituteArgs(image, globalArgs, unresolved);
       if (unresolved.length > 0) {
-        report("dockerfile-base-image-tag", `line ${line(st.from)}: base image "${image}" uses ${unresolved.map((u) => "$" + u).join(", ")} without a default (declare ARG ${unresolved[0]}=<pinned> before the first FROM)`);
+        report("dockerfile-base-image-tag", `line ${line(st.from)}: base image "${image}" uses ${unresolved.map((u) => `$${u}`).join(", ")} without a default (declare ARG ${unresolved[0]}=<pinned> before the first FROM)`);
       } else if (!stageNames.has(resolved.toLowerCase()) && resolved !== "scratch") {
         const p = imageTagProblem(resolved);
         if (p) report("dockerfile-base-image-tag", `line ${line(st.from)}: base ${p}`);
