@@ -50,7 +50,7 @@ export function withDefaults(spec: CommandSpec, args: Record<string, unknown>, f
   return input;
 }
 
-/** The command line's name of a parameter: "--port", "--no-agent", "<service-name>", "[dir]". */
+/** The command line's name of a parameter: "--port", "--no-agent", "<service-name>", "[DIR]". */
 export function cliName(p: ParamSpec, negated = false): string {
   const word = p.cli.split(" ")[0]!;
   return negated ? `--no-${word.slice(2)}` : word;

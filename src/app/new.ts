@@ -1,8 +1,8 @@
-// `new`: one standalone service from its input. The rules of the command's parameters live here
-// (a port's form, the agent flags that contradict each other), not in either interface.
+// `new`: one standalone service from its input. The form of a port given as text is checked here;
+// every other rule is the model's (src/model/build-service.ts), the same for the library's newService.
 import { EXIT, FastdaprError, type ExitCode } from "../core/errors.js";
 import { newService, type NewServiceResult } from "../commands/new.js";
-import type { ServiceOptions } from "../model/build-service.js";
+import type { PlaceOf, ServiceOptions } from "../model/build-service.js";
 import { countFields, unusedPaths } from "./answer.js";
 import type { Answer } from "./answers.js";
 import type { InputOf } from "./input.js";
@@ -26,22 +26,18 @@ export function parsePort(value: string | number | undefined): number | undefine
   return Number(value);
 }
 
-/** The agent's settings; naming a backend, model or component asks for an agent. */
-export function agentOptions(input: NewInput): Partial<ServiceOptions> {
-  const given = input.agentBackend !== undefined || input.agentModel !== undefined || input.conversationComponent !== undefined;
-  if (given && input.agent === false) {
-    throw new FastdaprError("E_AGENT_FLAGS", "--no-agent contradicts --agent-backend, --agent-model and --conversation-component", {
-      param: { key: "agent", negated: true },
-      hint: "drop --no-agent, or the agent flags",
-    });
-  }
-  return {
-    ...(given && input.agent === undefined ? { agent: true } : {}),
-    ...(input.agentBackend !== undefined ? { agentBackend: input.agentBackend } : {}),
-    ...(input.agentModel !== undefined ? { agentModel: input.agentModel } : {}),
-    ...(input.conversationComponent !== undefined ? { conversationComponent: input.conversationComponent } : {}),
-  };
-}
+/** The parameter of `new` each service option comes from, where the two names differ. */
+const PARAM_OF_OPTION: Partial<Record<keyof ServiceOptions, keyof NewInput>> = {
+  subscribes: "subscribe",
+  publishes: "publish",
+  stateKeys: "stateKey",
+  invokes: "invoke",
+  pubsubName: "pubsub",
+  pythonVersion: "python",
+};
+
+/** An error about a service option, keyed by the parameter it came from. */
+const paramPlace: PlaceOf = (option) => ({ param: { key: PARAM_OF_OPTION[option] ?? option } });
 
 export async function runNew(input: NewInput): Promise<NewOutcome> {
   const port = parsePort(input.port);
@@ -55,7 +51,9 @@ export async function runNew(input: NewInput): Promise<NewOutcome> {
     stateKeys: input.stateKey,
     invokes: input.invoke,
     ...(input.agent !== undefined ? { agent: input.agent } : {}),
-    ...agentOptions(input),
+    ...(input.agentBackend !== undefined ? { agentBackend: input.agentBackend } : {}),
+    ...(input.agentModel !== undefined ? { agentModel: input.agentModel } : {}),
+    ...(input.conversationComponent !== undefined ? { conversationComponent: input.conversationComponent } : {}),
     pubsubName: input.pubsub,
     stateStore: input.stateStore,
     ...(port !== undefined ? { port } : {}),
@@ -63,7 +61,7 @@ export async function runNew(input: NewInput): Promise<NewOutcome> {
     ...(input.python !== undefined ? { pythonVersion: input.python } : {}),
     dryRun,
     force: input.force ?? false,
-  });
+  }, paramPlace);
   const c = result.counts;
   return {
     answer: {

@@ -17,7 +17,7 @@ export type ParamKind = "string" | "integer" | "boolean";
 export interface ParamSpec {
   /** The name in code: commander's attribute name for an option, the MCP argument name for both. */
   key: string;
-  /** How the CLI spells it: "--state-key <pattern>", "--dry-run", "<service-name>", "[dir]". */
+  /** How the CLI spells it: "--state-key <pattern>", "--dry-run", "<service-name>", "[DIR]". */
   cli: string;
   description: string;
   kind: ParamKind;
@@ -157,7 +157,7 @@ export const INIT = {
   description: "write fastdapr.yaml from a preset and generate the platform",
   examples: ["fastdapr init learnflow --preset learnflow", "fastdapr init shop"],
   params: [
-    positional("[dir]", "dir", "platform folder, inside the working directory", { default: ".", path: true }),
+    positional("[DIR]", "dir", "platform folder, inside the working directory", { default: ".", path: true }),
     option("--preset <name>", "starting manifest", { choices: PRESET_NAMES, default: "blank" }),
     dryRun,
     force,
@@ -276,7 +276,7 @@ export const SKILL_INSTALL = {
   description: "copy fastdapr's Agent Skill (SKILL.md) where coding agents look for skills",
   examples: ["fastdapr skill install", "fastdapr skill install .agents/skills"],
   params: [
-    positional("[dir]", "dir", "skills folder of the project", { default: ".claude/skills", path: true }),
+    positional("[DIR]", "dir", "skills folder of the project", { default: ".claude/skills", path: true }),
     option("--force", "replace a copy that was edited by hand"),
   ],
 } satisfies CommandSpec;

@@ -1,8 +1,8 @@
 // `fastdapr new`: one service from flags, through the same renderer a platform manifest uses.
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { FastdaprError } from "../core/errors.js";
-import { buildServiceModel, type ServiceOptions } from "../model/build-service.js";
+import { atParam, FastdaprError } from "../core/errors.js";
+import { buildServiceModel, optionPlace, type PlaceOf, type ServiceOptions } from "../model/build-service.js";
 import type { ServiceModel } from "../model/service.js";
 import { renderService } from "../render/service.js";
 import { applyTree, type ApplyResult } from "../generate/apply.js";
@@ -53,7 +53,7 @@ async function refuseInsidePlatform(cwd: string, outDir: string, name: string): 
       ? `${name} is a service of the platform in ${shown}: fastdapr generate writes it, not fastdapr new`
       : `this folder belongs to the platform of ${shown}, which does not know a service "${name}"`,
     {
-      location: "<service-name>",
+      param: { key: "name" },
       hint: known
         ? `change it in ${shown} and run fastdapr generate`
         : `add it to the platform: fastdapr add service ${name} (see fastdapr add service --help); or run fastdapr new outside the platform's folder`,
@@ -61,11 +61,15 @@ async function refuseInsidePlatform(cwd: string, outDir: string, name: string): 
   );
 }
 
-export async function newService(options: NewServiceOptions): Promise<NewServiceResult> {
+/**
+ * Writes one service folder. An error about an option is keyed by it (`param.key`, named by `place`:
+ * its ServiceOptions key by default, the command's parameter when the command layer calls).
+ */
+export async function newService(options: NewServiceOptions, place: PlaceOf = optionPlace): Promise<NewServiceResult> {
   const cwd = options.cwd ?? process.cwd();
-  const svc = buildServiceModel(options);
-  const outDir = confineUserFolder(cwd, options.out ?? ".", "--out");
-  const root = confineUserPath(cwd, join(outDir, svc.name), "--out");
+  const svc = buildServiceModel(options, place);
+  const outDir = atParam("out", (label) => confineUserFolder(cwd, options.out ?? ".", label));
+  const root = atParam("out", (label) => confineUserPath(cwd, join(outDir, svc.name), label));
   const path = relative(cwd, root) || ".";
 
   if (existsSync(root)) {

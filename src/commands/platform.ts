@@ -4,7 +4,7 @@
 import { existsSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
 import type { Document } from "yaml";
-import { FastdaprError } from "../core/errors.js";
+import { atParam, FastdaprError } from "../core/errors.js";
 import { MANIFEST_FILE } from "../manifest/find.js";
 import { parseManifest } from "../manifest/load.js";
 import { locateManifest, manifestShown, readManifestText } from "../manifest/read.js";
@@ -62,7 +62,7 @@ export function platformTree(platform: PlatformModel, manifestText: string, rewr
 
 /** The manifest to work on: --manifest (confined to the working directory), or the nearest one up. */
 function manifestPath(cwd: string, manifest: string | undefined): string {
-  if (manifest !== undefined) confineUserPath(cwd, manifest, "--manifest");
+  if (manifest !== undefined) atParam("manifest", (label) => confineUserPath(cwd, manifest, label));
   return locateManifest(cwd, manifest);
 }
 
@@ -123,10 +123,10 @@ export async function initPlatform(options: WriteOptions & { dir?: string; prese
   const cwd = options.cwd ?? process.cwd();
   if (!(PRESET_NAMES as string[]).includes(options.preset)) {
     throw new FastdaprError("E_PRESET", `unknown preset "${options.preset}": use one of ${PRESET_NAMES.join(", ")}`, {
-      location: "--preset",
+      param: { key: "preset" },
     });
   }
-  const root = confineUserFolder(cwd, options.dir ?? ".", "[DIR]");
+  const root = atParam("dir", (label) => confineUserFolder(cwd, options.dir ?? ".", label));
   if (existsSync(`${root}/${MANIFEST_FILE}`) && !options.force) {
     throw new FastdaprError("E_TARGET_EXISTS", `${relative(cwd, root) || "."} already has a ${MANIFEST_FILE}`, {
       location: relative(cwd, root) || ".",

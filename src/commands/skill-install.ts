@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
-import { EXIT, FastdaprError } from "../core/errors.js";
+import { atParam, EXIT, FastdaprError } from "../core/errors.js";
 import { PACKAGE_ROOT } from "../core/package-root.js";
 import { VERSION } from "../core/version.js";
 import { confineProjectPath, confineUserFolder } from "../tree/paths.js";
@@ -42,7 +42,7 @@ function untouched(text: string): boolean {
 
 export function installSkill(options: { dir?: string; force?: boolean; cwd?: string }): SkillInstallResult {
   const cwd = options.cwd ?? process.cwd();
-  const skillsDir = confineUserFolder(cwd, options.dir ?? DEFAULT_SKILLS_DIR, "[DIR]");
+  const skillsDir = atParam("dir", (label) => confineUserFolder(cwd, options.dir ?? DEFAULT_SKILLS_DIR, label));
   const file = confineProjectPath(skillsDir, `${SKILL_NAME}/SKILL.md`);
   const path = relative(cwd, file);
   const wanted = installedSkillText();

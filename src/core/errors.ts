@@ -56,3 +56,21 @@ export class FastdaprError extends Error {
     this.problems = details.problems;
   }
 }
+
+/**
+ * Runs a check that names its place with a label (the path confinement of src/tree/paths.ts) and
+ * rethrows its error keyed by the parameter `key` instead, so that each interface spells it.
+ */
+export function atParam<T>(key: string, check: (label: string) => T): T {
+  try {
+    return check(key);
+  } catch (error) {
+    if (!(error instanceof FastdaprError) || error.location !== key) throw error;
+    throw new FastdaprError(error.code, error.message, {
+      param: { key },
+      ...(error.hint ? { hint: error.hint } : {}),
+      exitCode: error.exitCode,
+      ...(error.problems ? { problems: error.problems } : {}),
+    });
+  }
+}

@@ -76,22 +76,10 @@ export function toolDefinitions(): ToolDefinition[] {
   return [...TOOL_SPECS.values()].map(toolDefinition);
 }
 
-/**
- * An error's place as the tool argument: its parameter's key, or, for an error raised below the
- * command layer with a command line's name ("--subscribe", "<service-name>", "[DIR]"), the
- * argument that name stands for.
- */
+/** An error's place as the tool argument: its parameter's key, else its location (a manifest line, a path). */
 function toolLocation(spec: CommandSpec, error: FastdaprError): string | undefined {
   if (error.param && paramOf(spec, error.param.key)) return error.param.key;
-  const location = error.location;
-  if (location === undefined) return undefined;
-  const wanted = location.toLowerCase();
-  for (const p of spec.params) {
-    const [flag, placeholder] = p.cli.toLowerCase().split(" ");
-    const names = p.positional ? [flag!.replace(/^[<[]|[>\]]$/g, "")].flatMap((n) => [`<${n}>`, `[${n}]`]) : [flag!, `--no-${flag!.slice(2)}`, placeholder];
-    if (names.includes(wanted)) return p.key;
-  }
-  return location;
+  return error.location;
 }
 
 function toolError(spec: CommandSpec, error: FastdaprError): Answer {

@@ -1,6 +1,6 @@
 // Builds a ServiceModel from user options (flags of `fastdapr new`, or one service of a manifest),
 // validating every value and filling every default.
-import { FastdaprError } from "../core/errors.js";
+import { FastdaprError, type ParamRef } from "../core/errors.js";
 import { constantCase, givenText, pascalCase, snakeCase } from "./names.js";
 import { checkAgentModel, checkComponentName, checkPort, checkServiceName, checkStateKey, checkTopic } from "./rules.js";
 import type { AgentBackend, AgentModel, Invocation, PayloadModel, ServiceModel, StateKey, Tier, TopicRef } from "./service.js";
@@ -61,13 +61,25 @@ export interface ServiceOptions {
   pythonVersion?: string;
 }
 
-/** Where each option came from, so errors can point at a flag or a manifest line. */
-export type LocationOf = (option: string, index?: number) => string;
+/** Where a problem with an option is: a manifest position, or the caller's parameter it came from. */
+export type Place = { location: string } | { param: ParamRef };
 
-const flagLocation: LocationOf = (option) => (option === "name" ? "<service-name>" : `--${option}`);
+/** The place of an option (by its key in ServiceOptions) and, for a list, of its index-th item. */
+export type PlaceOf = (option: keyof ServiceOptions, index?: number) => Place;
 
-function fail(code: string, message: string, location: string, hint?: string): never {
-  throw new FastdaprError(code, message, { location, ...(hint ? { hint } : {}) });
+/**
+ * Without a manifest, a problem is about the option itself, keyed by its name in ServiceOptions: the
+ * command layer renames the keys to its parameters' (src/app/new.ts), each interface spells those.
+ */
+export const optionPlace: PlaceOf = (option) => ({ param: { key: option } });
+
+function fail(code: string, message: string, place: Place, hint?: string): never {
+  throw new FastdaprError(code, message, { ...place, ...(hint ? { hint } : {}) });
+}
+
+/** Settings that only an agent has: naming one asks for an agent. */
+function agentSettingsGiven(options: ServiceOptions): boolean {
+  return options.agentBackend !== undefined || options.agentModel !== undefined || options.conversationComponent !== undefined;
 }
 
 export function openPayload(topic: string, description: string): PayloadModel {
@@ -87,7 +99,7 @@ export function topicRef(input: string | TopicInput): TopicRef {
   };
 }
 
-function topics(inputs: (string | TopicInput)[] | undefined, option: string, where: LocationOf): TopicRef[] {
+function topics(inputs: (string | TopicInput)[] | undefined, option: "subscribes" | "publishes", where: PlaceOf): TopicRef[] {
   const seen = new Set<string>();
   return (inputs ?? []).map((input, index) => {
     const name = typeof input === "string" ? input : input.name;
@@ -107,7 +119,7 @@ export function stateKey(pattern: string): StateKey {
 }
 
 /** A whole number within [min, max], or the default; fails at the option's location otherwise. */
-function wholeNumber(value: number | undefined, fallback: number, min: number, option: string, where: LocationOf): number {
+function wholeNumber(value: number | undefined, fallback: number, min: number, option: "historyMaxMessages" | "historyMaxTokens" | "historyTtlSeconds", where: PlaceOf): number {
   if (value === undefined) return fallback;
   if (!Number.isInteger(value) || value < min) {
     fail("E_AGENT_SETTING", `${option} must be a whole number of at least ${min}, got ${value}`, where(option));
@@ -115,30 +127,40 @@ function wholeNumber(value: number | undefined, fallback: number, min: number, o
   return value;
 }
 
-function agentModel(options: ServiceOptions, where: LocationOf): AgentModel {
+function agentModel(options: ServiceOptions, where: PlaceOf): AgentModel {
   const backend = options.agentBackend ?? "openai";
   if (!(AGENT_BACKENDS as readonly string[]).includes(backend)) {
-    fail("E_AGENT_BACKEND", `unknown agent backend "${backend}": use one of ${AGENT_BACKENDS.join(", ")}`, where("agent-backend"));
+    fail("E_AGENT_BACKEND", `unknown agent backend "${backend}": use one of ${AGENT_BACKENDS.join(", ")}`, where("agentBackend"));
   }
   const model = options.agentModel ?? DEFAULTS.agentModel;
   const modelProblem = checkAgentModel(model);
-  if (modelProblem) fail("E_AGENT_SETTING", modelProblem, where("agent-model"));
+  if (modelProblem) fail("E_AGENT_SETTING", modelProblem, where("agentModel"));
   const conversationComponent = options.conversationComponent ?? DEFAULTS.conversationComponent;
   const problem = checkComponentName(conversationComponent);
-  if (problem) fail("E_COMPONENT_NAME", problem, where("conversation-component"));
+  if (problem) fail("E_COMPONENT_NAME", problem, where("conversationComponent"));
   return {
     backend,
     model,
     conversationComponent,
     systemPrompt: givenText(options.systemPrompt) ?? `You are ${options.name}, a helpful assistant. Answer concisely and accurately.`,
-    historyMaxMessages: wholeNumber(options.historyMaxMessages, DEFAULTS.historyMaxMessages, 1, "history-max-messages", where),
+    historyMaxMessages: wholeNumber(options.historyMaxMessages, DEFAULTS.historyMaxMessages, 1, "historyMaxMessages", where),
     // below ~100 estimated tokens not even a short system prompt and question fit
-    historyMaxTokens: wholeNumber(options.historyMaxTokens, DEFAULTS.historyMaxTokens, 100, "history-max-tokens", where),
-    historyTtlSeconds: wholeNumber(options.historyTtlSeconds, DEFAULTS.historyTtlSeconds, 0, "history-ttl-seconds", where),
+    historyMaxTokens: wholeNumber(options.historyMaxTokens, DEFAULTS.historyMaxTokens, 100, "historyMaxTokens", where),
+    historyTtlSeconds: wholeNumber(options.historyTtlSeconds, DEFAULTS.historyTtlSeconds, 0, "historyTtlSeconds", where),
   };
 }
 
-export function buildServiceModel(options: ServiceOptions, where: LocationOf = flagLocation): ServiceModel {
+export function buildServiceModel(options: ServiceOptions, where: PlaceOf = optionPlace): ServiceModel {
+  const agentSettings = agentSettingsGiven(options);
+  if (agentSettings && options.agent === false) {
+    const place = where("agent");
+    fail(
+      "E_AGENT_FLAGS",
+      "--no-agent contradicts --agent-backend, --agent-model and --conversation-component",
+      "param" in place ? { param: { ...place.param, negated: true } } : place,
+      "drop --no-agent, or the agent flags",
+    );
+  }
   const nameProblem = checkServiceName(options.name);
   if (nameProblem) fail("E_SERVICE_NAME", nameProblem, where("name"));
 
@@ -158,44 +180,45 @@ export function buildServiceModel(options: ServiceOptions, where: LocationOf = f
     daprConfig: options.daprConfig ?? DEFAULTS.daprConfig,
   };
   for (const [option, value] of [
-    ["pubsub", components.pubsubName],
-    ["state-store", components.stateStore],
-    ["config", components.daprConfig],
+    ["pubsubName", components.pubsubName],
+    ["stateStore", components.stateStore],
+    ["daprConfig", components.daprConfig],
   ] as const) {
     const problem = checkComponentName(value);
     if (problem) fail("E_COMPONENT_NAME", problem, where(option));
   }
 
-  const subscribes = topics(options.subscribes, "subscribe", where);
-  const publishes = topics(options.publishes, "publish", where);
+  const subscribes = topics(options.subscribes, "subscribes", where);
+  const publishes = topics(options.publishes, "publishes", where);
 
   const keys = new Map<string, StateKey>();
   (options.stateKeys ?? []).forEach((pattern, index) => {
     const problem = checkStateKey(pattern);
-    if (problem) fail("E_STATE_KEY", problem, where("state-key", index));
+    if (problem) fail("E_STATE_KEY", problem, where("stateKeys", index));
     let key = stateKey(pattern);
     // two patterns with the same head ("attempts:{user_id}" and "attempts:{user_id}:{exercise_id}")
     // get distinct helper names from their placeholders
     if ([...keys.values()].some((k) => k.functionName === key.functionName)) {
       key = { ...key, functionName: key.functionName.replace(/_key$/, `_by_${key.params.join("_and_") || "default"}_key`) };
     }
-    if (keys.has(pattern)) fail("E_STATE_KEY", `state key "${pattern}" is listed twice`, where("state-key", index));
+    if (keys.has(pattern)) fail("E_STATE_KEY", `state key "${pattern}" is listed twice`, where("stateKeys", index));
     keys.set(pattern, key);
   });
 
   const invokes: Invocation[] = [];
   (options.invokes ?? []).forEach((appId, index) => {
     const problem = checkServiceName(appId);
-    if (problem) fail("E_INVOKE_TARGET", `invoke target ${problem}`, where("invoke", index));
+    if (problem) fail("E_INVOKE_TARGET", `invoke target ${problem}`, where("invokes", index));
     if (invokes.some((i) => i.appId === appId)) return;
     invokes.push({ appId, constant: constantCase(appId) });
   });
 
-  const agentOn = options.agent ?? tier === "agent";
+  // naming an agent setting asks for an agent, as the agent tier does
+  const agentOn = options.agent ?? (tier === "agent" || agentSettings);
   const agent: AgentModel | null = agentOn ? agentModel(options, where) : null;
 
   const pythonVersion = options.pythonVersion ?? PYTHON_VERSION;
-  if (!isPythonVersion(pythonVersion)) fail("E_PYTHON_VERSION", unsupportedPython(pythonVersion), where("python"), pythonVersionHint(pythonVersion));
+  if (!isPythonVersion(pythonVersion)) fail("E_PYTHON_VERSION", unsupportedPython(pythonVersion), where("pythonVersion"), pythonVersionHint(pythonVersion));
 
   const registry = options.imageRegistry ?? DEFAULTS.imageRegistry;
   return {

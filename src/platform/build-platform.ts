@@ -3,7 +3,7 @@
 // rules that span services. Errors point at the manifest node that causes them.
 import { EXIT, FastdaprError } from "../core/errors.js";
 import { didYouMean } from "../core/suggest.js";
-import { buildServiceModel, type LocationOf, type TopicInput } from "../model/build-service.js";
+import { buildServiceModel, type PlaceOf, type ServiceOptions, type TopicInput } from "../model/build-service.js";
 import { givenText } from "../model/names.js";
 import type { PayloadModel, ServiceModel } from "../model/service.js";
 import type { PathSegment } from "../manifest/field-path.js";
@@ -39,30 +39,30 @@ export class PlatformError extends FastdaprError {
   }
 }
 
-/** Where buildServiceModel's option names live in a manifest service. */
-function serviceLocation(positions: Positions, service: string): LocationOf {
-  const paths: Record<string, PathSegment[]> = {
+/** Where buildServiceModel's options live in a manifest service. */
+function servicePlace(positions: Positions, service: string): PlaceOf {
+  const paths: Partial<Record<keyof ServiceOptions, PathSegment[]>> = {
     name: ["services", service],
     tier: ["services", service, "tier"],
     port: ["services", service, "port"],
-    subscribe: ["services", service, "subscribes"],
-    publish: ["services", service, "publishes"],
-    "state-key": ["services", service, "state"],
-    invoke: ["services", service, "invokes"],
-    pubsub: ["defaults", "pubsub", "name"],
-    "state-store": ["defaults", "stateStore", "name"],
-    config: ["defaults", "daprConfig"],
-    python: ["defaults", "python"],
-    "agent-backend": ["services", service, "agent", "backend"],
-    "agent-model": ["services", service, "agent", "model"],
-    "conversation-component": ["services", service, "agent", "conversationComponent"],
-    "history-max-messages": ["services", service, "agent", "historyMaxMessages"],
-    "history-max-tokens": ["services", service, "agent", "historyMaxTokens"],
-    "history-ttl-seconds": ["services", service, "agent", "historyTtlSeconds"],
+    subscribes: ["services", service, "subscribes"],
+    publishes: ["services", service, "publishes"],
+    stateKeys: ["services", service, "state"],
+    invokes: ["services", service, "invokes"],
+    pubsubName: ["defaults", "pubsub", "name"],
+    stateStore: ["defaults", "stateStore", "name"],
+    daprConfig: ["defaults", "daprConfig"],
+    pythonVersion: ["defaults", "python"],
+    agentBackend: ["services", service, "agent", "backend"],
+    agentModel: ["services", service, "agent", "model"],
+    conversationComponent: ["services", service, "agent", "conversationComponent"],
+    historyMaxMessages: ["services", service, "agent", "historyMaxMessages"],
+    historyMaxTokens: ["services", service, "agent", "historyMaxTokens"],
+    historyTtlSeconds: ["services", service, "agent", "historyTtlSeconds"],
   };
   return (option, index) => {
     const path = paths[option] ?? ["services", service];
-    return positions.at(index === undefined ? path : [...path, index], { key: option === "name" });
+    return { location: positions.at(index === undefined ? path : [...path, index], { key: option === "name" }) };
   };
 }
 
@@ -141,7 +141,7 @@ export function buildPlatform(manifest: Manifest, positions: Positions = noPosit
           namespace: manifest.namespace ?? manifest.name,
           platform: manifest.name,
         },
-        serviceLocation(positions, name),
+        servicePlace(positions, name),
       ),
     );
   }

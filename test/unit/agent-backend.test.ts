@@ -61,20 +61,20 @@ test("the openai backend: a key from a secret, the SDK, no conversation componen
   assert.equal(yamlOf(tree, "dapr/local/resiliency.yaml").spec.policies.timeouts.conversationTimeout, undefined);
 });
 
-test("agent settings are validated where they are given", () => {
+test("agent settings are validated where they are given: keyed by the option (the library's name for it)", () => {
   const cases: [Parameters<typeof buildServiceModel>[0], string, RegExp][] = [
-    [{ name: "a", agent: true, agentBackend: "bedrock" as never }, "--agent-backend", /openai, dapr-conversation/],
-    [{ name: "a", agent: true, conversationComponent: "Bad_Name" }, "--conversation-component", /./],
-    [{ name: "a", agent: true, historyMaxTokens: 50 }, "--history-max-tokens", /at least 100/],
-    [{ name: "a", agent: true, historyMaxMessages: 0 }, "--history-max-messages", /at least 1/],
-    [{ name: "a", agent: true, historyTtlSeconds: 1.5 }, "--history-ttl-seconds", /whole number/],
-    [{ name: "a", agent: true, agentModel: " " }, "--agent-model", /empty/],
+    [{ name: "a", agent: true, agentBackend: "bedrock" as never }, "agentBackend", /openai, dapr-conversation/],
+    [{ name: "a", agent: true, conversationComponent: "Bad_Name" }, "conversationComponent", /./],
+    [{ name: "a", agent: true, historyMaxTokens: 50 }, "historyMaxTokens", /at least 100/],
+    [{ name: "a", agent: true, historyMaxMessages: 0 }, "historyMaxMessages", /at least 1/],
+    [{ name: "a", agent: true, historyTtlSeconds: 1.5 }, "historyTtlSeconds", /whole number/],
+    [{ name: "a", agent: true, agentModel: " " }, "agentModel", /empty/],
   ];
-  for (const [options, location, says] of cases) {
+  for (const [options, key, says] of cases) {
     assert.throws(
       () => buildServiceModel(options),
-      (e: unknown) => e instanceof FastdaprError && e.location === location && says.test(e.message),
-      `${location} is refused`,
+      (e: unknown) => e instanceof FastdaprError && e.location === undefined && e.param?.key === key && says.test(e.message),
+      `${key} is refused`,
     );
   }
 });

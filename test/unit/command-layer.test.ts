@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FastdaprError } from "../../src/core/errors.js";
 import { runNew, type NewInput } from "../../src/app/new.js";
+import { newService } from "../../src/commands/new.js";
 import { runGraph } from "../../src/app/graph.js";
 import { callTool, TOOL_SPECS } from "../../src/mcp/tools.js";
 import { runCli } from "../support/cli.js";
@@ -84,4 +85,41 @@ test("every parameter of new reaches the command: --public (public in a tool cal
   assert.match(policy("cli-service"), /fastdapr\.io\/ingress-controller/);
   assert.match(policy("tool-service"), /fastdapr\.io\/ingress-controller/);
   assert.doesNotMatch(policy("plain-service"), /ingress-controller/);
+});
+
+test("the library's newService obeys the agent rules of new: settings without agent ask for one, agent: false with settings is E_AGENT_FLAGS", async () => {
+  // the rule lived in the command layer: newService({ agentBackend }) made no agent, and agent: false with a model passed
+  const cwd = mkdtempSync(join(tmpdir(), "fastdapr-app-"));
+  const made = await newService({ name: "lib-service", agentBackend: "dapr-conversation", dryRun: true, cwd });
+  assert.equal(made.service.agent?.backend, "dapr-conversation");
+  await assert.rejects(
+    newService({ name: "lib-service", agent: false, agentModel: "m", dryRun: true, cwd }),
+    (e: unknown) => e instanceof FastdaprError && e.code === "E_AGENT_FLAGS" && e.param?.key === "agent" && e.param.negated === true && e.location === undefined,
+  );
+  assert.equal((await newService({ name: "lib-service", dryRun: true, cwd })).service.agent, null);
+});
+
+test("errors raised below the command layer are keyed by the parameter, each interface spells it", async () => {
+  const cwd = mkdtempSync(join(tmpdir(), "fastdapr-app-"));
+  // the library: keys of its own options
+  await assert.rejects(newService({ name: "x-service", stateKeys: ["a||b"], dryRun: true, cwd }), (e: unknown) => e instanceof FastdaprError && e.param?.key === "stateKeys");
+  await assert.rejects(newService({ name: "x-service", out: "../elsewhere", dryRun: true, cwd }), (e: unknown) => e instanceof FastdaprError && e.code === "E_UNSAFE_PATH" && e.param?.key === "out");
+  // the command layer: its spec's keys; the CLI: flags and operands; a tool call: argument names
+  const cases: [string[], string, Record<string, unknown>, string, string][] = [
+    [["new", "x-service", "--state-key", "a||b"], "new_service", { name: "x-service", stateKey: ["a||b"] }, "--state-key", "stateKey"],
+    [["new", "x-service", "--pubsub", "Bad_Name"], "new_service", { name: "x-service", pubsub: "Bad_Name" }, "--pubsub", "pubsub"],
+    [["new", "x-service", "--python", "2.7"], "new_service", { name: "x-service", python: "2.7" }, "--python", "python"],
+    [["new", "x-service", "--out", "../elsewhere"], "new_service", { name: "x-service", out: "../elsewhere" }, "--out", "out"],
+    [["init", "../elsewhere"], "init_platform", { dir: "../elsewhere" }, "[DIR]", "dir"],
+  ];
+  for (const [argv, name, args, cliLocation, toolLocation] of cases) {
+    const cli = JSON.parse((await runCli([...argv, "--json"], cwd)).stdout);
+    const mcp = await tool(name, args, cwd);
+    assert.equal(cli.error.location, cliLocation, argv.join(" "));
+    assert.equal(mcp.error.location, toolLocation, name);
+    assert.equal(mcp.error.code, cli.error.code);
+  }
+  await inFolder(cwd, async () => {
+    await assert.rejects(runNew({ ...base, stateKey: ["a||b"] }), (e: unknown) => e instanceof FastdaprError && e.param?.key === "stateKey");
+  });
 });

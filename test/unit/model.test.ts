@@ -75,16 +75,16 @@ test("ports: 1024-65535 and not a sidecar port", () => {
   for (const bad of [0, 80, 1023, 65536, 3500, 50001, 50002, 9090, 3501, 8000.5]) assert.ok(checkPort(bad), String(bad));
 });
 
-test("errors name the flag and say what is accepted", () => {
+test("errors are keyed by the option (each caller names it its way) and say what is accepted", () => {
   assert.throws(
     () => buildServiceModel({ name: "ok", subscribes: ["learning.query", "bad_topic"] }),
     (error: unknown) =>
-      error instanceof FastdaprError && error.code === "E_TOPIC" && error.location === "--subscribe" && /domain\.action/.test(error.message),
+      error instanceof FastdaprError && error.code === "E_TOPIC" && error.param?.key === "subscribes" && error.location === undefined && /domain\.action/.test(error.message),
   );
   assert.throws(() => buildServiceModel({ name: "ok", tier: "huge" }), /lightweight, standard, agent/);
   assert.throws(() => buildServiceModel({ name: "ok", subscribes: ["a.b", "a.b"] }), /twice/);
-  assert.throws(() => buildServiceModel({ name: "ok", invokes: ["Not_Valid"] }), (e: unknown) => (e as FastdaprError).location === "--invoke");
-  assert.throws(() => buildServiceModel({ name: "ok", pubsubName: "Bad Name" }), (e: unknown) => (e as FastdaprError).location === "--pubsub");
+  assert.throws(() => buildServiceModel({ name: "ok", invokes: ["Not_Valid"] }), (e: unknown) => (e as FastdaprError).param?.key === "invokes");
+  assert.throws(() => buildServiceModel({ name: "ok", pubsubName: "Bad Name" }), (e: unknown) => (e as FastdaprError).param?.key === "pubsubName");
 });
 
 test("name conversions", () => {
