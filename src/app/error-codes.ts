@@ -1,7 +1,11 @@
 // Every error code fastdapr reports, with what it means and the fix to suggest when the place that
 // raised it had no more specific hint. The JSON contract (schemas/cli-output.schema.json) lists
 // exactly these codes, so an agent can branch on them; a test fails when the source raises one
-// that is not here.
+// that is not here. Lists and limits in the hints come from the constants the rules use.
+import { PRESET_NAMES } from "../manifest/presets/names.js";
+import { MANIFEST_NOT_FOUND_HINT, MAX_MANIFEST_BYTES } from "../manifest/read.js";
+import { DAPR_POD_PORTS, MAX_PORT, MIN_APP_PORT, oneOf } from "../model/rules.js";
+import { AGENT_BACKENDS, TIERS } from "../model/service.js";
 
 export interface ErrorCodeInfo {
   meaning: string;
@@ -15,20 +19,23 @@ export const ERROR_CODES = {
     hint: 'use lowercase letters, digits and hyphens, starting with a letter, e.g. "triage-service"',
   },
   E_TOPIC: { meaning: "a topic is not domain.action, or is listed twice", hint: 'name topics domain.action, e.g. "learning.query", each once' },
-  E_TIER: { meaning: "an unknown resource tier", hint: "use lightweight, standard or agent" },
+  E_TIER: { meaning: "an unknown resource tier", hint: `use ${oneOf(TIERS)}` },
   E_STATE_KEY: { meaning: "a state key pattern is malformed or listed twice", hint: 'use letters, digits, _ . : - and {snake_case} placeholders, e.g. "progress:{user_id}"' },
-  E_PORT: { meaning: "a port is not an integer from 1024 to 65535, or is a sidecar port", hint: "pick a free port from 1024 to 65535 other than 3500, 3501, 50001, 50002, 9090" },
+  E_PORT: {
+    meaning: `a port is not an integer from ${MIN_APP_PORT} to ${MAX_PORT}, or is a sidecar port`,
+    hint: `pick a free port from ${MIN_APP_PORT} to ${MAX_PORT} other than ${DAPR_POD_PORTS.join(", ")}`,
+  },
   E_INVOKE_TARGET: { meaning: "an invocation target is not a valid app id or not a service of the platform", hint: "invoke a service the platform declares, by its name" },
   E_COMPONENT_NAME: { meaning: "a Dapr component name is not a DNS label", hint: 'use lowercase letters, digits and hyphens, e.g. "pubsub"' },
   E_PYTHON_VERSION: {
     meaning: "a Python version the generated code and its pinned dependencies do not support",
     hint: "use a supported version: fastdapr new --help lists them, and docs/generated-service.md in the fastdapr package says why",
   },
-  E_AGENT_BACKEND: { meaning: "an unknown agent backend", hint: "use openai or dapr-conversation" },
+  E_AGENT_BACKEND: { meaning: "an unknown agent backend", hint: `use ${oneOf(AGENT_BACKENDS)}` },
   E_AGENT_FLAGS: { meaning: "--no-agent together with agent settings", hint: "drop --no-agent, or the agent flags" },
   E_AGENT_SETTING: { meaning: "an agent setting is empty or out of range", hint: "see docs/manifest.md in the fastdapr package for the agent settings" },
   E_CONVERSATION_MODEL: { meaning: "two agents share a Dapr conversation component but ask for different models", hint: "use the same model, or give each agent its own conversationComponent" },
-  E_PRESET: { meaning: "an unknown preset", hint: "use --preset blank or --preset learnflow" },
+  E_PRESET: { meaning: "an unknown preset", hint: `use ${oneOf(PRESET_NAMES.map((p) => `--preset ${p}`))}` },
   E_UNSAFE_PATH: { meaning: "a path leads outside the working directory or the project", hint: "give a path inside the current directory" },
   E_TARGET_EXISTS: { meaning: "the target folder exists and is not fastdapr's, or already has a manifest", hint: "choose another folder, or --force" },
   E_CONFLICT: { meaning: "a generated file (or the installed skill) was edited by hand", hint: "move the change into fastdapr.yaml or a scaffolded file; --force overwrites the edits" },
@@ -38,7 +45,7 @@ export const ERROR_CODES = {
   E_INTERRUPTED_COMMIT: { meaning: "an earlier run was stopped while writing: the folder is half-written", hint: "run fastdapr generate: it puts the previous files back first" },
   E_JOURNAL_CORRUPT: { meaning: "the journal of an interrupted run cannot be read", hint: "restore the folder from version control" },
   E_INTERRUPTED: { meaning: "the run was interrupted; nothing was changed", hint: "run the command again" },
-  E_MANIFEST_NOT_FOUND: { meaning: "no fastdapr.yaml where the command looked", hint: "run fastdapr init [DIR], or cd into the platform folder" },
+  E_MANIFEST_NOT_FOUND: { meaning: "no fastdapr.yaml where the command looked", hint: MANIFEST_NOT_FOUND_HINT },
   E_MANIFEST_EMPTY: { meaning: "the manifest is empty", hint: 'start it with "apiVersion: fastdapr/v1"' },
   E_MANIFEST_SYNTAX: { meaning: "the manifest is not valid YAML", hint: "fix the YAML at the location given" },
   E_MANIFEST_DUPLICATE_KEY: { meaning: "a key appears twice in the manifest", hint: "keep one of the two keys" },
@@ -63,7 +70,7 @@ export const ERROR_CODES = {
     meaning: "a path names a file where a folder is needed (or a folder where a file is), or a name is too long",
     hint: "give a folder for --out and [DIR], a file for --manifest",
   },
-  E_MANIFEST_FILE: { meaning: "the manifest is not a regular file, or is larger than 1 MiB", hint: "pass the path of fastdapr.yaml itself" },
+  E_MANIFEST_FILE: { meaning: `the manifest is not a regular file, or is larger than ${MAX_MANIFEST_BYTES / 2 ** 20} MiB`, hint: "pass the path of fastdapr.yaml itself" },
   E_INTERNAL: { meaning: "a bug in fastdapr", hint: "rerun with FASTDAPR_DEBUG=1 and report it" },
 } as const satisfies Record<string, ErrorCodeInfo>;
 

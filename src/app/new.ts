@@ -3,6 +3,7 @@
 import { EXIT, FastdaprError, type ExitCode } from "../core/errors.js";
 import { newService, type NewServiceResult } from "../commands/new.js";
 import type { PlaceOf, ServiceOptions } from "../model/build-service.js";
+import { MAX_PORT, MIN_APP_PORT } from "../model/rules.js";
 import { countFields, unusedPaths } from "./answer.js";
 import type { Answer } from "./answers.js";
 import type { InputOf } from "./input.js";
@@ -21,7 +22,7 @@ export interface NewOutcome {
 export function parsePort(value: string | number | undefined): number | undefined {
   if (value === undefined || typeof value === "number") return value;
   if (!/^\d+$/.test(value)) {
-    throw new FastdaprError("E_PORT", `"${value}" is not a port number: use an integer from 1024 to 65535`, { param: { key: "port" } });
+    throw new FastdaprError("E_PORT", `"${value}" is not a port number: use an integer from ${MIN_APP_PORT} to ${MAX_PORT}`, { param: { key: "port" } });
   }
   return Number(value);
 }

@@ -222,7 +222,7 @@ export function addAgent(doc: Document, service: string, options: AgentOptions =
   const on = isScalar(current) && current.value === true;
   const impliedByTier = current === undefined && entry.get("tier") === "agent";
   if ((on || impliedByTier) && Object.keys(explicit).length === 0) return manifestText(doc);
-  const block = doc.createNode({ backend: "openai", model: DEFAULTS.agentModel, ...explicit }) as YAMLMap;
+  const block = doc.createNode({ backend: DEFAULTS.agentBackend, model: DEFAULTS.agentModel, ...explicit }) as YAMLMap;
   if (current === undefined) insertPair(doc, entry, "agent", block, SERVICE_KEYS);
   else entry.set("agent", block); // "agent: false", "agent: true" or "agent:"
   return manifestText(doc);

@@ -10,7 +10,10 @@ export function manifestError(code: string, message: string, location: string, h
 }
 
 /** A manifest larger than this is refused before it is read (LearnFlow's is about 10 KB). */
-const MAX_MANIFEST_BYTES = 1024 * 1024;
+/** The fix for a manifest not found, wherever the error is described (src/app/error-codes.ts too). */
+export const MANIFEST_NOT_FOUND_HINT = 'run "fastdapr init <name>" to create one, cd into the platform folder, or pass --manifest PATH';
+
+export const MAX_MANIFEST_BYTES = 1024 * 1024;
 
 /**
  * The manifest a command works on: `given` (--manifest) as is, otherwise fastdapr.yaml in `cwd` or
@@ -36,7 +39,7 @@ export function readManifestText(file: string, shown: string, searched = false):
       "E_MANIFEST_NOT_FOUND",
       searched ? `no ${MANIFEST_FILE} in this folder or any folder above it` : `no manifest at ${shown}`,
       shown,
-      'run "fastdapr init <name>" to create one, cd into the platform folder, or pass --manifest PATH',
+      MANIFEST_NOT_FOUND_HINT,
     );
   }
   if (stat.isDirectory()) {
@@ -49,7 +52,7 @@ export function readManifestText(file: string, shown: string, searched = false):
   try {
     const size = fstatSync(fd).size;
     if (size > MAX_MANIFEST_BYTES) {
-      throw manifestError("E_MANIFEST_FILE", `${shown} is ${size} bytes; a manifest may have at most ${MAX_MANIFEST_BYTES} (1 MiB)`, shown, "pass the platform's fastdapr.yaml; split a platform that outgrew it");
+      throw manifestError("E_MANIFEST_FILE", `${shown} is ${size} bytes; a manifest may have at most ${MAX_MANIFEST_BYTES} (${MAX_MANIFEST_BYTES / 2 ** 20} MiB)`, shown, "pass the platform's fastdapr.yaml; split a platform that outgrew it");
     }
     const buffer = Buffer.alloc(size);
     const read = readSync(fd, buffer, 0, size, 0);

@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { AGENT_BACKENDS, TIERS } from "../model/service.js";
 import { DEFAULTS } from "../model/build-service.js";
+import { TIER_RESOURCES } from "../model/tiers.js";
 import { DEBIAN_RELEASE, PYTHON_VERSION, PYTHON_VERSIONS } from "../versions.js";
 import { STARTER_PRESETS } from "./presets/starter-presets.js";
 
@@ -13,6 +14,7 @@ export const API_VERSION = "fastdapr/v1";
 // so the editor schema and the generator cannot disagree.
 export { DNS_LABEL_PATTERN, SERVICE_NAME_PATTERN, STATE_KEY_PATTERN, TOPIC_PATTERN } from "../model/rules.js";
 import {
+  AGENT_MODEL_FORM,
   AGENT_MODEL_PATTERN,
   DNS_LABEL_PATTERN,
   FREE_TEXT_PATTERN,
@@ -22,10 +24,14 @@ import {
   MAX_PROPERTY_NAME_LENGTH,
   MAX_STATE_KEY_LENGTH,
   MAX_SYSTEM_PROMPT_LENGTH,
+  MAX_PORT,
   MAX_TOPIC_LENGTH,
+  MIN_APP_PORT,
   PROPERTY_NAME_PATTERN,
   SERVICE_NAME_PATTERN,
+  STATE_KEY_FORM,
   STATE_KEY_PATTERN,
+  TOPIC_FORM,
   TOPIC_PATTERN,
   wellFormed,
 } from "../model/rules.js";
@@ -51,14 +57,14 @@ export const topicName = z
   .string()
   .max(MAX_TOPIC_LENGTH, { error: `a topic has at most ${MAX_TOPIC_LENGTH} characters (it names files and Kafka topics)` })
   .regex(new RegExp(TOPIC_PATTERN), {
-    error: "a topic is domain.action: two lowercase parts joined by one dot, hyphens allowed inside each part (e.g. \"learning.concept-request\")",
+    error: `a topic is domain.action: ${TOPIC_FORM}`,
   });
 
 export const stateKeyPattern = z
   .string()
   .max(MAX_STATE_KEY_LENGTH, { error: `a state-key pattern has at most ${MAX_STATE_KEY_LENGTH} characters` })
   .regex(new RegExp(STATE_KEY_PATTERN), {
-    error: "a state-key pattern uses letters, digits and _ . : - with {snake_case} placeholders (e.g. \"progress:{user_id}\")",
+    error: `a state-key pattern uses ${STATE_KEY_FORM}`,
   })
   .refine((s) => !s.includes("||"), { error: "\"||\" is Dapr's key-prefix separator; use \":\" between parts" });
 
@@ -156,11 +162,11 @@ export const TopicSchema = z
 
 export const AgentSchema = z
   .strictObject({
-    backend: z.enum(AGENT_BACKENDS).default("openai").describe("LLM client: the OpenAI API, or Dapr's Conversation API."),
+    backend: z.enum(AGENT_BACKENDS).default(DEFAULTS.agentBackend).describe("LLM client: the OpenAI API, or Dapr's Conversation API."),
     model: z
       .string()
       .max(MAX_AGENT_MODEL_LENGTH, { error: `a model name has at most ${MAX_AGENT_MODEL_LENGTH} characters` })
-      .regex(new RegExp(AGENT_MODEL_PATTERN), { error: 'a model name is letters, digits and . _ : / @ + -, no spaces or line breaks (e.g. "gpt-4o-mini")' })
+      .regex(new RegExp(AGENT_MODEL_PATTERN), { error: `a model name is ${AGENT_MODEL_FORM}` })
       .default(DEFAULTS.agentModel).describe("LLM model name (openai: OPENAI_MODEL; dapr-conversation: the component's model)."),
     conversationComponent: dnsLabel
       .optional()
@@ -193,12 +199,12 @@ export const ServiceSchema = z
     tier: z
       .enum(TIERS)
       .default(DEFAULTS.tier)
-      .describe("Resource tier: lightweight (100m/128Mi), standard (200m/256Mi), agent (500m/512Mi, LLM agent on)."),
+      .describe(`Resource tier: ${TIERS.map((t) => `${t} (${TIER_RESOURCES[t].cpuRequest}/${TIER_RESOURCES[t].memoryRequest}${t === "agent" ? ", LLM agent on" : ""})`).join(", ")}.`),
     port: z
       .number()
       .int({ error: "a port is an integer" })
-      .min(1024, { error: "ports below 1024 need root; use 1024–65535" })
-      .max(65535, { error: "a port is at most 65535" })
+      .min(MIN_APP_PORT, { error: `ports below ${MIN_APP_PORT} need root; use ${MIN_APP_PORT}–${MAX_PORT}` })
+      .max(MAX_PORT, { error: `a port is at most ${MAX_PORT}` })
       .describe("App port, unique within the platform (local runs put every service on one host)."),
     public: z
       .boolean()

@@ -15,6 +15,7 @@ export const DEFAULTS = {
   pubsubName: "pubsub",
   stateStore: "state-store",
   daprConfig: "appconfig",
+  agentBackend: "openai" as AgentBackend,
   agentModel: "gpt-4o-mini",
   conversationComponent: "llm",
   historyMaxMessages: 20,
@@ -128,7 +129,7 @@ function wholeNumber(value: number | undefined, fallback: number, min: number, o
 }
 
 function agentModel(options: ServiceOptions, where: PlaceOf): AgentModel {
-  const backend = options.agentBackend ?? "openai";
+  const backend = options.agentBackend ?? DEFAULTS.agentBackend;
   if (!(AGENT_BACKENDS as readonly string[]).includes(backend)) {
     fail("E_AGENT_BACKEND", `unknown agent backend "${backend}": use one of ${AGENT_BACKENDS.join(", ")}`, where("agentBackend"));
   }

@@ -9,6 +9,11 @@ const TOPIC_PART = "[a-z0-9]+(?:-[a-z0-9]+)*";
 export const TOPIC_PATTERN = `^${TOPIC_PART}\\.${TOPIC_PART}$`;
 export const STATE_KEY_PATTERN = "^(?:[A-Za-z0-9_.:\\-]|\\{[a-z_][a-z0-9_]*\\})+$";
 
+// What each pattern accepts, in words: the rules' messages below and the manifest schema's say it alike.
+export const TOPIC_FORM = 'two lowercase parts joined by one dot, hyphens allowed inside each part (e.g. "learning.concept-request")';
+export const STATE_KEY_FORM = 'letters, digits and _ . : - with {snake_case} placeholders (e.g. "progress:{user_id}")';
+export const AGENT_MODEL_FORM = 'letters, digits and . _ : / @ + -, no spaces or line breaks (e.g. "gpt-4o-mini")';
+
 const SERVICE_NAME = new RegExp(SERVICE_NAME_PATTERN);
 const DNS_LABEL = new RegExp(DNS_LABEL_PATTERN);
 const TOPIC = new RegExp(TOPIC_PATTERN);
@@ -52,7 +57,15 @@ export const PYTHON_KEYWORDS: ReadonlySet<string> = new Set(
 const KEY_MODULE_NAMES = new Set(["_part", "str"]);
 
 /** Ports the Dapr sidecar binds inside the same pod (API, gRPC, internal, public, metrics). */
-const DAPR_POD_PORTS = new Set([3500, 3501, 50001, 50002, 9090]);
+export const DAPR_POD_PORTS: readonly number[] = [3500, 3501, 50001, 50002, 9090];
+/** An app port: the container runs as a non-root user, which cannot bind lower ports. */
+export const MIN_APP_PORT = 1024;
+export const MAX_PORT = 65535;
+
+/** "a, b or c": a list of choices in a sentence. */
+export function oneOf(words: readonly (string | number)[]): string {
+  return words.length < 2 ? words.join("") : `${words.slice(0, -1).join(", ")} or ${words.at(-1)}`;
+}
 /** `<app-id>-dapr` is a Service name Dapr creates: it must fit a 63-character DNS label. */
 export const MAX_APP_ID_LENGTH = 63 - "-dapr".length;
 
@@ -76,7 +89,7 @@ export function checkTopic(topic: string): string | undefined {
     return `the topic ${shown(topic)} is ${topic.length} characters; at most ${MAX_TOPIC_LENGTH} fit (it names files and Kafka topics)`;
   }
   if (!TOPIC.test(topic)) {
-    return `"${topic}" is not a domain.action topic: two lowercase parts joined by one dot, hyphens allowed inside each part (e.g. "learning.concept-request")`;
+    return `"${topic}" is not a domain.action topic: ${TOPIC_FORM}`;
   }
   return undefined;
 }
@@ -85,7 +98,7 @@ export function checkAgentModel(model: string): string | undefined {
   if (model.trim() === "") return "the agent model name is empty";
   if (model.length > MAX_AGENT_MODEL_LENGTH) return `the agent model name ${shown(model)} is ${model.length} characters; at most ${MAX_AGENT_MODEL_LENGTH}`;
   if (!AGENT_MODEL.test(model)) {
-    return `the agent model name ${JSON.stringify(model)} is not a model name: letters, digits and . _ : / @ + -, no spaces or line breaks (e.g. "gpt-4o-mini")`;
+    return `the agent model name ${JSON.stringify(model)} is not a model name: ${AGENT_MODEL_FORM}`;
   }
   return undefined;
 }
@@ -96,7 +109,7 @@ export function checkStateKey(pattern: string): string | undefined {
   }
   if (pattern.length > MAX_STATE_KEY_LENGTH) return `the state key ${shown(pattern)} is ${pattern.length} characters; at most ${MAX_STATE_KEY_LENGTH}`;
   if (!STATE_KEY.test(pattern)) {
-    return `"${pattern}" is not a state-key pattern: letters, digits and _ . : - with {snake_case} placeholders (e.g. "progress:{user_id}")`;
+    return `"${pattern}" is not a state-key pattern: ${STATE_KEY_FORM}`;
   }
   const seen = new Set<string>();
   for (const [, name] of pattern.matchAll(/\{([a-z_][a-z0-9_]*)\}/g)) {
@@ -110,11 +123,11 @@ export function checkStateKey(pattern: string): string | undefined {
 }
 
 export function checkPort(port: number): string | undefined {
-  if (!Number.isInteger(port) || port < 1024 || port > 65535) {
-    return `${port} is not a usable app port: use an integer from 1024 to 65535 (the container runs as a non-root user, which cannot bind lower ports)`;
+  if (!Number.isInteger(port) || port < MIN_APP_PORT || port > MAX_PORT) {
+    return `${port} is not a usable app port: use an integer from ${MIN_APP_PORT} to ${MAX_PORT} (the container runs as a non-root user, which cannot bind lower ports)`;
   }
-  if (DAPR_POD_PORTS.has(port)) {
-    return `${port} is used by the Dapr sidecar in the same pod (3500, 3501, 50001, 50002, 9090); pick another, e.g. 8000`;
+  if (DAPR_POD_PORTS.includes(port)) {
+    return `${port} is used by the Dapr sidecar in the same pod (${DAPR_POD_PORTS.join(", ")}); pick another, e.g. 8000`;
   }
   return undefined;
 }
