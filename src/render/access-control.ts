@@ -14,6 +14,7 @@
 import type { PlatformModel } from "../platform/model.js";
 import type { ServiceModel } from "../model/service.js";
 import { daprConfiguration } from "./dapr-resources.js";
+import type { AccessControlSpec } from "./dapr-types.js";
 
 /**
  * Dapr's default trust domain. Sentry's Kubernetes validator puts the trust domain of the CALLER's
@@ -39,7 +40,7 @@ export function callersOf(p: Pick<PlatformModel, "services">, svc: ServiceModel)
  * call it, and a later `fastdapr add invoke` regenerates the policy, so nothing is ever open by
  * omission. The ACL covers service invocation only (pub/sub delivery never goes through it).
  */
-export function accessControlSpec(p: PlatformModel, svc: ServiceModel, namespace: string): object {
+export function accessControlSpec(p: PlatformModel, svc: ServiceModel, namespace: string): AccessControlSpec {
   return {
     defaultAction: "deny",
     trustDomain: TRUST_DOMAIN,
@@ -57,7 +58,7 @@ export function accessControlSpec(p: PlatformModel, svc: ServiceModel, namespace
 export function accessControlConfigurations(p: PlatformModel, namespace: string): Record<string, object> {
   const files: Record<string, object> = {};
   for (const svc of p.services) {
-    const doc = daprConfiguration({ daprConfig: accessControlConfigName(svc) }) as { spec: Record<string, unknown> };
+    const doc = daprConfiguration({ daprConfig: accessControlConfigName(svc) });
     doc.spec.accessControl = accessControlSpec(p, svc, namespace);
     files[`configuration-${svc.name}.yaml`] = doc;
   }

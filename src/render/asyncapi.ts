@@ -5,11 +5,12 @@
 // with what Dapr is configured to use.
 import type { PlatformModel, PlatformTopic } from "../platform/model.js";
 import type { ServiceModel, TopicRef } from "../model/service.js";
+import { type DaprComponent, metadataSecret, metadataValue } from "./dapr-types.js";
 
 export const ASYNCAPI_FILE = "asyncapi.yaml";
 
 /** The environments of a platform, each with its generated pub/sub Component object. */
-export type PubsubByEnvironment = Record<"local" | "compose" | "dev" | "prod", object>;
+export type PubsubByEnvironment = Record<"local" | "compose" | "dev" | "prod", DaprComponent>;
 
 const ENVIRONMENTS: Record<keyof PubsubByEnvironment, { title: string; where: string }> = {
   local: { title: "This machine", where: "`dapr run -f .` with the broker on localhost (dapr/local/)" },
@@ -21,10 +22,6 @@ const ENVIRONMENTS: Record<keyof PubsubByEnvironment, { title: string; where: st
 /** The envelope Dapr puts around every payload (CloudEvents 1.0, structured mode). */
 const ENVELOPE_SCHEMA = "DaprCloudEvent";
 
-interface ComponentShape {
-  spec: { type: string; metadata: ({ name: string; value?: string; secretKeyRef?: { name: string; key: string } })[] };
-}
-
 /** JSON Pointer segment escaping (RFC 6901), for $refs to map keys. */
 function pointer(...segments: string[]): string {
   return `#/${segments.map((s) => s.replace(/~/g, "~0").replace(/\//g, "~1")).join("/")}`;
@@ -35,11 +32,10 @@ const ref = (...segments: string[]) => ({ $ref: pointer(...segments) });
 /** An AsyncAPI server (and its security scheme, if any) from a generated pub/sub component. */
 function server(
   env: keyof PubsubByEnvironment,
-  component: object,
+  component: DaprComponent,
 ): { server: Record<string, unknown>; scheme?: [string, Record<string, unknown>] } {
-  const { spec } = component as ComponentShape;
-  const meta = (name: string) => spec.metadata.find((m) => m.name === name);
-  const value = (name: string) => meta(name)?.value;
+  const { spec } = component;
+  const value = (name: string) => metadataValue(component, name);
   const { title, where } = ENVIRONMENTS[env];
   if (spec.type === "pubsub.redis") {
     return {
@@ -64,7 +60,7 @@ function server(
   const mechanism = value("saslMechanism") ?? "PLAINTEXT";
   const type = mechanism === "SHA-512" ? "scramSha512" : mechanism === "SHA-256" ? "scramSha256" : "plain";
   const secrets = ["saslUsername", "saslPassword"]
-    .map((name) => meta(name)?.secretKeyRef)
+    .map((name) => metadataSecret(component, name))
     .filter((r) => r !== undefined)
     .map((r) => `${r.name}/${r.key}`);
   const schemeName = `${env}Sasl`;

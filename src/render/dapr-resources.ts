@@ -3,11 +3,10 @@
 // Resiliency policy. Component names are the same everywhere, so the code never changes.
 import type { ServiceModel } from "../model/service.js";
 import type { Tree } from "../tree/tree.js";
+import type { DaprComponent, DaprConfiguration, DaprMetadataItem, DaprResiliency, DaprResource } from "./dapr-types.js";
 import { toYaml } from "./yaml.js";
 
-type MetadataItem = { name: string; value: string } | { name: string; secretKeyRef: { name: string; key: string } };
-
-export function component(name: string, type: string, version: string, metadata: MetadataItem[], extra: object = {}): object {
+export function component(name: string, type: string, version: string, metadata: DaprMetadataItem[], extra: { scopes?: string[] } = {}): DaprComponent {
   return { apiVersion: "dapr.io/v1alpha1", kind: "Component", metadata: { name }, spec: { type, version, metadata }, ...extra };
 }
 
@@ -21,7 +20,7 @@ export const SELF_HOSTED_HOSTS = {
 } as const;
 export type SelfHosted = keyof typeof SELF_HOSTED_HOSTS;
 
-export function localPubsub(svc: Pick<ServiceModel, "pubsubName">, brokers: string): object {
+export function localPubsub(svc: Pick<ServiceModel, "pubsubName">, brokers: string): DaprComponent {
   // consumerGroup is left unset on purpose: Dapr then uses the app id, so every replica of one app
   // shares a group and every app gets its own copy of each event (one shared group would split them)
   return component(svc.pubsubName, "pubsub.kafka", "v1", [
@@ -33,11 +32,11 @@ export function localPubsub(svc: Pick<ServiceModel, "pubsubName">, brokers: stri
   ]);
 }
 
-export function localStateStore(svc: Pick<ServiceModel, "stateStore">, redisHost: string): object {
+export function localStateStore(svc: Pick<ServiceModel, "stateStore">, redisHost: string): DaprComponent {
   return component(svc.stateStore, "state.redis", "v1", [{ name: "redisHost", value: redisHost }]);
 }
 
-export function productionPubsub(svc: Pick<ServiceModel, "pubsubName">): object {
+export function productionPubsub(svc: Pick<ServiceModel, "pubsubName">): DaprComponent {
   const secret = (key: string) => ({ secretKeyRef: { name: "kafka-credentials", key } });
   return component(svc.pubsubName, "pubsub.kafka", "v1", [
     { name: "brokers", value: "kafka-kafka-bootstrap.kafka.svc.cluster.local:9093" },
@@ -57,7 +56,7 @@ export const POSTGRES_CONNECTION_SECRET = { name: "postgres-connection", key: "c
  * pgx reads PGPASSWORD from daprd's environment when the server asks for one) or read from the
  * Secret. v2 keeps an explicit UUID etag column and is the version Dapr recommends for new stores.
  */
-export function postgresStateStore(svc: Pick<ServiceModel, "stateStore">, connectionString?: string): object {
+export function postgresStateStore(svc: Pick<ServiceModel, "stateStore">, connectionString?: string): DaprComponent {
   return component(svc.stateStore, "state.postgresql", "v2", [
     connectionString === undefined
       ? { name: "connectionString", secretKeyRef: POSTGRES_CONNECTION_SECRET }
@@ -65,7 +64,7 @@ export function postgresStateStore(svc: Pick<ServiceModel, "stateStore">, connec
   ]);
 }
 
-export function productionStateStore(svc: Pick<ServiceModel, "stateStore">): object {
+export function productionStateStore(svc: Pick<ServiceModel, "stateStore">): DaprComponent {
   return postgresStateStore(svc);
 }
 
@@ -76,7 +75,7 @@ export const REDIS_CREDENTIALS_SECRET = "redis-credentials";
  * Redis state outside the cluster's reach of plain text (a managed Redis): `host:port` and password
  * from the Secret, TLS on (the server's certificate is verified against the system roots).
  */
-export function managedRedisStateStore(svc: Pick<ServiceModel, "stateStore">): object {
+export function managedRedisStateStore(svc: Pick<ServiceModel, "stateStore">): DaprComponent {
   const secret = (key: string) => ({ secretKeyRef: { name: REDIS_CREDENTIALS_SECRET, key } });
   return component(svc.stateStore, "state.redis", "v1", [
     { name: "redisHost", ...secret("host") },
@@ -95,7 +94,7 @@ export function conversationSecret(componentName: string): string {
  * runs (it answers with the prompt's text, so no key and no network), `conversation.openai` in a
  * cluster, its key from a Kubernetes Secret. The service itself never holds a provider key.
  */
-export function conversationComponent(name: string, model: string, env: "local" | "cluster"): object {
+export function conversationComponent(name: string, model: string, env: "local" | "cluster"): DaprComponent {
   if (env === "local") return component(name, "conversation.echo", "v1", []);
   return component(name, "conversation.openai", "v1", [
     { name: "key", secretKeyRef: { name: conversationSecret(name), key: "api-key" } },
@@ -104,7 +103,7 @@ export function conversationComponent(name: string, model: string, env: "local" 
 }
 
 /** One conversation component per name among `services` (dapr-conversation agents), scoped to its users. */
-export function conversationComponents(services: ServiceModel[], env: "local" | "cluster"): Record<string, object> {
+export function conversationComponents(services: ServiceModel[], env: "local" | "cluster"): Record<string, DaprComponent> {
   const users = new Map<string, ServiceModel[]>();
   for (const svc of services) {
     if (svc.agent?.backend !== "dapr-conversation") continue;
@@ -121,7 +120,7 @@ export function conversationComponents(services: ServiceModel[], env: "local" | 
 /** Seconds the sidecar gives the provider; the app waits a little longer, so Dapr's error wins. */
 export const CONVERSATION_TIMEOUT_SECONDS = 30;
 
-export function daprConfiguration(svc: Pick<ServiceModel, "daprConfig">): object {
+export function daprConfiguration(svc: Pick<ServiceModel, "daprConfig">): DaprConfiguration {
   return {
     apiVersion: "dapr.io/v1alpha1",
     kind: "Configuration",
@@ -143,7 +142,7 @@ export const PUBSUB_RETRY = "pubsubRetry";
  * answered RETRY: without an inbound retry policy Dapr sends a failed delivery straight to the
  * dead-letter topic.
  */
-export function resiliency(svc: ServiceModel): object {
+export function resiliency(svc: ServiceModel): DaprResiliency {
   const conversation = svc.agent?.backend === "dapr-conversation" ? svc.agent.conversationComponent : null;
   const apps = Object.fromEntries(
     svc.invokes.map((i) => [i.appId, { timeout: "invokeTimeout", circuitBreaker: "invokeBreaker" }]),
@@ -180,7 +179,7 @@ export function resiliency(svc: ServiceModel): object {
   };
 }
 
-export function daprResourcesForKubernetes(svc: ServiceModel): Record<string, object> {
+export function daprResourcesForKubernetes(svc: ServiceModel): Record<string, DaprResource> {
   return {
     "pubsub.yaml": productionPubsub(svc),
     "statestore.yaml": productionStateStore(svc),
@@ -190,7 +189,7 @@ export function daprResourcesForKubernetes(svc: ServiceModel): Record<string, ob
   };
 }
 
-function singleConversation(svc: ServiceModel, env: "local" | "cluster"): Record<string, object> {
+function singleConversation(svc: ServiceModel, env: "local" | "cluster"): Record<string, DaprComponent> {
   if (svc.agent?.backend !== "dapr-conversation") return {};
   return { "conversation.yaml": conversationComponent(svc.agent.conversationComponent, svc.agent.model, env) };
 }
@@ -202,7 +201,7 @@ function singleConversation(svc: ServiceModel, env: "local" | "cluster"): Record
 export function renderLocalDaprResources(svc: ServiceModel, tree: Tree): void {
   for (const env of ["local", "compose"] as const) {
     const hosts = SELF_HOSTED_HOSTS[env];
-    const files: Record<string, object> = {
+    const files: Record<string, DaprResource> = {
       "pubsub.yaml": localPubsub(svc, hosts.kafka),
       "statestore.yaml": localStateStore(svc, hosts.redis),
       "resiliency.yaml": resiliency(svc),

@@ -208,9 +208,9 @@ export function kubernetesSecrets(svc: ServiceModel): { name: string; keys: stri
     found.set(name, secret);
   };
   for (const s of serviceSecrets(svc)) use(s.secret, s.key, s.optional);
-  type Item = { secretKeyRef?: { name: string; key: string } };
-  for (const doc of Object.values(daprResourcesForKubernetes(svc)) as { spec?: { metadata?: Item[] } }[]) {
-    for (const item of doc.spec?.metadata ?? []) if (item.secretKeyRef) use(item.secretKeyRef.name, item.secretKeyRef.key, false);
+  for (const doc of Object.values(daprResourcesForKubernetes(svc))) {
+    if (doc.kind !== "Component") continue;
+    for (const item of doc.spec.metadata) if ("secretKeyRef" in item) use(item.secretKeyRef.name, item.secretKeyRef.key, false);
   }
   return [...found.values()];
 }

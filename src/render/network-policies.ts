@@ -14,6 +14,7 @@
 // both directions in policyTypes, is what makes its pods deny-by-default.
 import type { PlatformModel } from "../platform/model.js";
 import type { ServiceModel } from "../model/service.js";
+import type { DaprComponent, DaprResource } from "./dapr-types.js";
 import { callersOf } from "./access-control.js";
 import { commonLabels, NAME_LABEL, selectorLabels } from "./labels.js";
 
@@ -107,13 +108,6 @@ export function serviceNetworkPolicy(p: Graph, svc: ServiceModel): object {
 // ---------------------------------------------------------------------------------------------
 // Backing stores, from the Dapr components of one environment.
 
-interface ComponentDoc {
-  kind: string;
-  metadata: { name: string };
-  spec: { type: string; metadata: { name: string; value?: string; secretKeyRef?: unknown }[] };
-  scopes?: string[];
-}
-
 /** Component metadata items that hold the store's address, and the port when it sits in a Secret. */
 const ADDRESS_ITEMS = ["redisHost", "brokers", "connectionString", "host"];
 const DEFAULT_PORTS: [RegExp, number][] = [
@@ -142,12 +136,12 @@ function parseHostPort(hostPort: string, fallbackPort: number): Endpoint {
  * files are generated, and may well be a managed database outside the cluster, so it becomes the
  * store's default port towards any destination (narrow it with an ipBlock once the address is known).
  */
-export function componentEndpoints(doc: ComponentDoc): Endpoint[] {
+export function componentEndpoints(doc: DaprComponent): Endpoint[] {
   const fallback = DEFAULT_PORTS.find(([re]) => re.test(doc.spec.type))?.[1];
   const endpoints: Endpoint[] = [];
   for (const item of doc.spec.metadata) {
     if (!ADDRESS_ITEMS.includes(item.name)) continue;
-    if (item.value !== undefined && item.name !== "connectionString") {
+    if ("value" in item && item.name !== "connectionString") {
       for (const hostPort of item.value.split(",")) endpoints.push(parseHostPort(hostPort, fallback ?? 0));
     } else if (fallback !== undefined) {
       endpoints.push({ namespace: null, port: fallback });
@@ -161,9 +155,9 @@ export function componentEndpoints(doc: ComponentDoc): Endpoint[] {
  * unscoped) may reach the component's endpoints. Kept per environment (overlay) because dev and
  * prod stores live in different places.
  */
-export function storeEgressPolicies(p: Graph, components: object[], namePrefix = ""): Record<string, object> {
+export function storeEgressPolicies(p: Graph, components: DaprResource[], namePrefix = ""): Record<string, object> {
   const files: Record<string, object> = {};
-  for (const doc of components as ComponentDoc[]) {
+  for (const doc of components) {
     if (doc.kind !== "Component") continue; // a Configuration or Resiliency among them connects nowhere
     const endpoints = componentEndpoints(doc);
     if (endpoints.length === 0) continue;
@@ -200,7 +194,7 @@ export function storeEgressPolicies(p: Graph, components: object[], namePrefix =
  * its sidecar needs) and egress to the stores of its cluster components. Named after the service,
  * since it may share its namespace with other lone services and their components of the same names.
  */
-export function loneServicePolicies(svc: ServiceModel, components: object[]): Record<string, object> {
+export function loneServicePolicies(svc: ServiceModel, components: DaprResource[]): Record<string, object> {
   const graph: Graph = { name: svc.name, services: [svc] };
   const stores = storeEgressPolicies(graph, components, `${svc.name}-`);
   return {

@@ -7,6 +7,7 @@ import type { PlatformModel } from "../platform/model.js";
 import type { ServiceModel } from "../model/service.js";
 import { component, localPubsub, managedRedisStateStore, postgresStateStore, productionPubsub, SELF_HOSTED_HOSTS } from "./dapr-resources.js";
 import { KAFKA_SERVICE, POSTGRES_SERVICE, REDIS_SERVICE } from "./compose.js";
+import { type DaprComponent, metadataValue } from "./dapr-types.js";
 
 export type Env = "local" | "compose" | "dev" | "prod";
 export const ENVS: readonly Env[] = ["local", "compose", "dev", "prod"];
@@ -35,7 +36,7 @@ export function storesOf(p: PlatformModel, env: Env): { pubsub: Broker | "kafka"
   return env === "prod" ? { pubsub: pubsub.prod, state: stateStore.prod } : { pubsub: pubsub.dev, state: stateStore.dev };
 }
 
-function pubsubComponent(p: PlatformModel, env: Env): object {
+function pubsubComponent(p: PlatformModel, env: Env): DaprComponent {
   const names = { pubsubName: p.defaults.pubsub.name };
   if (env === "prod") return productionPubsub(names);
   const hosts = HOSTS[env];
@@ -44,7 +45,7 @@ function pubsubComponent(p: PlatformModel, env: Env): object {
     : localPubsub(names, hosts.kafka);
 }
 
-function stateComponent(p: PlatformModel, env: Env): object {
+function stateComponent(p: PlatformModel, env: Env): DaprComponent {
   const names = { stateStore: p.defaults.stateStore.name };
   const store = storesOf(p, env).state;
   if (env === "prod" || env === "dev") {
@@ -74,15 +75,15 @@ function scopingMetadata(p: PlatformModel): { name: string; value: string }[] {
   ];
 }
 
-function withMetadata(doc: object, extra: { name: string; value: string }[], scopes: string[]): object {
-  const d = structuredClone(doc) as { spec: { metadata: object[] }; scopes?: string[] };
+function withMetadata(doc: DaprComponent, extra: { name: string; value: string }[], scopes: string[]): DaprComponent {
+  const d = structuredClone(doc);
   d.spec.metadata.push(...extra);
   d.scopes = scopes;
   return d;
 }
 
 /** The shared pub/sub and state components of one environment, same names everywhere, scoped to the platform's apps. */
-export function sharedComponents(p: PlatformModel, env: Env): Record<string, object> {
+export function sharedComponents(p: PlatformModel, env: Env): Record<"pubsub.yaml" | "statestore.yaml", DaprComponent> {
   const appIds = p.services.map((s) => s.appId);
   return {
     "pubsub.yaml": withMetadata(pubsubComponent(p, env), scopingMetadata(p), appIds),
@@ -103,10 +104,6 @@ export function composeBackingServices(p: PlatformModel): Record<string, object>
 // ---------------------------------------------------------------------------------------------
 // For the platform README: what each environment runs and which Secrets the overlays read.
 
-interface ComponentDoc {
-  spec: { type: string; metadata: { name: string; value?: string; secretKeyRef?: { name: string; key: string } }[] };
-}
-
 const STORE_LABELS: Record<string, string> = {
   "pubsub.redis": "Redis Streams",
   "pubsub.kafka": "Kafka",
@@ -116,8 +113,8 @@ const STORE_LABELS: Record<string, string> = {
 const COMPOSE_LABELS: Record<string, string> = { redis: "Redis", kafka: "Kafka", postgres: "PostgreSQL" };
 
 /** "Kafka with SASL/TLS", "Redis with TLS", "PostgreSQL": read from the component itself. */
-function describe(doc: ComponentDoc): string {
-  const value = (name: string) => doc.spec.metadata.find((m) => m.name === name)?.value;
+function describe(doc: DaprComponent): string {
+  const value = (name: string) => metadataValue(doc, name);
   const label = STORE_LABELS[doc.spec.type] ?? doc.spec.type;
   if (doc.spec.type === "pubsub.kafka" && value("authType") === "password") return `${label} with SASL/TLS`;
   if (doc.spec.type === "state.redis" && value("enableTLS") === "true") return `${label} with TLS`;
@@ -133,11 +130,11 @@ export interface EnvironmentSummary {
 
 export function environmentSummary(p: PlatformModel, env: Env): EnvironmentSummary {
   const components = sharedComponents(p, env);
-  const pubsub = components["pubsub.yaml"] as ComponentDoc;
-  const state = components["statestore.yaml"] as ComponentDoc;
+  const pubsub = components["pubsub.yaml"];
+  const state = components["statestore.yaml"];
   const secrets = new Map<string, string[]>();
   for (const item of [...pubsub.spec.metadata, ...state.spec.metadata]) {
-    if (!item.secretKeyRef) continue;
+    if (!("secretKeyRef" in item)) continue;
     const keys = secrets.get(item.secretKeyRef.name) ?? [];
     if (!keys.includes(item.secretKeyRef.key)) keys.push(item.secretKeyRef.key);
     secrets.set(item.secretKeyRef.name, keys);
