@@ -5,6 +5,7 @@ import type { ServiceModel } from "../model/service.js";
 import type { Tree } from "../tree/tree.js";
 import { CONTAINER_IMAGES } from "../versions.js";
 import { serviceConfig } from "./environment.js";
+import { COMPOSE_STORE, STORE_HOSTS, STORE_PORT } from "./hosts.js";
 import { toYaml } from "./yaml.js";
 
 export const KAFKA_SERVICE = {
@@ -12,18 +13,18 @@ export const KAFKA_SERVICE = {
   environment: {
     KAFKA_NODE_ID: "1",
     KAFKA_PROCESS_ROLES: "broker,controller",
-    KAFKA_LISTENERS: "PLAINTEXT://:9092,CONTROLLER://:9093",
-    KAFKA_ADVERTISED_LISTENERS: "PLAINTEXT://kafka:9092",
+    KAFKA_LISTENERS: `PLAINTEXT://:${STORE_PORT.kafka},CONTROLLER://:${STORE_PORT.kafka + 1}`,
+    KAFKA_ADVERTISED_LISTENERS: `PLAINTEXT://${STORE_HOSTS.compose.kafka}`,
     KAFKA_CONTROLLER_LISTENER_NAMES: "CONTROLLER",
     KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
-    KAFKA_CONTROLLER_QUORUM_VOTERS: "1@kafka:9093",
+    KAFKA_CONTROLLER_QUORUM_VOTERS: `1@${COMPOSE_STORE.kafka}:${STORE_PORT.kafka + 1}`,
     KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: "1",
     KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: "1",
     KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: "1",
     KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: "0",
   },
   healthcheck: {
-    test: ["CMD", "/opt/kafka/bin/kafka-broker-api-versions.sh", "--bootstrap-server", "localhost:9092"],
+    test: ["CMD", "/opt/kafka/bin/kafka-broker-api-versions.sh", "--bootstrap-server", STORE_HOSTS.local.kafka],
     interval: "10s",
     timeout: "10s",
     retries: 10,
@@ -61,7 +62,7 @@ export function appWithSidecar(
   svc: ServiceModel,
   context: string,
   dapr: SidecarFiles,
-  stores: string[] = ["redis", "kafka"],
+  stores: string[] = [COMPOSE_STORE.redis, COMPOSE_STORE.kafka],
 ): Record<string, object> {
   return {
     [svc.name]: {
@@ -104,8 +105,8 @@ export function renderCompose(svc: ServiceModel, tree: Tree): void {
     name: svc.name,
     services: {
       ...appWithSidecar(svc, ".", { hostDir: "./dapr", resources: "compose" }),
-      redis: REDIS_SERVICE,
-      kafka: KAFKA_SERVICE,
+      [COMPOSE_STORE.redis]: REDIS_SERVICE,
+      [COMPOSE_STORE.kafka]: KAFKA_SERVICE,
     },
   };
   tree.add("docker-compose.yml", toYaml(compose), "generated");

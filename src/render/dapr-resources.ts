@@ -4,21 +4,12 @@
 import type { ServiceModel } from "../model/service.js";
 import type { Tree } from "../tree/tree.js";
 import type { DaprComponent, DaprConfiguration, DaprMetadataItem, DaprResiliency, DaprResource } from "./dapr-types.js";
+import { STORE_HOSTS } from "./hosts.js";
 import { toYaml } from "./yaml.js";
 
 export function component(name: string, type: string, version: string, metadata: DaprMetadataItem[], extra: { scopes?: string[] } = {}): DaprComponent {
   return { apiVersion: "dapr.io/v1alpha1", kind: "Component", metadata: { name }, spec: { type, version, metadata }, ...extra };
 }
-
-/**
- * Where a self-hosted sidecar reaches the stores: on this machine for `dapr run` (`dapr/local/`),
- * by compose service name inside the compose network (`dapr/compose/`).
- */
-export const SELF_HOSTED_HOSTS = {
-  local: { redis: "localhost:6379", kafka: "localhost:9092", postgres: "localhost" },
-  compose: { redis: "redis:6379", kafka: "kafka:9092", postgres: "postgres" },
-} as const;
-export type SelfHosted = keyof typeof SELF_HOSTED_HOSTS;
 
 export function localPubsub(svc: Pick<ServiceModel, "pubsubName">, brokers: string): DaprComponent {
   // consumerGroup is left unset on purpose: Dapr then uses the app id, so every replica of one app
@@ -200,7 +191,7 @@ function singleConversation(svc: ServiceModel, env: "local" | "cluster"): Record
  */
 export function renderLocalDaprResources(svc: ServiceModel, tree: Tree): void {
   for (const env of ["local", "compose"] as const) {
-    const hosts = SELF_HOSTED_HOSTS[env];
+    const hosts = STORE_HOSTS[env];
     const files: Record<string, DaprResource> = {
       "pubsub.yaml": localPubsub(svc, hosts.kafka),
       "statestore.yaml": localStateStore(svc, hosts.redis),

@@ -16,7 +16,7 @@ import type { PlatformModel } from "../platform/model.js";
 import type { ServiceModel } from "../model/service.js";
 import type { DaprComponent, DaprResource } from "./dapr-types.js";
 import { callersOf } from "./access-control.js";
-import { commonLabels, NAME_LABEL, selectorLabels } from "./labels.js";
+import { commonLabels, NAME_LABEL, platformLabels, selectorLabels } from "./labels.js";
 
 /** daprd's internal gRPC port (sidecar to sidecar), `dapr.io/internal-grpc-port`'s default. */
 export const SIDECAR_INTERNAL_GRPC_PORT = 50002;
@@ -71,7 +71,7 @@ type Graph = Pick<PlatformModel, "name" | "services">;
 export function defaultDenyPolicy(p: Graph): object {
   return networkPolicy(
     "default-deny",
-    { "app.kubernetes.io/part-of": p.name, "app.kubernetes.io/managed-by": "fastdapr" },
+    platformLabels(p.name),
     { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
   );
 }
@@ -176,7 +176,7 @@ export function storeEgressPolicies(p: Graph, components: DaprResource[], namePr
     const name = `${namePrefix}${doc.metadata.name}-egress`;
     files[`${name}.yaml`] = networkPolicy(
       name,
-      { "app.kubernetes.io/part-of": p.name, "app.kubernetes.io/managed-by": "fastdapr" },
+      platformLabels(p.name),
       {
         podSelector: {
           matchExpressions: [{ key: NAME_LABEL, operator: "In", values: scoped.map((s) => s.name) }],

@@ -5,7 +5,8 @@
 // is rendered and what is opened or documented cannot disagree.
 import type { PlatformModel } from "../platform/model.js";
 import type { ServiceModel } from "../model/service.js";
-import { component, localPubsub, managedRedisStateStore, postgresStateStore, productionPubsub, SELF_HOSTED_HOSTS } from "./dapr-resources.js";
+import { component, localPubsub, managedRedisStateStore, postgresStateStore, productionPubsub } from "./dapr-resources.js";
+import { COMPOSE_STORE, STORE_HOSTS, STORE_PORT } from "./hosts.js";
 import { KAFKA_SERVICE, POSTGRES_SERVICE, REDIS_SERVICE } from "./compose.js";
 import { type DaprComponent, metadataValue } from "./dapr-types.js";
 
@@ -16,10 +17,7 @@ type Broker = PlatformModel["defaults"]["pubsub"]["dev"];
 type Store = PlatformModel["defaults"]["stateStore"]["dev"];
 
 /** Where the self-hosted and dev-cluster stores listen; prod reads its addresses from Secrets. */
-const HOSTS = {
-  ...SELF_HOSTED_HOSTS,
-  dev: { redis: "redis-master.default.svc.cluster.local:6379", kafka: "kafka.default.svc.cluster.local:9092" },
-} as const;
+const HOSTS = STORE_HOSTS;
 
 /**
  * A development PostgreSQL: the server's default user and database, no password in the file (the
@@ -27,7 +25,7 @@ const HOSTS = {
  * server asks for one: pgx reads the libpq variables from daprd's environment).
  */
 export function devPostgresConnection(host: string): string {
-  return `host=${host} port=5432 user=postgres database=postgres sslmode=disable`;
+  return `host=${host} port=${STORE_PORT.postgres} user=postgres database=postgres sslmode=disable`;
 }
 
 /** The broker and store an environment uses. */
@@ -95,9 +93,9 @@ export function sharedComponents(p: PlatformModel, env: Env): Record<"pubsub.yam
 export function composeBackingServices(p: PlatformModel): Record<string, object> {
   const { pubsub, state } = storesOf(p, "compose");
   return {
-    ...(pubsub === "redis" || state === "redis" ? { redis: REDIS_SERVICE } : {}),
-    ...(pubsub === "kafka" ? { kafka: KAFKA_SERVICE } : {}),
-    ...(state === "postgresql" ? { postgres: POSTGRES_SERVICE } : {}),
+    ...(pubsub === "redis" || state === "redis" ? { [COMPOSE_STORE.redis]: REDIS_SERVICE } : {}),
+    ...(pubsub === "kafka" ? { [COMPOSE_STORE.kafka]: KAFKA_SERVICE } : {}),
+    ...(state === "postgresql" ? { [COMPOSE_STORE.postgres]: POSTGRES_SERVICE } : {}),
   };
 }
 

@@ -14,6 +14,7 @@ import { defaultDenyPolicy, serviceNetworkPolicy, storeEgressPolicies } from "./
 import { toYaml } from "./yaml.js";
 import { renderTemplate } from "./templates.js";
 import { ASYNCAPI_FILE, asyncApiDocument } from "./asyncapi.js";
+import { partOfLabel } from "./labels.js";
 import { starterFor } from "./starters.js";
 import { daprInstall } from "../dapr-install.js";
 
@@ -50,7 +51,7 @@ function renderKustomize(p: PlatformModel, tree: Tree): void {
   }
   // part-of is the platform's name on every object (the pod templates carry it from commonLabels);
   // the overlays add it too, for the Dapr resources and store policies they hold themselves
-  const partOf = { labels: [{ pairs: { "app.kubernetes.io/part-of": p.name }, includeSelectors: false }] };
+  const partOf = { labels: [{ pairs: partOfLabel(p.name), includeSelectors: false }] };
   tree.add(
     "deploy/base/kustomization.yaml",
     kustomization([...p.services.map((s) => s.name), "networkpolicy-default-deny.yaml"], partOf),
