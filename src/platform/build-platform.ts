@@ -66,31 +66,30 @@ function servicePlace(positions: Positions, service: string): PlaceOf {
   };
 }
 
-/**
- * Builds the typed platform from a validated manifest (see `parseManifest`/`loadManifest`).
- * Throws FastdaprError (exit 2) when one service is invalid, and PlatformError (exit 1) when the
- * platform's graph is not sound. Warnings (unused or one-sided topics) are in `warnings`.
- */
-export function buildPlatform(manifest: Manifest, positions: Positions = noPositions()): PlatformModel {
-  const problems: Problem[] = [];
-  const warnings: Warning[] = [];
-  const problem = (code: string, message: string, path: PathSegment[], hint?: string, key = false): void => {
-    problems.push({ code, message, location: positions.at(path, { key }), ...(hint ? { hint } : {}) });
-  };
-  const d = manifest.defaults;
+/** Records a platform-rule problem at a manifest path. */
+type Report = (code: string, message: string, path: PathSegment[], hint?: string, key?: boolean) => void;
 
-  const topics = new Map<string, { description: string; payload: PayloadModel; schema: PayloadSchema | null }>();
+interface DeclaredTopic {
+  description: string;
+  payload: PayloadModel;
+  schema: PayloadSchema | null;
+}
+
+/** The topics declared under `topics:`, each with its payload model (the name was checked by the schema's topicName). */
+function declaredTopics(manifest: Manifest, positions: Positions): Map<string, DeclaredTopic> {
+  const topics = new Map<string, DeclaredTopic>();
   for (const [name, entry] of Object.entries(manifest.topics)) {
-    // the name was checked by the manifest schema (topicName), which runs the same TOPIC_PATTERN
     const description = givenText(entry.description) ?? `Payload of the ${name} event.`;
-    const payload = payloadModel(name, description, entry.schema, (path, options) =>
-      positions.at(["topics", name, "schema", ...path], options),
-    );
+    const payload = payloadModel(name, description, entry.schema, (path, options) => positions.at(["topics", name, "schema", ...path], options));
     topics.set(name, { description, payload, schema: entry.schema ?? null });
   }
-  const declared = [...topics.keys()];
-  const serviceNames = Object.keys(manifest.services);
+  return topics;
+}
 
+/** Every service's model, by the rules of `fastdapr new`; a topic a service uses must be declared (E_UNDECLARED_TOPIC). */
+function serviceModels(manifest: Manifest, positions: Positions, topics: Map<string, DeclaredTopic>, problem: Report): ServiceModel[] {
+  const d = manifest.defaults;
+  const declared = [...topics.keys()];
   const services: ServiceModel[] = [];
   for (const [name, entry] of Object.entries(manifest.services)) {
     const topicInputs = (list: string[], field: "subscribes" | "publishes"): TopicInput[] =>
@@ -145,8 +144,11 @@ export function buildPlatform(manifest: Manifest, positions: Positions = noPosit
       ),
     );
   }
+  return services;
+}
 
-  // unique app ids and ports: the second occurrence is the error
+/** Unique ports and app ids: the second occurrence is the error (E_DUPLICATE_PORT, E_DUPLICATE_APP_ID). */
+function uniquePortsAndAppIds(services: ServiceModel[], problem: Report): void {
   const byPort = new Map<number, string>();
   const byAppId = new Map<string, string>();
   for (const svc of services) {
@@ -159,8 +161,10 @@ export function buildPlatform(manifest: Manifest, positions: Positions = noPosit
       problem("E_DUPLICATE_APP_ID", `services.${svc.name}: app id "${svc.appId}" is already used by ${idOwner}`, ["services", svc.name], undefined, true);
     } else byAppId.set(svc.appId, svc.name);
   }
+}
 
-  // one Dapr conversation component per name serves every service that names it, with one model
+/** One Dapr conversation component per name serves every service that names it, with one model (E_CONVERSATION_MODEL). */
+function oneModelPerConversationComponent(services: ServiceModel[], problem: Report): void {
   const byComponent = new Map<string, ServiceModel>();
   for (const svc of services) {
     if (svc.agent?.backend !== "dapr-conversation") continue;
@@ -175,10 +179,15 @@ export function buildPlatform(manifest: Manifest, positions: Positions = noPosit
       );
     }
   }
+}
 
+/** A service invokes only services of the platform (E_INVOKE_TARGET). */
+function invokeTargetsExist(services: ServiceModel[], problem: Report): void {
+  const serviceNames = services.map((s) => s.name);
+  const appIds = new Set(services.map((s) => s.appId));
   for (const svc of services) {
     svc.invokes.forEach((call, index) => {
-      if (!byAppId.has(call.appId)) {
+      if (!appIds.has(call.appId)) {
         problem(
           "E_INVOKE_TARGET",
           `services.${svc.name}.invokes[${index}]: "${call.appId}" is not a service of this platform`,
@@ -188,8 +197,11 @@ export function buildPlatform(manifest: Manifest, positions: Positions = noPosit
       }
     });
   }
+}
 
-  const platformTopics: PlatformTopic[] = [...topics].map(([name, t]) => ({
+/** Each declared topic with the services that publish and subscribe to it. */
+function platformTopicsOf(topics: Map<string, DeclaredTopic>, services: ServiceModel[]): PlatformTopic[] {
+  return [...topics].map(([name, t]) => ({
     name,
     description: t.description,
     payload: t.payload,
@@ -197,6 +209,11 @@ export function buildPlatform(manifest: Manifest, positions: Positions = noPosit
     publishers: services.filter((s) => s.publishes.some((x) => x.name === name)).map((s) => s.name),
     subscribers: services.filter((s) => s.subscribes.some((x) => x.name === name)).map((s) => s.name),
   }));
+}
+
+/** One-sided and unused topics: warnings, not errors (a platform may be built up one service at a time). */
+function topicWarnings(services: ServiceModel[], platformTopics: PlatformTopic[], positions: Positions): Warning[] {
+  const warnings: Warning[] = [];
   const byTopic = new Map(platformTopics.map((t) => [t.name, t]));
   for (const svc of services) {
     svc.subscribes.forEach((t, index) => {
@@ -229,9 +246,31 @@ export function buildPlatform(manifest: Manifest, positions: Positions = noPosit
       });
     }
   }
+  return warnings;
+}
+
+/**
+ * Builds the typed platform from a validated manifest (see `parseManifest`/`loadManifest`).
+ * Throws FastdaprError (exit 2) when one service is invalid, and PlatformError (exit 1) when the
+ * platform's graph is not sound. Warnings (unused or one-sided topics) are in `warnings`.
+ */
+export function buildPlatform(manifest: Manifest, positions: Positions = noPositions()): PlatformModel {
+  const problems: Problem[] = [];
+  const problem: Report = (code, message, path, hint, key = false) => {
+    problems.push({ code, message, location: positions.at(path, { key }), ...(hint ? { hint } : {}) });
+  };
+  const topics = declaredTopics(manifest, positions);
+  const services = serviceModels(manifest, positions, topics, problem);
+  // the rules that span services, each a function of the models; problems are listed in this order
+  uniquePortsAndAppIds(services, problem);
+  oneModelPerConversationComponent(services, problem);
+  invokeTargetsExist(services, problem);
+  const platformTopics = platformTopicsOf(topics, services);
+  const warnings = topicWarnings(services, platformTopics, positions);
 
   if (problems.length > 0) throw new PlatformError(problems, warnings);
 
+  const d = manifest.defaults;
   return {
     name: manifest.name,
     namespace: manifest.namespace ?? manifest.name,
