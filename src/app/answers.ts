@@ -49,7 +49,7 @@ export const NewAnswer = z
   })
   .describe("fastdapr new");
 
-export const PLATFORM_WRITERS = ["init", "generate", "add service", "add pubsub", "add state", "add invoke", "add agent"] as const;
+const PLATFORM_WRITERS = ["init", "generate", "add service", "add pubsub", "add state", "add invoke", "add agent"] as const;
 
 export const PlatformAnswer = z
   .strictObject({
@@ -100,7 +100,7 @@ export const GraphAnswer = z
   ])
   .describe("fastdapr graph");
 
-export const SKILL_STATUSES = ["created", "updated", "unchanged"] as const;
+const SKILL_STATUSES = ["created", "updated", "unchanged"] as const;
 
 export const SkillAnswer = z
   .strictObject({

@@ -19,7 +19,7 @@ export interface NewOutcome {
 }
 
 /** A port as typed on a command line ("8001") or given by a tool call (8001); its range is the model's rule. */
-export function parsePort(value: string | number | undefined): number | undefined {
+function parsePort(value: string | number | undefined): number | undefined {
   if (value === undefined || typeof value === "number") return value;
   if (!/^\d+$/.test(value)) {
     throw new FastdaprError("E_PORT", `"${value}" is not a port number: use an integer from ${MIN_APP_PORT} to ${MAX_PORT}`, { param: { key: "port" } });

@@ -281,7 +281,7 @@ export const SKILL_INSTALL = {
   ],
 } satisfies CommandSpec;
 
-export const COMPLETION_SHELLS = ["bash", "zsh"] as const;
+const COMPLETION_SHELLS = ["bash", "zsh"] as const;
 
 export const COMPLETION = {
   path: ["completion"],

@@ -40,7 +40,7 @@ export function printDryRun(output: Output, path: string, plan: Plan, counts: Pl
 }
 
 /** The dry-run listing: every path that would change, with unified diffs for updates. */
-export function printPlan(output: Output, plan: Plan): void {
+function printPlan(output: Output, plan: Plan): void {
   const label: Record<string, string> = {
     create: "create",
     update: "update",

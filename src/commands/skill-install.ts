@@ -10,8 +10,8 @@ import { PACKAGE_ROOT } from "../core/package-root.js";
 import { VERSION } from "../core/version.js";
 import { confineProjectPath, confineUserFolder } from "../tree/paths.js";
 
-export const SKILL_NAME = "fastapi-dapr-agent";
-export const DEFAULT_SKILLS_DIR = ".claude/skills";
+const SKILL_NAME = "fastapi-dapr-agent";
+const DEFAULT_SKILLS_DIR = ".claude/skills";
 export const SKILL_SOURCE = join(PACKAGE_ROOT, "skill", "SKILL.md");
 
 export type SkillStatus = "created" | "updated" | "unchanged";

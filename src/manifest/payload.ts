@@ -39,7 +39,7 @@ function pyIdentifier(jsonName: string, index: number): string {
 }
 
 /** A JSON value as a Python literal. */
-export function pyLiteral(value: unknown): string {
+function pyLiteral(value: unknown): string {
   if (value === null) return "None";
   if (value === true) return "True";
   if (value === false) return "False";

@@ -12,7 +12,6 @@ export const API_VERSION = "fastdapr/v1";
 
 // The patterns come from src/model/rules.ts, which buildServiceModel also runs on every service,
 // so the editor schema and the generator cannot disagree.
-export { DNS_LABEL_PATTERN, SERVICE_NAME_PATTERN, STATE_KEY_PATTERN, TOPIC_PATTERN } from "../model/rules.js";
 import {
   AGENT_MODEL_FORM,
   AGENT_MODEL_PATTERN,
@@ -299,11 +298,6 @@ export const ManifestSchema = z
 
 /** The validated manifest, with every default filled in. */
 export type Manifest = z.output<typeof ManifestSchema>;
-/** The manifest as written (defaults may be missing). */
-export type ManifestInput = z.input<typeof ManifestSchema>;
-export type ServiceEntry = Manifest["services"][string];
-export type TopicEntry = Manifest["topics"][string];
-export type AgentEntry = z.output<typeof AgentSchema>;
 
 /** The JSON Schema (draft-07, which yaml-language-server understands) generated from the zod schema. */
 export function manifestJsonSchema(): Record<string, unknown> {

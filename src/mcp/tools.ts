@@ -62,7 +62,7 @@ function structuralSchema(spec: CommandSpec): z.ZodType<Record<string, unknown>>
   return z.strictObject(shape);
 }
 
-export function toolDefinition(spec: CommandSpec): ToolDefinition {
+function toolDefinition(spec: CommandSpec): ToolDefinition {
   const shape = Object.fromEntries(toolParams(spec).map((p) => [p.key, describedSchema(p)]));
   const { $schema: _draft, ...inputSchema } = z.toJSONSchema(z.strictObject(shape), { target: "draft-7", io: "input" }) as Record<string, unknown>;
   return {

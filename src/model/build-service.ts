@@ -83,11 +83,11 @@ function agentSettingsGiven(options: ServiceOptions): boolean {
   return options.agentBackend !== undefined || options.agentModel !== undefined || options.conversationComponent !== undefined;
 }
 
-export function openPayload(topic: string, description: string): PayloadModel {
+function openPayload(topic: string, description: string): PayloadModel {
   return { className: pascalCase(topic), description, fields: [], open: true };
 }
 
-export function topicRef(input: string | TopicInput): TopicRef {
+function topicRef(input: string | TopicInput): TopicRef {
   const t = typeof input === "string" ? { name: input } : input;
   const description = givenText(t.description) ?? `Payload of the ${t.name} event.`;
   return {

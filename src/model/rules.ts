@@ -47,7 +47,7 @@ export function wellFormed(text: string): boolean {
 const AGENT_MODEL = new RegExp(AGENT_MODEL_PATTERN);
 
 /** Python's keywords: a placeholder becomes a parameter name of the key builder. */
-export const PYTHON_KEYWORDS: ReadonlySet<string> = new Set(
+const PYTHON_KEYWORDS: ReadonlySet<string> = new Set(
   (
     "False None True and as assert async await break class continue def del elif else except finally for from " +
     "global if import in is lambda nonlocal not or pass raise return try while with yield"

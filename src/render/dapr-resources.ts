@@ -23,7 +23,7 @@ export function localPubsub(svc: Pick<ServiceModel, "pubsubName">, brokers: stri
   ]);
 }
 
-export function localStateStore(svc: Pick<ServiceModel, "stateStore">, redisHost: string): DaprComponent {
+function localStateStore(svc: Pick<ServiceModel, "stateStore">, redisHost: string): DaprComponent {
   return component(svc.stateStore, "state.redis", "v1", [{ name: "redisHost", value: redisHost }]);
 }
 
@@ -40,7 +40,7 @@ export function productionPubsub(svc: Pick<ServiceModel, "pubsubName">): DaprCom
 }
 
 /** The Secret (and key) a cluster's PostgreSQL connection string is read from. */
-export const POSTGRES_CONNECTION_SECRET = { name: "postgres-connection", key: "connection-string" };
+const POSTGRES_CONNECTION_SECRET = { name: "postgres-connection", key: "connection-string" };
 
 /**
  * PostgreSQL state: a libpq connection string given inline (a local store without a password in it;
@@ -55,12 +55,12 @@ export function postgresStateStore(svc: Pick<ServiceModel, "stateStore">, connec
   ]);
 }
 
-export function productionStateStore(svc: Pick<ServiceModel, "stateStore">): DaprComponent {
+function productionStateStore(svc: Pick<ServiceModel, "stateStore">): DaprComponent {
   return postgresStateStore(svc);
 }
 
 /** The Secret a cluster's managed Redis address and password are read from. */
-export const REDIS_CREDENTIALS_SECRET = "redis-credentials";
+const REDIS_CREDENTIALS_SECRET = "redis-credentials";
 
 /**
  * Redis state outside the cluster's reach of plain text (a managed Redis): `host:port` and password
@@ -76,7 +76,7 @@ export function managedRedisStateStore(svc: Pick<ServiceModel, "stateStore">): D
 }
 
 /** Secret holding the OpenAI key of a conversation component (key `api-key`). */
-export function conversationSecret(componentName: string): string {
+function conversationSecret(componentName: string): string {
   return `${componentName}-openai`;
 }
 
@@ -125,7 +125,7 @@ export function daprConfiguration(svc: Pick<ServiceModel, "daprConfig">): DaprCo
   };
 }
 
-export const PUBSUB_RETRY = "pubsubRetry";
+const PUBSUB_RETRY = "pubsubRetry";
 
 /**
  * Timeouts and circuit breakers for calls to the apps this service invokes (no Dapr-level retries

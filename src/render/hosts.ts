@@ -6,7 +6,6 @@
 
 /** The stores' compose services: their names are also their host names on the compose network. */
 export const COMPOSE_STORE = { redis: "redis", kafka: "kafka", postgres: "postgres" } as const;
-export type ComposeStore = keyof typeof COMPOSE_STORE;
 
 /** The ports the stores listen on (Kafka's controller listener is the broker's port + 1, compose only). */
 export const STORE_PORT = { redis: 6379, kafka: 9092, postgres: 5432 } as const;

@@ -5,7 +5,7 @@ import type { ServiceModel } from "../model/service.js";
 /** The label that tells one service's pods apart (Deployment, Service, PDB and NetworkPolicy selectors). */
 export const NAME_LABEL = "app.kubernetes.io/name";
 /** The platform's name, on every object of it; a lone service's own name. */
-export const PART_OF_LABEL = "app.kubernetes.io/part-of";
+const PART_OF_LABEL = "app.kubernetes.io/part-of";
 const MANAGED_BY = { "app.kubernetes.io/managed-by": "fastdapr" } as const;
 
 export function selectorLabels(svc: ServiceModel): Record<string, string> {

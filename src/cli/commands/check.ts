@@ -10,7 +10,7 @@ import { CHECK } from "../../app/spec.js";
 import { registerSpec } from "../register.js";
 import { registerGraph } from "./graph.js";
 
-export function registerCheck(program: Command, ctx: CommandContext): void {
+function registerCheck(program: Command, ctx: CommandContext): void {
   registerSpec(program, CHECK).action(async (flags: InputOf<typeof CHECK>) => {
     // loaded when the command runs: the CLI's start stays free of the manifest and plan code
     const { runCheck } = await import("../../app/check.js");
