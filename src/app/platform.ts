@@ -65,11 +65,8 @@ export function runGenerateCheck(input: InputOf<typeof GENERATE>): DriftOutcome 
   return { answer: { ok: false, command: "generate", error: errorFields(error), check: true, ...driftCounts(plan) }, exitCode: EXIT.checkFailed, plan, manifest, error };
 }
 
-interface WriteInput {
-  manifest?: string;
-  dryRun?: boolean;
-  force?: boolean;
-}
+/** What every `add` command's input has: the manifest and how to write (the same parameters in each spec). */
+type WriteInput = Pick<InputOf<typeof GENERATE>, "manifest" | "dryRun" | "force">;
 
 async function edit(command: PlatformCommand, change: ManifestEdit, input: WriteInput): Promise<PlatformOutcome> {
   const dryRun = input.dryRun ?? false;
