@@ -121,7 +121,7 @@ export function driftSinceGenerate(manifestPath: string, platform: PlatformModel
 
 export async function initPlatform(options: WriteOptions & { dir?: string; preset: string }): Promise<PlatformResult> {
   const cwd = options.cwd ?? process.cwd();
-  if (!(PRESET_NAMES as string[]).includes(options.preset)) {
+  if (!(PRESET_NAMES as readonly string[]).includes(options.preset)) {
     throw new FastdaprError("E_PRESET", `unknown preset "${options.preset}": use one of ${PRESET_NAMES.join(", ")}`, {
       param: { key: "preset" },
     });
