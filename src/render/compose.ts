@@ -8,7 +8,30 @@ import { serviceConfig } from "./environment.js";
 import { COMPOSE_STORE, STORE_HOSTS, STORE_PORT } from "./hosts.js";
 import { toYaml } from "./yaml.js";
 
-export const KAFKA_SERVICE = {
+/** A service of a compose file: the fields fastdapr writes, by the Compose Specification's names. */
+export interface ComposeService {
+  build?: { context: string };
+  image: string;
+  command?: string[];
+  ports?: string[];
+  environment?: Record<string, string>;
+  env_file?: { path: string; required: boolean }[];
+  read_only?: boolean;
+  tmpfs?: string[];
+  volumes?: string[];
+  network_mode?: string;
+  depends_on?: Record<string, { condition: "service_started" | "service_healthy" }>;
+  healthcheck?: { test: string[]; interval: string; timeout: string; retries: number; start_period?: string };
+  restart?: "unless-stopped";
+}
+
+/** A compose file: its project name and services. */
+export interface ComposeFile {
+  name: string;
+  services: Record<string, ComposeService>;
+}
+
+export const KAFKA_SERVICE: ComposeService = {
   image: CONTAINER_IMAGES.kafka,
   environment: {
     KAFKA_NODE_ID: "1",
@@ -32,7 +55,7 @@ export const KAFKA_SERVICE = {
   },
 };
 
-export const REDIS_SERVICE = {
+export const REDIS_SERVICE: ComposeService = {
   image: CONTAINER_IMAGES.redis,
   command: ["redis-server", "--save", "", "--appendonly", "no"],
   healthcheck: { test: ["CMD", "redis-cli", "ping"], interval: "5s", timeout: "3s", retries: 10 },
@@ -42,7 +65,7 @@ export const REDIS_SERVICE = {
  * Development PostgreSQL for the compose network only (its port is not published): it trusts every
  * connection, so the Dapr component's connection string holds no password.
  */
-export const POSTGRES_SERVICE = {
+export const POSTGRES_SERVICE: ComposeService = {
   image: CONTAINER_IMAGES.postgres,
   environment: { POSTGRES_HOST_AUTH_METHOD: "trust" },
   healthcheck: { test: ["CMD", "pg_isready", "-U", "postgres", "-d", "postgres"], interval: "5s", timeout: "3s", retries: 10 },
@@ -63,7 +86,7 @@ export function appWithSidecar(
   context: string,
   dapr: SidecarFiles,
   stores: string[] = [COMPOSE_STORE.redis, COMPOSE_STORE.kafka],
-): Record<string, object> {
+): Record<string, ComposeService> {
   return {
     [svc.name]: {
       build: { context },
@@ -101,7 +124,7 @@ export function appWithSidecar(
 }
 
 export function renderCompose(svc: ServiceModel, tree: Tree): void {
-  const compose = {
+  const compose: ComposeFile = {
     name: svc.name,
     services: {
       ...appWithSidecar(svc, ".", { hostDir: "./dapr", resources: "compose" }),

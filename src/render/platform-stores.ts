@@ -7,7 +7,7 @@ import type { PlatformModel } from "../platform/model.js";
 import type { ServiceModel } from "../model/service.js";
 import { component, localPubsub, managedRedisStateStore, postgresStateStore, productionPubsub } from "./dapr-resources.js";
 import { COMPOSE_STORE, STORE_HOSTS, STORE_PORT } from "./hosts.js";
-import { KAFKA_SERVICE, POSTGRES_SERVICE, REDIS_SERVICE } from "./compose.js";
+import { type ComposeService, KAFKA_SERVICE, POSTGRES_SERVICE, REDIS_SERVICE } from "./compose.js";
 import { type DaprComponent, metadataValue } from "./dapr-types.js";
 
 export type Env = "local" | "compose" | "dev" | "prod";
@@ -90,7 +90,7 @@ export function sharedComponents(p: PlatformModel, env: Env): Record<"pubsub.yam
 }
 
 /** The compose services the compose components connect to (by service name), each with a healthcheck. */
-export function composeBackingServices(p: PlatformModel): Record<string, object> {
+export function composeBackingServices(p: PlatformModel): Record<string, ComposeService> {
   const { pubsub, state } = storesOf(p, "compose");
   return {
     ...(pubsub === "redis" || state === "redis" ? { [COMPOSE_STORE.redis]: REDIS_SERVICE } : {}),

@@ -7,7 +7,7 @@ import { mermaidGraph } from "../platform/graph.js";
 import { renderService } from "./service.js";
 import { conversationComponents, daprConfiguration, resiliency } from "./dapr-resources.js";
 import { kustomization, scalingObjects, workloadObjects } from "./kubernetes.js";
-import { appWithSidecar } from "./compose.js";
+import { appWithSidecar, type ComposeFile, type ComposeService } from "./compose.js";
 import { composeBackingServices, composeStoreNames, ENVS, environmentSummary, sharedComponents, type Env } from "./platform-stores.js";
 import { accessControlConfigName, accessControlConfigurations } from "./access-control.js";
 import { defaultDenyPolicy, serviceNetworkPolicy, storeEgressPolicies } from "./network-policies.js";
@@ -91,13 +91,13 @@ function renderKustomize(p: PlatformModel, tree: Tree): void {
 
 function renderCompose(p: PlatformModel, tree: Tree): void {
   const stores = composeBackingServices(p);
-  const services: Record<string, object> = {};
+  const services: Record<string, ComposeService> = {};
   for (const svc of p.services) {
     // the platform's sidecars share one Dapr folder at the root, with the compose-network components
     const files = { hostDir: "./dapr", resources: "compose" };
     Object.assign(services, appWithSidecar(svc, `./${SERVICES_DIR}/${svc.name}`, files, Object.keys(stores)));
   }
-  const compose = { name: p.name, services: { ...services, ...stores } };
+  const compose: ComposeFile = { name: p.name, services: { ...services, ...stores } };
   tree.add("docker-compose.yml", toYaml(compose), "generated");
 }
 
