@@ -4,7 +4,7 @@
 // that is not here. Lists and limits in the hints come from the constants the rules use.
 import { PRESET_NAMES } from "../manifest/presets/names.js";
 import { MANIFEST_NOT_FOUND_HINT, MAX_MANIFEST_BYTES } from "../manifest/read.js";
-import { DAPR_POD_PORTS, MAX_PORT, MIN_APP_PORT, oneOf } from "../model/rules.js";
+import { DAPR_POD_PORTS, MAX_APP_ID_LENGTH, MAX_PORT, MIN_APP_PORT, oneOf } from "../model/rules.js";
 import { AGENT_BACKENDS, TIERS } from "../model/service.js";
 
 export interface ErrorCodeInfo {
@@ -15,7 +15,7 @@ export interface ErrorCodeInfo {
 export const ERROR_CODES = {
   E_USAGE: { meaning: "unknown flag or command, missing or invalid argument", hint: "run the command with --help for the accepted flags" },
   E_SERVICE_NAME: {
-    meaning: "a service name is not a DNS label starting with a letter (at most 58 characters)",
+    meaning: `a service name is not a DNS label starting with a letter (at most ${MAX_APP_ID_LENGTH} characters)`,
     hint: 'use lowercase letters, digits and hyphens, starting with a letter, e.g. "triage-service"',
   },
   E_TOPIC: { meaning: "a topic is not domain.action, or is listed twice", hint: 'name topics domain.action, e.g. "learning.query", each once' },

@@ -20,6 +20,7 @@ import {
   MAX_AGENT_MODEL_LENGTH,
   MAX_APP_ID_LENGTH,
   MAX_DESCRIPTION_LENGTH,
+  MAX_DNS_LABEL_LENGTH,
   MAX_PROPERTY_NAME_LENGTH,
   MAX_STATE_KEY_LENGTH,
   MAX_SYSTEM_PROMPT_LENGTH,
@@ -40,7 +41,7 @@ export const serviceName = z
   .regex(new RegExp(SERVICE_NAME_PATTERN), {
     error: "a service name is a DNS label that starts with a letter: lowercase letters, digits and hyphens (e.g. \"triage-service\")",
   })
-  .max(MAX_APP_ID_LENGTH, { error: `a service name has at most ${MAX_APP_ID_LENGTH} characters (Dapr adds "-dapr" to it for a 63-character Service name)` });
+  .max(MAX_APP_ID_LENGTH, { error: `a service name has at most ${MAX_APP_ID_LENGTH} characters (Dapr adds "-dapr" to it for a ${MAX_DNS_LABEL_LENGTH}-character Service name)` });
 
 /** A Python minor version the generated dependencies support ("3.13"), a string as YAML must quote it. */
 export const pythonVersion = z.enum(PYTHON_VERSIONS);
@@ -50,7 +51,7 @@ export const dnsLabel = z
   .regex(new RegExp(DNS_LABEL_PATTERN), {
     error: "expected a DNS label: lowercase letters, digits and hyphens, starting and ending with a letter or digit (e.g. \"learnflow\")",
   })
-  .max(63, { error: "a DNS label has at most 63 characters" });
+  .max(MAX_DNS_LABEL_LENGTH, { error: `a DNS label has at most ${MAX_DNS_LABEL_LENGTH} characters` });
 
 export const topicName = z
   .string()

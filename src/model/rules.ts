@@ -66,15 +66,17 @@ export const MAX_PORT = 65535;
 export function oneOf(words: readonly (string | number)[]): string {
   return words.length < 2 ? words.join("") : `${words.slice(0, -1).join(", ")} or ${words.at(-1)}`;
 }
-/** `<app-id>-dapr` is a Service name Dapr creates: it must fit a 63-character DNS label. */
-export const MAX_APP_ID_LENGTH = 63 - "-dapr".length;
+/** A DNS label (RFC 1123), as Kubernetes object names and Dapr component names are. */
+export const MAX_DNS_LABEL_LENGTH = 63;
+/** `<app-id>-dapr` is a Service name Dapr creates: it must fit a DNS label. */
+export const MAX_APP_ID_LENGTH = MAX_DNS_LABEL_LENGTH - "-dapr".length;
 
 export function checkServiceName(name: string): string | undefined {
   if (!SERVICE_NAME.test(name)) {
     return `"${name}" is not a DNS-1123 label that starts with a letter: use lowercase letters, digits and hyphens, starting with a letter and ending with a letter or digit, since it also names a Kubernetes Service (e.g. "triage-service")`;
   }
   if (name.length > MAX_APP_ID_LENGTH) {
-    return `"${name}" is ${name.length} characters; at most ${MAX_APP_ID_LENGTH} fit, because Dapr names a Service "<app-id>-dapr" that must stay within 63`;
+    return `"${name}" is ${name.length} characters; at most ${MAX_APP_ID_LENGTH} fit, because Dapr names a Service "<app-id>-dapr" that must stay within ${MAX_DNS_LABEL_LENGTH}`;
   }
   return undefined;
 }
@@ -134,8 +136,8 @@ export function checkPort(port: number): string | undefined {
 
 /** Dapr component names (pub/sub, state store, configuration) are Kubernetes object names. */
 export function checkComponentName(name: string): string | undefined {
-  if (!DNS_LABEL.test(name) || name.length > 63) {
-    return `"${name}" is not a valid Dapr component name: lowercase letters, digits and hyphens, at most 63 characters (e.g. "pubsub")`;
+  if (!DNS_LABEL.test(name) || name.length > MAX_DNS_LABEL_LENGTH) {
+    return `"${name}" is not a valid Dapr component name: lowercase letters, digits and hyphens, at most ${MAX_DNS_LABEL_LENGTH} characters (e.g. "pubsub")`;
   }
   return undefined;
 }
