@@ -11,6 +11,8 @@ import { runNew, type NewInput } from "../../src/app/new.js";
 import { newService } from "../../src/commands/new.js";
 import { runGraph } from "../../src/app/graph.js";
 import { callTool, TOOL_SPECS } from "../../src/mcp/tools.js";
+import type { ErrorAnswer } from "../../src/app/answer.js";
+import type { Answer } from "../../src/app/answers.js";
 import { runCli } from "../support/cli.js";
 
 const base: NewInput = { name: "x-service", out: ".", subscribe: [], publish: [], stateKey: [], invoke: [], pubsub: "pubsub", stateStore: "statestore", dryRun: true };
@@ -25,8 +27,18 @@ async function inFolder<T>(cwd: string, run: () => Promise<T>): Promise<T> {
   }
 }
 
-async function tool(name: string, args: Record<string, unknown>, cwd: string): Promise<Record<string, any>> {
-  return inFolder(cwd, async () => (await callTool(TOOL_SPECS.get(name)!, args, cwd)).answer as Record<string, any>);
+async function tool(name: string, args: Record<string, unknown>, cwd: string): Promise<Answer> {
+  return inFolder(cwd, async () => (await callTool(TOOL_SPECS.get(name)!, args, cwd)).answer);
+}
+
+/** A failed answer's error object (the test fails when the answer succeeded). */
+function errorOf(answer: Answer): ErrorAnswer["error"] {
+  assert.equal(answer.ok, false, JSON.stringify(answer));
+  return (answer as ErrorAnswer).error;
+}
+
+async function cliAnswer(argv: string[], cwd: string): Promise<Answer> {
+  return JSON.parse((await runCli([...argv, "--json"], cwd)).stdout) as Answer;
 }
 
 test("a command's rules throw errors keyed by its spec's parameter, not by a flag's spelling", async () => {
@@ -41,11 +53,11 @@ test("a command's rules throw errors keyed by its spec's parameter, not by a fla
 
 test("each interface names a keyed error its own way: --no-agent on the command line, agent in a tool call", async () => {
   const cwd = mkdtempSync(join(tmpdir(), "fastdapr-app-"));
-  const cli = JSON.parse((await runCli(["new", "x-service", "--no-agent", "--agent-model", "m", "--json"], cwd)).stdout);
-  const mcp = await tool("new_service", { name: "x-service", agent: false, agentModel: "m" }, cwd);
-  assert.deepEqual([cli.error.code, cli.error.location], ["E_AGENT_FLAGS", "--no-agent"]);
-  assert.deepEqual([mcp.error.code, mcp.error.location], ["E_AGENT_FLAGS", "agent"]);
-  assert.equal(mcp.error.message, cli.error.message);
+  const cli = errorOf(await cliAnswer(["new", "x-service", "--no-agent", "--agent-model", "m"], cwd));
+  const mcp = errorOf(await tool("new_service", { name: "x-service", agent: false, agentModel: "m" }, cwd));
+  assert.deepEqual([cli.code, cli.location], ["E_AGENT_FLAGS", "--no-agent"]);
+  assert.deepEqual([mcp.code, mcp.location], ["E_AGENT_FLAGS", "agent"]);
+  assert.equal(mcp.message, cli.message);
 });
 
 test("an add command's bad value is located at that command's own parameter (add service NAME: <name>, add state --key)", async () => {
@@ -58,11 +70,11 @@ test("an add command's bad value is located at that command's own parameter (add
   await runCli(["add", "service", "a-service", "--json"], cwd);
   cases.push([["add", "state", "a-service", "--key", "a||b"], "add_state", { service: "a-service", key: "a||b" }, "--key", "key"]);
   for (const [argv, name, args, cliLocation, toolLocation] of cases) {
-    const cli = JSON.parse((await runCli([...argv, "--json"], cwd)).stdout);
-    const mcp = await tool(name, args, cwd);
-    assert.equal(cli.error.location, cliLocation, argv.join(" "));
-    assert.equal(mcp.error.location, toolLocation, name);
-    assert.equal(mcp.error.code, cli.error.code);
+    const cli = errorOf(await cliAnswer(argv, cwd));
+    const mcp = errorOf(await tool(name, args, cwd));
+    assert.equal(cli.location, cliLocation, argv.join(" "));
+    assert.equal(mcp.location, toolLocation, name);
+    assert.equal(mcp.code, cli.code);
   }
 });
 
@@ -70,7 +82,7 @@ test("the command layer answers without either interface: the graph of a platfor
   const cwd = mkdtempSync(join(tmpdir(), "fastdapr-app-"));
   await runCli(["init", ".", "--preset", "learnflow", "--json"], cwd);
   const { answer } = await inFolder(cwd, async () => runGraph({ format: "json", manifest: "fastdapr.yaml" }));
-  const cli = JSON.parse((await runCli(["graph", "--format", "json", "--json"], cwd)).stdout);
+  const cli = await cliAnswer(["graph", "--format", "json"], cwd);
   assert.deepEqual(answer, cli);
   assert.equal(answer.format === "json" && answer.graph.services.length, 6);
 });
@@ -113,11 +125,11 @@ test("errors raised below the command layer are keyed by the parameter, each int
     [["init", "../elsewhere"], "init_platform", { dir: "../elsewhere" }, "[DIR]", "dir"],
   ];
   for (const [argv, name, args, cliLocation, toolLocation] of cases) {
-    const cli = JSON.parse((await runCli([...argv, "--json"], cwd)).stdout);
-    const mcp = await tool(name, args, cwd);
-    assert.equal(cli.error.location, cliLocation, argv.join(" "));
-    assert.equal(mcp.error.location, toolLocation, name);
-    assert.equal(mcp.error.code, cli.error.code);
+    const cli = errorOf(await cliAnswer(argv, cwd));
+    const mcp = errorOf(await tool(name, args, cwd));
+    assert.equal(cli.location, cliLocation, argv.join(" "));
+    assert.equal(mcp.location, toolLocation, name);
+    assert.equal(mcp.code, cli.code);
   }
   await inFolder(cwd, async () => {
     await assert.rejects(runNew({ ...base, stateKey: ["a||b"] }), (e: unknown) => e instanceof FastdaprError && e.param?.key === "stateKey");

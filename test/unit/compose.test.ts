@@ -5,21 +5,17 @@ import { parse } from "yaml";
 import { learnflowPreset } from "../../src/manifest/presets/learnflow.js";
 import { buildServiceModel } from "../../src/model/build-service.js";
 import { renderServiceTree } from "../../src/commands/new.js";
+import type { ComposeFile } from "../../src/render/compose.js";
 import { renderedPlatform } from "../support/platforms.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
-type Obj = any;
-
-const composeFiles = (): [string, Obj][] => [
-  ["new", parse(renderServiceTree(buildServiceModel({ name: "solo-service", port: 8010 })).get("docker-compose.yml")!.content)],
-  ["learnflow", parse(renderedPlatform(learnflowPreset()).get("docker-compose.yml")!.content)],
+const composeFiles = (): [string, ComposeFile][] => [
+  ["new", parse(renderServiceTree(buildServiceModel({ name: "solo-service", port: 8010 })).get("docker-compose.yml")!.content) as ComposeFile],
+  ["learnflow", parse(renderedPlatform(learnflowPreset()).get("docker-compose.yml")!.content) as ComposeFile],
 ];
 
 test("compose publishes app ports on loopback only, and nothing else", () => {
   for (const [which, compose] of composeFiles()) {
-    const published = Object.entries(compose.services as Record<string, Obj>).flatMap(([name, s]) =>
-      (s.ports ?? []).map((p: string) => `${name} ${p}`),
-    );
+    const published = Object.entries(compose.services).flatMap(([name, s]) => (s.ports ?? []).map((p) => `${name} ${p}`));
     assert.ok(published.length > 0, which);
     for (const entry of published) assert.match(entry, /^[a-z-]+ 127\.0\.0\.1:(\d+):\1$/, `${which}: ${entry}`);
   }
@@ -27,18 +23,20 @@ test("compose publishes app ports on loopback only, and nothing else", () => {
 
 test("compose pins only the wiring the sidecar depends on, so the service's .env can change the rest", () => {
   for (const [which, compose] of composeFiles()) {
-    const services = compose.services as Record<string, Obj>;
+    const services = compose.services;
     for (const [name, sidecar] of Object.entries(services).filter(([n]) => n.endsWith("-dapr"))) {
-      const app = services[name.slice(0, -"-dapr".length)];
-      const flag = (f: string) => sidecar.command[sidecar.command.indexOf(f) + 1];
+      const app = services[name.slice(0, -"-dapr".length)]!;
+      const command = sidecar.command ?? [];
+      const environment = app.environment ?? {};
+      const flag = (f: string) => command[command.indexOf(f) + 1];
       // environment: wins over env_file, so these are exactly what .env cannot (and must not) change
-      assert.equal(app.environment.PORT, flag("--app-port"), `${which} ${name}`);
-      assert.equal(app.environment.DAPR_HTTP_PORT, flag("--dapr-http-port"), `${which} ${name}`);
-      assert.equal(app.environment.HOST, "0.0.0.0", `${which} ${name}: a .env copied from .env.example must not hide the app`);
+      assert.equal(environment.PORT, flag("--app-port"), `${which} ${name}`);
+      assert.equal(environment.DAPR_HTTP_PORT, flag("--dapr-http-port"), `${which} ${name}`);
+      assert.equal(environment.HOST, "0.0.0.0", `${which} ${name}: a .env copied from .env.example must not hide the app`);
       for (const tunable of ["LOG_LEVEL", "OPENAI_MODEL", "ACCESS_LOG", "OPENAI_BASE_URL"]) {
-        assert.equal(app.environment[tunable], undefined, `${which} ${name}: ${tunable} would override the .env`);
+        assert.equal(environment[tunable], undefined, `${which} ${name}: ${tunable} would override the .env`);
       }
-      assert.ok(app.env_file.some((f: Obj) => f.path.endsWith(".env")), `${which} ${name}`);
+      assert.ok(app.env_file?.some((f) => f.path.endsWith(".env")), `${which} ${name}`);
     }
   }
 });
