@@ -14,7 +14,7 @@
 import type { PlatformModel } from "../platform/model.js";
 import type { ServiceModel } from "../model/service.js";
 import { daprConfiguration } from "./dapr-resources.js";
-import type { AccessControlSpec } from "./dapr-types.js";
+import type { AccessControlSpec, DaprConfiguration } from "./dapr-types.js";
 
 /**
  * Dapr's default trust domain. Sentry's Kubernetes validator puts the trust domain of the CALLER's
@@ -55,8 +55,8 @@ export function accessControlSpec(p: PlatformModel, svc: ServiceModel, namespace
 }
 
 /** One Configuration per service for a cluster namespace, by file name (`configuration-<service>.yaml`). */
-export function accessControlConfigurations(p: PlatformModel, namespace: string): Record<string, object> {
-  const files: Record<string, object> = {};
+export function accessControlConfigurations(p: PlatformModel, namespace: string): Record<string, DaprConfiguration> {
+  const files: Record<string, DaprConfiguration> = {};
   for (const svc of p.services) {
     const doc = daprConfiguration({ daprConfig: accessControlConfigName(svc) });
     doc.spec.accessControl = accessControlSpec(p, svc, namespace);
