@@ -5,7 +5,7 @@
 // types of the arguments are checked here (a wrong type is E_USAGE, as an unparsable flag is on the
 // command line); every value rule is the command's own. Nothing here parses a command line.
 import { z } from "zod";
-import { FastdaprError } from "../core/errors.js";
+import { atParam, FastdaprError } from "../core/errors.js";
 import { errorAnswer, userError } from "../app/answer.js";
 import type { Answer } from "../app/answers.js";
 import { checkChoices, withDefaults } from "../app/input.js";
@@ -105,7 +105,8 @@ export async function callTool(spec: CommandSpec, rawArgs: unknown, cwd: string)
   try {
     // the commands confine the folders they write to; reads (--manifest of check) are confined here too
     for (const p of toolParams(spec)) {
-      if (p.path && typeof parsed.data[p.key] === "string") confineUserPath(cwd, parsed.data[p.key] as string, p.key);
+      const value = parsed.data[p.key];
+      if (p.path && typeof value === "string") atParam(p.key, (label) => confineUserPath(cwd, value, label));
     }
     const input = toolInput(spec, parsed.data);
     checkChoices(spec, input);
