@@ -38,7 +38,7 @@ test("python -m app serves with uvloop, httptools and WEB_CONCURRENCY workers, w
   assert.match(launcher, /http="httptools"/);
   assert.match(tree.get("app/core/config.py")!.content, /web_concurrency: int = Field\(default=1, ge=1\)/);
   const deps = (tree.get("pyproject.toml")!.content.match(/dependencies = \[([^\]]*)\]/) ?? [])[1] ?? "";
-  for (const pkg of ["uvloop", "httptools", "aiohttp"]) {
+  for (const pkg of ["uvloop", "httptools", "aiohttp"] as const) {
     assert.ok(deps.includes(`"${pkg}==${PYTHON_DEPENDENCIES[pkg]}"`), `${pkg} is a runtime dependency: ${deps}`);
   }
   assert.ok(!deps.includes('"httpx=='), "httpx is a development dependency only");
