@@ -1,5 +1,6 @@
-// Builds a ServiceModel from user options (flags of `fastdapr new`, or one service of a manifest),
-// validating every value and filling every default.
+// Builds a ServiceModel from user options (the input of `fastdapr new` and of the library's
+// newService, or one service of a manifest), validating every value and filling every default. Every
+// rule of one service lives here, so the CLI, the MCP server, the library and a manifest obey the same.
 import { FastdaprError, type ParamRef } from "../core/errors.js";
 import { constantCase, givenText, pascalCase, snakeCase } from "./names.js";
 import { checkAgentModel, checkComponentName, checkPort, checkServiceName, checkStateKey, checkTopic } from "./rules.js";
