@@ -11,6 +11,8 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { Ajv } from "ajv";
 import { readFileSync } from "node:fs";
+import type { ErrorAnswer } from "../../src/app/answer.js";
+import type { Answer } from "../../src/app/answers.js";
 import { spawnCli } from "../support/cli.js";
 
 const BIN = fileURLToPath(new URL("../../bin/fastdapr.js", import.meta.url));
@@ -36,8 +38,14 @@ after(async () => {
 
 interface Called {
   isError: boolean;
-  answer: Record<string, any>;
+  answer: Answer;
   text: string;
+}
+
+/** The error of a failed call (the test fails when the call succeeded). */
+function failure(r: Called): ErrorAnswer["error"] {
+  assert.equal(r.answer.ok, false, r.text);
+  return (r.answer as ErrorAnswer).error;
 }
 
 async function call(name: string, args: Record<string, unknown>): Promise<Called> {
@@ -49,7 +57,7 @@ async function call(name: string, args: Record<string, unknown>): Promise<Called
   assert.ok(!text.includes("\n"), "one line");
   assert.deepEqual(JSON.parse(text), result.structuredContent, "text and structuredContent agree");
   assert.ok(contract(result.structuredContent), `the CLI's JSON contract: ${JSON.stringify(contract.errors)}\n${text}`);
-  return { isError: result.isError === true, answer: result.structuredContent as Record<string, any>, text };
+  return { isError: result.isError === true, answer: result.structuredContent as Answer, text };
 }
 
 const TOOLS = ["new_service", "init_platform", "generate", "add_service", "add_pubsub", "add_state", "add_invoke", "add_agent", "check", "describe_platform"];
@@ -66,15 +74,16 @@ test("tools/list: one tool per command, input schemas carry the manifest's forma
   }
   // every tool definition lands in the model's context: keep the whole list within ~4,000 tokens (output schemas made it ~13,000)
   assert.ok(JSON.stringify(tools).length < 16_000, `${JSON.stringify(tools).length} characters`);
-  const props = byName.get("new_service")!.inputSchema.properties as Record<string, any>;
+  type Property = { type?: string; enum?: string[]; minimum?: number; items?: { pattern: string } };
+  const props = byName.get("new_service")!.inputSchema.properties as Record<string, Property>;
   assert.deepEqual(byName.get("new_service")!.inputSchema.required, ["name"]);
-  assert.equal(props.subscribe.type, "array");
-  assert.match("learning.query", new RegExp(props.subscribe.items.pattern));
-  assert.doesNotMatch("learning", new RegExp(props.subscribe.items.pattern));
-  assert.deepEqual(props.tier.enum, ["lightweight", "standard", "agent"]);
-  assert.equal(props.port.type, "integer");
-  assert.equal(props.port.minimum, 1024);
-  assert.equal(props.dryRun.type, "boolean");
+  assert.equal(props.subscribe?.type, "array");
+  assert.match("learning.query", new RegExp(props.subscribe?.items?.pattern ?? "^$"));
+  assert.doesNotMatch("learning", new RegExp(props.subscribe?.items?.pattern ?? ".*"));
+  assert.deepEqual(props.tier?.enum, ["lightweight", "standard", "agent"]);
+  assert.equal(props.port?.type, "integer");
+  assert.equal(props.port?.minimum, 1024);
+  assert.equal(props.dryRun?.type, "boolean");
   assert.deepEqual(byName.get("add_state")!.inputSchema.required, ["service", "key"]);
   assert.deepEqual(Object.keys(byName.get("describe_platform")!.inputSchema.properties as object), ["manifest"], "format is fixed to json");
 });
@@ -83,7 +92,7 @@ test("every tool answers like its command: init, add_*, generate (dry run, check
   const init = await call("init_platform", { dir: "lf", preset: "learnflow" });
   assert.equal(init.isError, false, init.text);
   assert.equal(init.answer.command, "init");
-  assert.equal(init.answer.root, "lf");
+  assert.equal("root" in init.answer && init.answer.root, "lf");
   assert.ok(existsSync(join(cwd, "lf/services/triage-service/app/main.py")));
 
   // the same command on the command line, in a folder of its own, answers the same line
@@ -112,14 +121,15 @@ test("every tool answers like its command: init, add_*, generate (dry run, check
   assert.deepEqual(check.answer, { ok: true, command: "check", services: 7, topics: 11, drift: 0 });
 
   const graph = await call("describe_platform", { manifest });
-  assert.equal(graph.answer.format, "json");
-  const notify = graph.answer.graph.services.find((s: { name: string }) => s.name === "notify-service");
+  const described = graph.answer;
+  assert.ok(described.command === "graph" && described.ok && described.format === "json", graph.text);
+  const notify = described.graph.services.find((s) => s.name === "notify-service");
   assert.deepEqual(notify, { name: "notify-service", tier: "lightweight", port: 8007, agent: true, public: false });
-  assert.ok(graph.answer.graph.invocations.some((i: { from: string; to: string }) => i.from === "notify-service" && i.to === "progress-service"));
+  assert.ok(described.graph.invocations.some((i) => i.from === "notify-service" && i.to === "progress-service"));
 
   const created = await call("new_service", { name: "solo-service", out: "solo", subscribe: ["a.b"], agent: false, port: 8100 });
   assert.equal(created.isError, false, created.text);
-  assert.equal(created.answer.path, "solo/solo-service");
+  assert.equal("path" in created.answer && created.answer.path, "solo/solo-service");
   const cliNew = spawnCli(["new", "solo-service", "--out", "solo", "--subscribe", "a.b", "--no-agent", "--port", "8100", "--json"], cliDir);
   assert.equal(cliNew.stdout.trim(), created.text);
 });
@@ -145,31 +155,31 @@ for (const c of BAD) {
     const before = readdirSync(cwd).sort();
     const r = await call(c.tool, c.args);
     assert.equal(r.isError, true);
-    assert.equal(r.answer.ok, false);
-    assert.equal(r.answer.error.code, cliCode(c.argv));
-    assert.ok(r.answer.error.hint.length > 0);
-    if (c.location) assert.equal(r.answer.error.location, c.location);
+    const error = failure(r);
+    assert.equal(error.code, cliCode(c.argv));
+    assert.ok(error.hint.length > 0);
+    if (c.location) assert.equal(error.location, c.location);
     assert.deepEqual(readdirSync(cwd).sort(), before, "nothing written");
   });
 }
 
 test("arguments of the wrong JSON type, unknown arguments and unknown tools are refused as usage errors", async () => {
   const wrongType = await call("new_service", { name: 5 });
-  assert.equal(wrongType.answer.error.code, "E_USAGE");
-  assert.equal(wrongType.answer.error.location, "name");
-  assert.match(wrongType.answer.error.hint, /input schema of the new_service tool/);
+  assert.equal(failure(wrongType).code, "E_USAGE");
+  assert.equal(failure(wrongType).location, "name");
+  assert.match(failure(wrongType).hint, /input schema of the new_service tool/);
   // a usage error found by the command line parser points at the tool too, not at --help
   const badChoice = await call("new_service", { name: "x", tier: "huge" });
-  assert.equal(badChoice.answer.error.code, "E_USAGE");
-  assert.match(badChoice.answer.error.hint, /input schema of the new_service tool/);
+  assert.equal(failure(badChoice).code, "E_USAGE");
+  assert.match(failure(badChoice).hint, /input schema of the new_service tool/);
   const unknown = await call("new_service", { name: "x", colour: "red" });
-  assert.equal(unknown.answer.error.code, "E_USAGE");
-  assert.match(unknown.answer.error.message, /colour/);
+  assert.equal(failure(unknown).code, "E_USAGE");
+  assert.match(failure(unknown).message, /colour/);
   const notAList = await call("add_pubsub", { service: "x", subscribe: "a.b" });
-  assert.equal(notAList.answer.error.location, "subscribe");
+  assert.equal(failure(notAList).location, "subscribe");
   // a value that looks like a flag stays a value
   const dashed = await call("new_service", { name: "--force" });
-  assert.equal(dashed.answer.error.code, "E_SERVICE_NAME");
+  assert.equal(failure(dashed).code, "E_SERVICE_NAME");
   await assert.rejects(client.callTool({ name: "rm_rf", arguments: {} }), /unknown tool/);
 });
 
@@ -190,7 +200,7 @@ test("confinement: no tool call reads or writes outside the server's working dir
   for (const [tool, args] of attempts) {
     const r = await call(tool, args);
     assert.equal(r.isError, true, `${tool} ${JSON.stringify(args)}: ${r.text}`);
-    assert.equal(r.answer.error.code, "E_UNSAFE_PATH", `${tool} ${JSON.stringify(args)}`);
+    assert.equal(failure(r).code, "E_UNSAFE_PATH", `${tool} ${JSON.stringify(args)}`);
   }
   assert.deepEqual(readdirSync(outside), []);
   assert.ok(!existsSync(join(parent, "escape")));
