@@ -10,6 +10,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Ajv } from "ajv";
 import { CLI_OUTPUT_SCHEMA_FILE, cliOutputJsonSchema, cliOutputJsonSchemaText } from "../../src/app/answers.js";
+import type { ErrorAnswer } from "../../src/app/answer.js";
+import type { Answer, Warning } from "../../src/app/answers.js";
 import { ERROR_CODES } from "../../src/app/error-codes.js";
 import { runCli, spawnCli, type CliRun } from "../support/cli.js";
 
@@ -21,13 +23,13 @@ function workdir(): string {
 }
 
 /** Runs `argv --json` (in process: the same main() the executable runs) and checks the line against the shipped schema. */
-async function answer(argv: string[], cwd: string): Promise<{ run: CliRun; line: string; body: Record<string, any> }> {
+async function answer(argv: string[], cwd: string): Promise<{ run: CliRun; line: string; body: Answer }> {
   const run = await runCli([...argv, "--json"], cwd);
   const lines = run.stdout.split("\n");
   assert.equal(lines.length, 2, `one line then the newline: ${JSON.stringify(run.stdout)}`);
   assert.equal(lines[1], "");
   assert.equal(run.stderr, "", `nothing on stderr under --json: ${run.stderr}`);
-  const body = JSON.parse(lines[0]!) as Record<string, any>;
+  const body = JSON.parse(lines[0]!) as Answer;
   assert.ok(validate(body), `${argv.join(" ")}: ${JSON.stringify(validate.errors)}\n${lines[0]}`);
   return { run, line: lines[0]!, body };
 }
@@ -64,7 +66,7 @@ test("docs/agent-interface.md lists every error code", () => {
 test("success answers: one line each, valid, and typical ones within 240 characters", async () => {
   const cwd = workdir();
   const sizes: Record<string, number> = {};
-  const typical = async (argv: string[], at = cwd): Promise<Record<string, any>> => {
+  const typical = async (argv: string[], at = cwd): Promise<Answer> => {
     const { body, line } = await answer(argv, at);
     assert.equal(body.ok, true, line);
     sizes[argv.slice(0, 2).join(" ")] = line.length;
@@ -82,14 +84,23 @@ test("success answers: one line each, valid, and typical ones within 240 charact
   await typical(["add", "agent", "notify-service"], lf);
   await typical(["check"], lf);
   await typical(["generate", "--check"], lf);
-  assert.equal((await typical(["generate", "--dry-run"], lf)).dryRun, true);
+  const dryRun = await typical(["generate", "--dry-run"], lf);
+  assert.equal("dryRun" in dryRun && dryRun.dryRun, true);
   await typical(["init", "blank-platform"]);
 
   // answers whose size depends on the platform: valid, not measured
-  assert.equal((await answer(["graph", "--format", "json"], lf)).body.graph.services.length, 7);
-  assert.match((await answer(["graph"], lf)).body.graph, /^flowchart LR/);
-  assert.equal((await answer(["skill", "install"], lf)).body.status, "created");
-  assert.equal((await answer(["skill", "install"], lf)).body.status, "unchanged");
+  const json = (await answer(["graph", "--format", "json"], lf)).body;
+  assert.ok(json.command === "graph" && json.ok && json.format === "json");
+  assert.equal(json.graph.services.length, 7);
+  const mermaid = (await answer(["graph"], lf)).body;
+  assert.ok(mermaid.command === "graph" && mermaid.ok && mermaid.format === "mermaid");
+  assert.match(mermaid.graph, /^flowchart LR/);
+  const status = async () => {
+    const installed = (await answer(["skill", "install"], lf)).body;
+    return "status" in installed ? installed.status : undefined;
+  };
+  assert.equal(await status(), "created");
+  assert.equal(await status(), "unchanged");
   assert.ok(Object.keys(sizes).length >= 10);
 });
 
@@ -97,10 +108,11 @@ test("warnings travel in the success line (code, message, location), only when t
   const cwd = workdir();
   await answer(["init", "p"], cwd);
   const p = join(cwd, "p");
+  const warningsOf = (a: Answer): Warning[] => ("warnings" in a && a.warnings) || [];
   const { body } = await answer(["add", "service", "lonely-service", "--publish", "orders.created"], p);
-  assert.deepEqual(body.warnings.map((w: { code: string }) => w.code), ["W_NO_SUBSCRIBER"]);
-  assert.match(body.warnings[0].location, /^fastdapr\.yaml:\d+:\d+$/);
-  assert.equal((await answer(["check"], p)).body.warnings.length, 1);
+  assert.deepEqual(warningsOf(body).map((w) => w.code), ["W_NO_SUBSCRIBER"]);
+  assert.match(warningsOf(body)[0]?.location ?? "", /^fastdapr\.yaml:\d+:\d+$/);
+  assert.equal(warningsOf((await answer(["check"], p)).body).length, 1);
 });
 
 const TINY = "apiVersion: fastdapr/v1\nname: tiny\ntopics:\n  orders.created: {}\nservices:\n  triage-service: {port: 8001, publishes: [orders.created]}\n  order-service: {port: 8002, subscribes: [orders.created]}\n";
@@ -161,11 +173,12 @@ for (const c of ERRORS) {
     await c.setup?.(cwd);
     const { run, body } = await answer(c.argv, cwd);
     assert.equal(body.ok, false);
-    assert.equal(body.error.code, c.code, JSON.stringify(body));
+    const { error } = body as ErrorAnswer;
+    assert.equal(error.code, c.code, JSON.stringify(body));
     assert.equal(run.code, c.exit);
-    assert.ok(!body.error.message.includes("\n"), "one sentence, one line");
-    assert.ok(body.error.hint.length > 0);
-    if (c.location) assert.match(body.error.location, c.location);
+    assert.ok(!error.message.includes("\n"), "one sentence, one line");
+    assert.ok(error.hint.length > 0);
+    if (c.location) assert.match(error.location ?? "", c.location);
     assert.equal(body.command, c.command ?? (c.argv[0] === "add" && c.argv[1] ? `add ${c.argv[1]}` : c.argv[0]));
     const human = await runCli(c.argv, cwd);
     assert.equal(human.code, c.exit, "same exit code without --json");
