@@ -11,10 +11,8 @@ import { learnflowPreset } from "../../src/manifest/presets/learnflow.js";
 import { buildServiceModel } from "../../src/model/build-service.js";
 import { renderServiceTree } from "../../src/commands/new.js";
 import { DAPR_RUNTIME_VERSION, KAFKA_VERSION, RUNTIME_VERSIONS_FILE } from "../../src/versions.js";
+import type { ComposeFile } from "../../src/render/compose.js";
 import { renderedPlatform } from "../support/platforms.js";
-
-/* eslint-disable @typescript-eslint/no-explicit-any */
-type Obj = any;
 
 const pinned = JSON.parse(readFileSync(join(PACKAGE_ROOT, "runtime-versions.json"), "utf8")) as { dapr: string; kafka: string };
 
@@ -56,7 +54,7 @@ test("compose files name the pinned daprd and Kafka images", () => {
     renderedPlatform(learnflowPreset().replace(/dev: redis\n(\s+)prod: kafka/, "dev: kafka\n$1prod: kafka")).get("docker-compose.yml")!.content,
   ];
   for (const text of files) {
-    const images = Object.values((parse(text) as Obj).services).map((s: Obj) => s.image as string);
+    const images = Object.values((parse(text) as ComposeFile).services).map((s) => s.image);
     const daprd = images.filter((i) => i.startsWith("daprio/daprd:"));
     assert.ok(daprd.length > 0);
     assert.deepEqual([...new Set(daprd)], [`daprio/daprd:${pinned.dapr}`]);
