@@ -16,7 +16,7 @@
 // Writes bench/results/runtime.json. Needs `npm run provision` and `bash bench/setup.sh`.
 //   npx tsx bench/runtime.ts [secondsPerCell]
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import {
@@ -181,11 +181,28 @@ function clientCell(dapr: Daprd, client: string, concurrency: number, loop: "asy
 
 /** a Python server of the bench on a free loopback port, ready once `readyPath` answers 200 */
 const CLOCK_TICKS = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim());
-/** CPU seconds (user + system) a process has used so far, from /proc: the server's own cost per request, steadier than its throughput on a shared machine */
+/**
+ * CPU seconds (user + system) used so far by a process and its descendants, from /proc: the server's
+ * own cost per request, steadier than its throughput on a shared machine. The harness starts each
+ * server under coreutils `timeout`, so the server is a child of the process it reports.
+ */
 function cpuSeconds(pid: number): number {
-  // the fields after the command name (which may hold spaces), from the third on: utime and stime are the 14th and 15th
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  let ticks = 0;
+  const pending = [pid];
+  while (pending.length > 0) {
+    const p = pending.pop()!;
+    try {
+      // the fields after the command name (which may hold spaces): utime and stime are the 14th and 15th of the line
+      const fields = readFileSync(`/proc/${p}/stat`, "utf8").split(") ")[1]!.split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]);
+      for (const task of readdirSync(`/proc/${p}/task`)) {
+        pending.push(...readFileSync(`/proc/${p}/task/${task}/children`, "utf8").split(" ").filter(Boolean).map(Number));
+      }
+    } catch {
+      // the process exited between the listing and the read: nothing more to count
+    }
+  }
+  return ticks / CLOCK_TICKS;
 }
 
 async function servePython(
