@@ -16,7 +16,7 @@
 // Writes bench/results/runtime.json. Needs `npm run provision` and `bash bench/setup.sh`.
 //   npx tsx bench/runtime.ts [secondsPerCell]
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import {
@@ -41,6 +41,8 @@ import { runWrk } from "./lib/wrk.js";
 const seconds = Number(process.argv[2] ?? 3);
 const CONCURRENCY = [1, 8, 32];
 const ENDPOINT_CONNECTIONS = [8, 32, 64];
+/** interleaved rounds of the endpoint matrix: a ratio is taken within a round, the report gives their median and spread */
+const ENDPOINT_ROUNDS = 3;
 const CLIENT_CONCURRENCY = [1, 32];
 /** the sidecar clients compared; "generated" is the service's own SidecarClient + StateStore */
 const CLIENTS = ["httpx", "httpx2", "httpx-aiohttp", "aiohttp", "dapr-grpc", "generated"] as const;
@@ -178,11 +180,36 @@ function clientCell(dapr: Daprd, client: string, concurrency: number, loop: "asy
 }
 
 /** a Python server of the bench on a free loopback port, ready once `readyPath` answers 200 */
+const CLOCK_TICKS = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim());
+/**
+ * CPU seconds (user + system) used so far by a process and its descendants, from /proc: the server's
+ * own cost per request, steadier than its throughput on a shared machine. The harness starts each
+ * server under coreutils `timeout`, so the server is a child of the process it reports.
+ */
+function cpuSeconds(pid: number): number {
+  let ticks = 0;
+  const pending = [pid];
+  while (pending.length > 0) {
+    const p = pending.pop()!;
+    try {
+      // the fields after the command name (which may hold spaces): utime and stime are the 14th and 15th of the line
+      const fields = readFileSync(`/proc/${p}/stat`, "utf8").split(") ")[1]!.split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]);
+      for (const task of readdirSync(`/proc/${p}/task`)) {
+        pending.push(...readFileSync(`/proc/${p}/task/${task}/children`, "utf8").split(" ").filter(Boolean).map(Number));
+      }
+    } catch {
+      // the process exited between the listing and the read: nothing more to count
+    }
+  }
+  return ticks / CLOCK_TICKS;
+}
+
 async function servePython(
   name: string,
   launch: (port: number) => { args: string[]; env: NodeJS.ProcessEnv },
   opts: { cwd: string; readyPath: string },
-): Promise<{ url: string; stop: () => Promise<void> }> {
+): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
   const port = await freePort();
   const { args, env } = launch(port);
   const proc = spawnManaged({
@@ -201,11 +228,11 @@ async function servePython(
       return false;
     }
   }, { timeoutMs: 60_000, abortIf: () => (proc.hasExited() ? proc.logs().slice(-2000) : undefined) });
-  return { url, stop: () => proc.stop(5000) };
+  return { url, pid: proc.pid, stop: () => proc.stop(5000) };
 }
 
 /** a second copy of the generated service with ACCESS_LOG=false: what the request log costs */
-function startQuietService(dapr: Daprd): Promise<{ url: string; stop: () => Promise<void> }> {
+function startQuietService(dapr: Daprd): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
   const launch = (port: number) => ({
     args: ["-m", "app"],
     env: { DAPR_HTTP_PORT: String(dapr.httpPort), HOST: "127.0.0.1", PORT: String(port), ACCESS_LOG: "false" },
@@ -214,7 +241,7 @@ function startQuietService(dapr: Daprd): Promise<{ url: string; stop: () => Prom
 }
 
 /** the hand-written anchor and bare FastAPI (bench/anchor_app.py), served like the generated app */
-function startAnchor(dapr: Daprd): Promise<{ url: string; stop: () => Promise<void> }> {
+function startAnchor(dapr: Daprd): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
   // the settings of the generated app/__main__.py
   const launch = (port: number) => ({
     args: ["-m", "uvicorn", "anchor_app:app", "--app-dir", join(root, "bench"), "--host", "127.0.0.1", "--port", String(port), "--loop", "uvloop", "--http", "httptools", "--no-access-log", "--no-proxy-headers", "--no-server-header", "--workers", "1"],
@@ -306,20 +333,25 @@ async function main(): Promise<void> {
     // 5. the service's own endpoint under wrk, the four targets interleaved at each level
     const anchor = await startAnchor(svc.dapr);
     const quiet = await startQuietService(svc.dapr);
-    const targets: Record<string, string> = {
-      generated: `${svc.app.url}/bench/state/bench-read:0`,
-      "generated-quiet": `${quiet.url}/bench/state/bench-read:0`,
-      anchor: `${anchor.url}/state/bench-read:0`,
-      "generated-livez": `${svc.app.url}/livez`,
-      "bare-constant": `${anchor.url}/constant`,
-      daprd: `${svc.dapr.url}/v1.0/state/${STORE}/bench-read:0`,
+    // each target: its URL and the process that serves it (daprd's CPU is not the app's)
+    const targets: Record<string, { url: string; pid?: number }> = {
+      generated: { url: `${svc.app.url}/bench/state/bench-read:0`, pid: svc.app.proc.pid },
+      "generated-quiet": { url: `${quiet.url}/bench/state/bench-read:0`, pid: quiet.pid },
+      anchor: { url: `${anchor.url}/state/bench-read:0`, pid: anchor.pid },
+      "generated-livez": { url: `${svc.app.url}/livez`, pid: svc.app.proc.pid },
+      "bare-constant": { url: `${anchor.url}/constant`, pid: anchor.pid },
+      daprd: { url: `${svc.dapr.url}/v1.0/state/${STORE}/bench-read:0` },
     };
-    for (const url of Object.values(targets)) runWrk(tools.wrk.bin, scratch, { url, method: "GET", concurrency: 8, seconds: 1 }); // warm-up
+    for (const { url } of Object.values(targets)) runWrk(tools.wrk.bin, scratch, { url, method: "GET", concurrency: 8, seconds: 1 }); // warm-up
     for (const connections of ENDPOINT_CONNECTIONS) {
-      for (const [target, url] of Object.entries(targets)) {
-        const r = runWrk(tools.wrk.bin, scratch, { url, method: "GET", concurrency: connections, seconds });
-        endpoints.push({ target, connections, ...r });
-        log(`endpoint ${target} c=${connections}`, r as unknown as Record<string, unknown>);
+      for (let round = 1; round <= ENDPOINT_ROUNDS; round++) {
+        for (const [target, { url, pid }] of Object.entries(targets)) {
+          const cpuBefore = pid === undefined ? 0 : cpuSeconds(pid);
+          const r = runWrk(tools.wrk.bin, scratch, { url, method: "GET", concurrency: connections, seconds });
+          const cpuUsPerRequest = pid === undefined || r.requests === 0 ? null : Math.round(((cpuSeconds(pid) - cpuBefore) * 1e6) / r.requests);
+          endpoints.push({ target, connections, round, ...r, cpuUsPerRequest });
+          log(`endpoint ${target} c=${connections} round ${round}`, { ...r, cpuUsPerRequest } as unknown as Record<string, unknown>);
+        }
       }
     }
     await anchor.stop();
@@ -361,6 +393,7 @@ async function main(): Promise<void> {
     clientConcurrency: CLIENT_CONCURRENCY,
     clients,
     endpointConnections: ENDPOINT_CONNECTIONS,
+    endpointRounds: ENDPOINT_ROUNDS,
     endpoints,
     targets: { pubsubMs: 100, stateMs: 50, invocationMs: 200, coldStartMs: 10_000 },
     state,

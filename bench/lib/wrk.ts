@@ -4,6 +4,8 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 export interface WrkResult {
+  /** requests completed in the run */
+  requests: number;
   rps: number;
   p50Ms: number;
   p99Ms: number;
@@ -19,14 +21,15 @@ function toMs(value: string): number {
 
 /** parse `wrk --latency` output: Requests/sec, the 50% and 99% lines, and failures */
 export function parseWrk(out: string): WrkResult {
+  const requests = /(\d+) requests in/.exec(out);
   const rps = /Requests\/sec:\s+([\d.]+)/.exec(out);
   const p50 = /^\s+50%\s+(\S+)/m.exec(out);
   const p99 = /^\s+99%\s+(\S+)/m.exec(out);
-  if (!rps || !p50 || !p99) throw new Error(`wrk: unexpected output:\n${out}`);
+  if (!requests || !rps || !p50 || !p99) throw new Error(`wrk: unexpected output:\n${out}`);
   const non2xx = /Non-2xx or 3xx responses:\s+(\d+)/.exec(out);
   const socket = /Socket errors:\s+connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
   const errors = Number(non2xx?.[1] ?? 0) + (socket ? socket.slice(1).reduce((a, b) => a + Number(b), 0) : 0);
-  return { rps: Number(rps[1]), p50Ms: Number(toMs(p50[1]!).toFixed(2)), p99Ms: Number(toMs(p99[1]!).toFixed(2)), errors };
+  return { requests: Number(requests[1]), rps: Number(rps[1]), p50Ms: Number(toMs(p50[1]!).toFixed(2)), p99Ms: Number(toMs(p99[1]!).toFixed(2)), errors };
 }
 
 export interface WrkRequest {

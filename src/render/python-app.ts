@@ -106,6 +106,7 @@ const APP_FILES: [string, Owner][] = [
   ["tests/test_logging.py", "generated"],
   ["tests/test_entrypoint.py", "generated"],
   ["tests/test_extensions.py", "generated"],
+  ["tests/test_routing.py", "generated"],
   ["tests/test_dapr_contract.py", "generated"],
   ["tests/test_sidecar_down.py", "generated"],
   [".env.example", "generated"],
