@@ -1,0 +1,49 @@
+// Generation runs no formatter on a file whose lines fit (src/render/python-format.ts): the
+// templates and the literal helpers must write Python exactly as `ruff format` does, for every
+// input the manifest allows. This renders the corpus of test/support/format-corpus.ts (the sample
+// services on every Python version, every tier with and without an agent and with both backends,
+// every name at its longest, seeded random names and descriptions, the presets as platforms) and
+// runs the pinned ruff over every .py file, each judged by its own service's pyproject.toml.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildServiceModel } from "../../src/model/build-service.js";
+import { renderService } from "../../src/render/service.js";
+import { ruffRuns } from "../../src/render/python-format.js";
+import { PRESETS } from "../../src/manifest/presets/index.js";
+import { Tree } from "../../src/tree/tree.js";
+import { corpusServices, formatCorpus } from "../support/format-corpus.js";
+import { renderedPlatform } from "../support/platforms.js";
+import { writeTreeTo } from "../support/write-tree.js";
+import { pythonVenv } from "../support/python-checks.js";
+
+const venv = pythonVenv();
+const out = mkdtempSync(join(tmpdir(), "fastdapr-format-clean-"));
+process.on("exit", () => rmSync(out, { recursive: true, force: true }));
+
+function ruff(args: string[], cwd: string): void {
+  const run = spawnSync(join(venv, "bin", "ruff"), args, { cwd, encoding: "utf8", maxBuffer: 64 << 20 });
+  assert.equal(run.status, 0, `ruff ${args.join(" ")}:\n${run.stdout.slice(0, 20_000)}\n${run.stderr}`);
+}
+
+test("every generated .py file is already what ruff format writes, and ruff check is clean", () => {
+  const tree = formatCorpus();
+  const python = tree.list().filter((f) => f.path.endsWith(".py"));
+  assert.ok(python.length > 3000, `the corpus has ${python.length} Python files`);
+  writeTreeTo(tree, out);
+  ruff(["format", "--check", "--no-cache", "."], out);
+  ruff(["check", "--no-cache", "."], out);
+});
+
+test("services of every tier, agent backend and Python version, and the blank preset, need no formatter at all", () => {
+  const before = ruffRuns.files;
+  for (const [label, options] of corpusServices(0)) {
+    if (label.startsWith("longest/")) continue;
+    renderService(buildServiceModel(options), new Tree().scope(label));
+  }
+  renderedPlatform(PRESETS.blank({ name: "blank" }));
+  assert.equal(ruffRuns.files - before, 0, "files that went through ruff");
+});
