@@ -95,7 +95,9 @@ export function docstringText(text: string, indent = "", dedent = false): string
  * closing quotes on their own line.
  */
 export function pythonDocstring(text: string, indent = ""): string {
-  const body = docstringText(text, indent, true);
+  // ruff keeps a docstring's first quote apart from the opening ones: """ "quoted"…
+  const content = docstringText(text, indent, true);
+  const body = content.startsWith('"') ? ` ${content}` : content;
   return body.includes("\n") ? `"""${body}\n${indent}"""` : `"""${body}"""`;
 }
 

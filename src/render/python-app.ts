@@ -9,6 +9,8 @@ import { pins } from "./pyproject.js";
 import { renderTemplate } from "./templates.js";
 import { pythonString } from "./literals.js";
 import { formatPython } from "./python-format.js";
+import * as layout from "./python-layout.js";
+import type { Doc } from "./python-layout.js";
 import { payloadImports } from "../manifest/payload.js";
 import { isWiredPath, type Starter } from "./starters.js";
 import { API_TOKEN_SECRET, APP_TOKEN_SECRET } from "./environment.js";
@@ -16,25 +18,30 @@ import { kubernetesSecrets } from "./kubernetes.js";
 import { daprInstall } from "../dapr-install.js";
 
 /** Arguments of `Field(...)` for one payload field. */
-function fieldArgs(f: PayloadField): string {
+function fieldArgs(f: PayloadField): string[] {
   const args: string[] = [];
   if (!f.required) args.push(`default=${f.defaultRepr ?? "None"}`);
   if (f.alias) args.push(`alias=${pythonString(f.alias)}`);
   if (f.description) args.push(`description=${pythonString(f.description)}`);
-  return args.join(", ");
+  return args;
 }
 
-/** One field declaration: `name: type`, with `= Field(...)` when it has a default, alias or doc. */
+/** One field declaration in a model's body: `name: type`, with `= Field(...)` when it has a default, alias or doc. */
 function fieldDecl(f: PayloadField): string {
   const args = fieldArgs(f);
-  return args ? `${f.name}: ${f.pyType} = Field(${args})` : `${f.name}: ${f.pyType}`;
+  return args.length > 0 ? layout.statement(4, layout.args(`${f.name}: ${f.pyType} = Field(`, args)) : `${f.name}: ${f.pyType}`;
 }
 
-/** A Python dict literal of a valid payload: required fields only (open models get one field). */
-function example(p: PayloadModel): string {
-  if (p.open) return '{"example": True}';
+/** A Python dict display of a valid payload: required fields only (open models get one field). */
+function exampleDoc(p: PayloadModel): Doc {
+  if (p.open) return layout.collection("{", ['"example": True'], "}");
   const required = p.fields.filter((f) => f.required);
-  return `{${required.map((f) => `${pythonString(f.alias ?? f.name)}: ${f.example}`).join(", ")}}`;
+  return layout.collection("{", required.map((f) => `${pythonString(f.alias ?? f.name)}: ${f.example}`), "}");
+}
+
+/** The same on one line. */
+function example(p: PayloadModel): string {
+  return layout.flat(exampleDoc(p));
 }
 
 function keyFormat(k: StateKey): string {
@@ -158,6 +165,8 @@ export function renderPythonApp(svc: ServiceModel, out: Tree, starter: Starter |
     fieldArgs,
     fieldDecl,
     example,
+    exampleDoc,
+    py: layout,
     keyFormat,
     keyExample,
     devPins: pins(PYTHON_DEV_DEPENDENCIES).map((p) => `"${p}"`).join(" "),

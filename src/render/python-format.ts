@@ -28,14 +28,27 @@ function ruffWorkspace(): Ruff.Workspace {
 /**
  * Whether some line may be wider than the line length, measured from above: a non-ASCII character
  * counts two columns (the widest a character is in ruff's measure), so a file that passes is sure
- * to fit. A comment line and a one-line docstring may be longer: ruff never splits either.
+ * to fit. Comment lines and the lines of a docstring may be longer: ruff splits neither.
  */
 export function hasLongLine(source: string): boolean {
-  let start = 0;
-  while (start < source.length) {
+  let docstring = false;
+  for (let start = 0; start < source.length; ) {
     let end = source.indexOf("\n", start);
     if (end === -1) end = source.length;
-    if (end - start > LINE_LENGTH / 2 && wider(source, start, end) && !unsplittable(source.slice(start, end))) return true;
+    const line = source.slice(start, end);
+    const text = line.trim();
+    const quotes = text.split('"""').length - 1;
+    let prose: boolean;
+    if (docstring) {
+      // inside a docstring until the line that closes it, which may only close it
+      prose = quotes === 0 || (quotes === 1 && text.endsWith('"""'));
+      docstring = quotes === 0;
+    } else {
+      // a line that opens a docstring ("""Summary…) or holds a whole one ("""Summary.""")
+      prose = text.startsWith("#") || (text.startsWith('"""') && (quotes === 1 || (quotes === 2 && text.length >= 6 && text.endsWith('"""'))));
+      docstring = text.startsWith('"""') && quotes === 1;
+    }
+    if (!prose && end - start > LINE_LENGTH / 2 && wider(source, start, end)) return true;
     start = end + 1;
   }
   return false;
@@ -45,12 +58,6 @@ function wider(source: string, start: number, end: number): boolean {
   let width = 0;
   for (let i = start; i < end; i++) if ((width += source.charCodeAt(i) < 128 ? 1 : 2) > LINE_LENGTH) return true;
   return false;
-}
-
-function unsplittable(line: string): boolean {
-  const text = line.trim();
-  if (text.startsWith("#")) return true;
-  return text.length >= 6 && text.startsWith('"""') && text.endsWith('"""') && text.indexOf('"""', 3) === text.length - 3;
 }
 
 // Several services of a platform render the same long text (the same topic's test, say): each
