@@ -57,12 +57,17 @@ export function flat(doc: Doc): string {
   return `${doc.flatOpen ?? doc.open}${doc.items.map(flat).join(", ")}${doc.flatClose ?? doc.close}`;
 }
 
+const NON_ASCII = /[^\t\n\r -~]/;
+
 const fits = (indent: number, text: string) => indent + text.length <= LINE_LENGTH;
 
-/** `doc` printed at `indent` columns, followed on its last line by `rest` (lines joined by "\n", no leading indent). */
-function print(doc: Doc, indent: number, rest: string): string {
+/**
+ * `doc` printed from column `column` of a line indented by `indent` columns, followed on its last
+ * line by `rest` (lines joined by "\n", no indentation before the first).
+ */
+function print(doc: Doc, column: number, indent: number, rest: string): string {
   const line = flat(doc);
-  if (fits(indent, line + rest)) return line + rest;
+  if (fits(column, line + rest)) return line + rest;
   if (typeof doc === "string") return doc + rest;
   if (Array.isArray(doc)) {
     // the last bracketed part breaks first; what precedes it stays on the line
@@ -71,7 +76,7 @@ function print(doc: Doc, indent: number, rest: string): string {
     if (last === -1) return line + rest;
     const head = doc.slice(0, last).map(flat).join("");
     const tail = doc.slice(last + 1).map(flat).join("");
-    return head + print(doc[last]!, indent, tail + rest);
+    return head + print(doc[last]!, column + head.length, indent, tail + rest);
   }
   const inner = indent + 4;
   const pad = " ".repeat(inner);
@@ -80,7 +85,7 @@ function print(doc: Doc, indent: number, rest: string): string {
   const body =
     doc.hug && fits(inner, together)
       ? `${pad}${together}`
-      : doc.items.map((item) => `${pad}${print(item, inner, comma)}`).join("\n");
+      : doc.items.map((item) => `${pad}${print(item, inner, inner, comma)}`).join("\n");
   return `${doc.open}\n${body}\n${" ".repeat(indent)}${doc.close}${rest}`;
 }
 
@@ -89,14 +94,12 @@ function print(doc: Doc, indent: number, rest: string): string {
  * formatter lays it out. Non-ASCII text stays on one line (see above).
  */
 export function statement(indent: number, doc: Doc): string {
-  // eslint-disable-next-line no-control-regex
-  return /[^\x00-\x7f]/.test(flat(doc)) ? flat(doc) : print(doc, indent, "");
+  return NON_ASCII.test(flat(doc)) ? flat(doc) : print(doc, indent, indent, "");
 }
 
 /** `name = value` (or `name: type = value`) where the value is one atom: parenthesized on its own line when only that fits. */
 export function assignment(indent: number, target: string, value: string): string {
   const line = `${target} = ${value}`;
-  // eslint-disable-next-line no-control-regex
-  if (fits(indent, line) || !fits(indent + 4, value) || /[^\x00-\x7f]/.test(line)) return line;
+  if (fits(indent, line) || !fits(indent + 4, value) || NON_ASCII.test(line)) return line;
   return `${target} = (\n${" ".repeat(indent + 4)}${value}\n${" ".repeat(indent)})`;
 }
