@@ -103,3 +103,12 @@ export function assignment(indent: number, target: string, value: string): strin
   if (fits(indent, line) || !fits(indent + 4, value) || NON_ASCII.test(line)) return line;
   return `${target} = (\n${" ".repeat(indent + 4)}${value}\n${" ".repeat(indent)})`;
 }
+
+/** `assert left == right` of two atoms: in parentheses when it does not fit, one operand a line when that does not either. */
+export function assertEqual(indent: number, left: string, right: string): string {
+  const line = `assert ${left} == ${right}`;
+  if (fits(indent, line) || NON_ASCII.test(line)) return line;
+  const pad = " ".repeat(indent + 4);
+  const inside = fits(indent + 4, `${left} == ${right}`) ? `${left} == ${right}` : `${left}\n${pad}== ${right}`;
+  return `assert (\n${pad}${inside}\n${" ".repeat(indent)})`;
+}
