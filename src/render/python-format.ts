@@ -1,17 +1,19 @@
 // Generated Python is written as ruff's formatter writes it, by construction: the templates hold
-// their lines already formatted, and free text enters only through literals.ts, which quotes and
-// indents it the way ruff does. test/generated/format-clean.test.ts proves it on every template
-// across the presets, the tiers, the longest names and seeded random ones (`ruff format --check`).
+// their lines already formatted, the statements whose length depends on the manifest are laid out
+// as ruff lays them out (python-layout.ts), and free text enters only through literals.ts, which
+// quotes and indents it the way ruff does. test/generated/format-clean.test.ts proves it on every
+// template across the presets, the tiers, the longest names and seeded random ones.
 //
-// What construction cannot decide is where ruff splits a line that a long name or description
-// pushed past the line length. Such a file (rare: a name near its maximum length) goes through
-// ruff's own formatter, the WebAssembly build of the ruff version the generated project pins,
-// loaded on first use: a typical service or platform never loads it.
+// A file with a line that may still be too long and that ruff could split (a statement
+// python-layout.ts does not lay out, text of characters whose width it does not know) goes through
+// ruff's own formatter: the WebAssembly build of the ruff version the generated project pins,
+// loaded on first use. A service or platform with names of ordinary length never loads it.
 import { createRequire } from "node:module";
 import type * as Ruff from "@astral-sh/ruff-wasm-nodejs";
+import { RUFF_SETTINGS } from "./ruff-settings.js";
+import { textWidth } from "./python-layout.js";
 
-/** Must match the [tool.ruff] settings written into the generated pyproject.toml. */
-export const RUFF_SETTINGS = { "target-version": "py311", "line-length": 100 } as const;
+export { RUFF_SETTINGS };
 
 const LINE_LENGTH = RUFF_SETTINGS["line-length"];
 
@@ -25,10 +27,25 @@ function ruffWorkspace(): Ruff.Workspace {
   return workspace;
 }
 
+// Lines ruff cannot split: one atom on its line (a string, a dict's "key": "value", a keyword's
+// string, a name, a parameter and its type, each maybe with its comma, a comparison's "== string"),
+// the head of a bracket that is open already, and `name = "string"` where the string does not fit in parentheses either.
+const STRING = String.raw`(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')`;
+const UNSPLITTABLE = new RegExp(
+  String.raw`^\s*(?:(?:(?:${STRING}\s*:\s*|\w+=|== )?${STRING}|[\w.]+|\w+: [\w.]+),?|(?:async def |def |await |\w+ = )?[\w.]+\()$`,
+);
+const STRING_ASSIGNMENT = new RegExp(String.raw`^(\s*)\w+(?:: [\w.]+)? = (${STRING})$`);
+
+function unsplittable(line: string): boolean {
+  if (UNSPLITTABLE.test(line)) return true;
+  const assignment = STRING_ASSIGNMENT.exec(line);
+  return assignment !== null && width(`${assignment[1]!}    ${assignment[2]!}`) > LINE_LENGTH;
+}
+
 /**
- * Whether some line may be wider than the line length, measured from above: a non-ASCII character
- * counts two columns (the widest a character is in ruff's measure), so a file that passes is sure
- * to fit. Comment lines and the lines of a docstring may be longer: ruff splits neither.
+ * Whether some line may be wider than the line length. Widths are ruff's where textWidth knows the
+ * characters, two columns a character otherwise (the most ruff counts), so a file that passes is
+ * sure to fit. Comment and docstring lines may be longer, and lines ruff cannot split.
  */
 export function hasLongLine(source: string): boolean {
   let docstring = false;
@@ -48,26 +65,28 @@ export function hasLongLine(source: string): boolean {
       prose = text.startsWith("#") || (text.startsWith('"""') && (quotes === 1 || (quotes === 2 && text.length >= 6 && text.endsWith('"""'))));
       docstring = text.startsWith('"""') && quotes === 1;
     }
-    if (!prose && end - start > LINE_LENGTH / 2 && wider(source, start, end)) return true;
+    if (!prose && end - start > LINE_LENGTH / 2 && width(line) > LINE_LENGTH && !unsplittable(line)) return true;
     start = end + 1;
   }
   return false;
 }
 
-function wider(source: string, start: number, end: number): boolean {
-  let width = 0;
-  for (let i = start; i < end; i++) if ((width += source.charCodeAt(i) < 128 ? 1 : 2) > LINE_LENGTH) return true;
-  return false;
+function width(line: string): number {
+  const known = textWidth(line);
+  if (known !== undefined) return known;
+  let columns = 0;
+  for (let i = 0; i < line.length; i++) columns += line.charCodeAt(i) < 128 ? 1 : 2;
+  return columns;
 }
 
 // Several services of a platform render the same long text (the same topic's test, say): each
 // distinct text goes through ruff once per run.
 const formatted = new Map<string, string>();
 
-/** How many files went through ruff in this process (the generation benchmark and the format test read it). */
+/** How many files went through ruff in this process (the format test reads it). */
 export const ruffRuns = { files: 0 };
 
-/** `source` as ruff formats it: itself when every line fits, ruff's answer otherwise. */
+/** `source` as ruff formats it: itself when every line fits (or cannot be split), ruff's answer otherwise. */
 export function formatPython(source: string): string {
   if (!hasLongLine(source)) return source;
   let out = formatted.get(source);

@@ -7,10 +7,10 @@
 // stay together on one indented line when they fit there, one per line with a trailing comma when
 // they do not; a collection (dict, list, imported names) goes one item per line.
 //
-// Widths are exact for ASCII. Text with other characters is printed on one line: if that line is
-// too long, python-format.ts sees it and lets ruff decide, since ruff's width of such a character
-// (0, 1 or 2 columns) is not worth copying here.
-import { RUFF_SETTINGS } from "./python-format.js";
+// Widths are ruff's for ASCII and the common scripts (textWidth). A statement with any other
+// character is printed on one line: if that line is too long, python-format.ts sees it and lets
+// ruff decide.
+import { RUFF_SETTINGS } from "./ruff-settings.js";
 
 const LINE_LENGTH = RUFF_SETTINGS["line-length"];
 
@@ -57,9 +57,28 @@ export function flat(doc: Doc): string {
   return `${doc.flatOpen ?? doc.open}${doc.items.map(flat).join(", ")}${doc.flatClose ?? doc.close}`;
 }
 
-const NON_ASCII = /[^\t\n\r -~]/;
+/**
+ * Columns of `text` as ruff counts them (Unicode's East Asian Width: a CJK ideograph takes two, a
+ * combining accent none), or undefined when it holds a character outside the ranges known here.
+ * (Free text reaches Python through literals.ts, which escapes invisible and ambiguous characters.)
+ */
+export function textWidth(text: string): number | undefined {
+  let width = 0;
+  for (let i = 0; i < text.length; i++) {
+    const cp = text.codePointAt(i)!;
+    if (cp > 0xffff) i++;
+    if (cp >= 0x20 && cp < 0x7f) width += 1;
+    else if (cp >= 0x300 && cp <= 0x36f) continue; // combining diacritical marks
+    else if ((cp >= 0xa1 && cp <= 0x2ff) || (cp >= 0x370 && cp <= 0x482) || (cp >= 0x48a && cp <= 0x52f) || (cp >= 0x2010 && cp <= 0x2027)) width += 1;
+    else if ((cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0x1f600 && cp <= 0x1f64f)) width += 2;
+    else return undefined;
+  }
+  return width;
+}
 
-const fits = (indent: number, text: string) => indent + text.length <= LINE_LENGTH;
+/** Whether `text` surely fits from column `indent` (text of unknown width never does). */
+const fits = (indent: number, text: string) => indent + (textWidth(text) ?? Infinity) <= LINE_LENGTH;
+const unknownWidth = (text: string) => textWidth(text) === undefined;
 
 /**
  * `doc` printed from column `column` of a line indented by `indent` columns, followed on its last
@@ -76,7 +95,7 @@ function print(doc: Doc, column: number, indent: number, rest: string): string {
     if (last === -1) return line + rest;
     const head = doc.slice(0, last).map(flat).join("");
     const tail = doc.slice(last + 1).map(flat).join("");
-    return head + print(doc[last]!, column + head.length, indent, tail + rest);
+    return head + print(doc[last]!, column + (textWidth(head) ?? 0), indent, tail + rest);
   }
   const inner = indent + 4;
   const pad = " ".repeat(inner);
@@ -94,20 +113,20 @@ function print(doc: Doc, column: number, indent: number, rest: string): string {
  * formatter lays it out. Non-ASCII text stays on one line (see above).
  */
 export function statement(indent: number, doc: Doc): string {
-  return NON_ASCII.test(flat(doc)) ? flat(doc) : print(doc, indent, indent, "");
+  return unknownWidth(flat(doc)) ? flat(doc) : print(doc, indent, indent, "");
 }
 
 /** `name = value` (or `name: type = value`) where the value is one atom: parenthesized on its own line when only that fits. */
 export function assignment(indent: number, target: string, value: string): string {
   const line = `${target} = ${value}`;
-  if (fits(indent, line) || !fits(indent + 4, value) || NON_ASCII.test(line)) return line;
+  if (fits(indent, line) || !fits(indent + 4, value) || unknownWidth(line)) return line;
   return `${target} = (\n${" ".repeat(indent + 4)}${value}\n${" ".repeat(indent)})`;
 }
 
 /** `assert left == right` of two atoms: in parentheses when it does not fit, one operand a line when that does not either. */
 export function assertEqual(indent: number, left: string, right: string): string {
   const line = `assert ${left} == ${right}`;
-  if (fits(indent, line) || NON_ASCII.test(line)) return line;
+  if (fits(indent, line) || unknownWidth(line)) return line;
   const pad = " ".repeat(indent + 4);
   const inside = fits(indent + 4, `${left} == ${right}`) ? `${left} == ${right}` : `${left}\n${pad}== ${right}`;
   return `assert (\n${pad}${inside}\n${" ".repeat(indent)})`;
