@@ -18,6 +18,13 @@ import { syntheticManifestText } from "./lib/synthetic-manifest.js";
 import { buildTemplates, readTree, treeDifferences } from "./lib/templates.js";
 import { writeResult } from "./lib/results.js";
 import { profileProcess } from "./lib/profile.js";
+import { buildServiceModel } from "../src/model/build-service.js";
+import { renderService } from "../src/render/service.js";
+import { ruffRuns } from "../src/render/python-format.js";
+import { Tree } from "../src/tree/tree.js";
+import { parseManifest } from "../src/manifest/load.js";
+import { buildPlatform } from "../src/platform/build-platform.js";
+import { renderPlatform } from "../src/render/platform.js";
 
 const runs = Number(process.argv[2] ?? 5);
 const root = resolve(import.meta.dirname, "..");
@@ -169,9 +176,32 @@ const platformProfile = {
 };
 console.log(`fastdapr generate (${largest} services) CPU profile (${platformProfile.totalMs} ms):`, platformProfile.percent);
 
+// how many Python files still needed ruff (src/render/python-format.ts): rendered in this process,
+// the same inputs as the runs above
+const ruffFilesOf = (render: () => void): number => {
+  const before = ruffRuns.files;
+  render();
+  return ruffRuns.files - before;
+};
+const platformFiles = (manifest: string) => () => {
+  const loaded = parseManifest(manifest);
+  renderPlatform(buildPlatform(loaded.manifest, loaded.positions), new Tree());
+};
+const ruffFiles = {
+  new: ruffFilesOf(() =>
+    renderService(
+      buildServiceModel({ name: SERVICE, tier: "agent", subscribes: ["exercise.request"], publishes: ["exercise.response"], stateKeys: ["attempts:{user_id}:{exercise_id}"], invokes: ["progress-service"] }),
+      new Tree(),
+    ),
+  ),
+  learnflow: ruffFilesOf(platformFiles(learnflowManifest)),
+  synthetic: ruffFilesOf(platformFiles(syntheticManifestText(largest))),
+};
+console.log("Python files formatted by ruff:", ruffFiles);
+
 const fastdapr = single.fastdapr!;
 const ratios = Object.fromEntries(Object.entries(single).map(([k, v]) => [k, Number((v.medianMs / fastdapr.medianMs).toFixed(2))]));
 console.log("time relative to fastdapr new (median):", ratios);
 const versionVsNode = Number((startup["fastdapr --version"].medianMs / startup["node -e 0"].medianMs).toFixed(2));
 console.log(`fastdapr --version / node -e 0 (median): ${versionVsNode}`);
-writeResult("generation", { runs, service: SERVICE, newArgs: NEW_ARGS, startup, versionVsNode, single, ratios, platforms, newProfile, platformProfile });
+writeResult("generation", { runs, service: SERVICE, newArgs: NEW_ARGS, startup, versionVsNode, single, ratios, platforms, newProfile, platformProfile, ruffFiles });
