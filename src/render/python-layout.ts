@@ -97,6 +97,7 @@ function print(doc: Doc, column: number, indent: number, rest: string): string {
     const tail = doc.slice(last + 1).map(flat).join("");
     return head + print(doc[last]!, column + (textWidth(head) ?? 0), indent, tail + rest);
   }
+  if (doc.items.length === 0) return line + rest;
   const inner = indent + 4;
   const pad = " ".repeat(inner);
   const together = doc.items.map(flat).join(", ");
@@ -118,16 +119,30 @@ export function statement(indent: number, doc: Doc): string {
 
 /** `name = value` (or `name: type = value`) where the value is one atom: parenthesized on its own line when only that fits. */
 export function assignment(indent: number, target: string, value: string): string {
-  const line = `${target} = ${value}`;
-  if (fits(indent, line) || !fits(indent + 4, value) || unknownWidth(line)) return line;
-  return `${target} = (\n${" ".repeat(indent + 4)}${value}\n${" ".repeat(indent)})`;
+  return parenthesized(indent, `${target} = `, value);
 }
 
-/** `assert left == right` of two atoms: in parentheses when it does not fit, one operand a line when that does not either. */
-export function assertEqual(indent: number, left: string, right: string): string {
-  const line = `assert ${left} == ${right}`;
+/** `return value` of one atom (not an f-string with fields), laid out like an assignment. */
+export function returnValue(indent: number, value: string): string {
+  return parenthesized(indent, "return ", value);
+}
+
+function parenthesized(indent: number, head: string, value: string): string {
+  const line = `${head}${value}`;
+  if (fits(indent, line) || !fits(indent + 4, value) || unknownWidth(line)) return line;
+  return `${head}(\n${" ".repeat(indent + 4)}${value}\n${" ".repeat(indent)})`;
+}
+
+/**
+ * `assert left == right`, `right` one atom: in parentheses when it does not fit, then on one line
+ * inside them when that fits, else `left` (laid out on its own) and `== right` on the next line.
+ */
+export function assertEqual(indent: number, left: Doc, right: string): string {
+  const line = `assert ${flat(left)} == ${right}`;
   if (fits(indent, line) || unknownWidth(line)) return line;
-  const pad = " ".repeat(indent + 4);
-  const inside = fits(indent + 4, `${left} == ${right}`) ? `${left} == ${right}` : `${left}\n${pad}== ${right}`;
+  const inner = indent + 4;
+  const pad = " ".repeat(inner);
+  const together = `${flat(left)} == ${right}`;
+  const inside = fits(inner, together) ? together : `${print(left, inner, inner, "")}\n${pad}== ${right}`;
   return `assert (\n${pad}${inside}\n${" ".repeat(indent)})`;
 }
