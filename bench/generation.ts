@@ -50,7 +50,7 @@ const removeCwd = (run: ProcessRun) => rmSync(run.cwd, { recursive: true, force:
 const node = (args: string[], cwd: string): ProcessRun => ({ command: process.execPath, args: [bin, ...args], cwd });
 
 function log(label: string, s: Summary): void {
-  console.log(`${label.padEnd(34)} median ${String(s.medianMs).padStart(8)} ms  min ${String(s.minMs).padStart(8)}  max ${String(s.maxMs).padStart(8)}  peak RSS ${s.peakRssMiB} MiB`);
+  console.log(`${label.padEnd(34)} median ${String(s.medianMs).padStart(8)} ms  min ${String(s.minMs).padStart(8)}  max ${String(s.maxMs).padStart(8)}  CPU ${String(s.medianCpuMs).padStart(8)} ms  peak RSS ${s.peakRssMiB} MiB`);
 }
 
 // ------------------------------------------------------------------ one service
@@ -103,6 +103,7 @@ function interleaved(makers: Record<string, (cwd: string) => ProcessRun>): Recor
         minMs: round1(times[0]!),
         maxMs: round1(times[times.length - 1]!),
         peakRssMiB: round1(Math.max(...list.map((s) => s.rssKb)) / 1024),
+        medianCpuMs: round1(median(list.map((s) => s.cpuMs))),
       };
       return [name, summary];
     }),
