@@ -57,12 +57,15 @@ export function flat(doc: Doc): string {
   return `${doc.flatOpen ?? doc.open}${doc.items.map(flat).join(", ")}${doc.flatClose ?? doc.close}`;
 }
 
+const PRINTABLE_ASCII = /^[ -~]*$/;
+
 /**
  * Columns of `text` as ruff counts them (Unicode's East Asian Width: a CJK ideograph takes two, a
  * combining accent none), or undefined when it holds a character outside the ranges known here.
  * (Free text reaches Python through literals.ts, which escapes invisible and ambiguous characters.)
  */
 export function textWidth(text: string): number | undefined {
+  if (PRINTABLE_ASCII.test(text)) return text.length;
   let width = 0;
   for (let i = 0; i < text.length; i++) {
     const cp = text.codePointAt(i)!;
