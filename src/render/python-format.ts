@@ -27,13 +27,13 @@ function ruffWorkspace(): Ruff.Workspace {
   return workspace;
 }
 
-// Lines ruff cannot split: one atom on its line (a string, a dict's "key": "value", a keyword's
+// Lines ruff cannot split: one atom on its line (a string, a dict's "key": value, a keyword's
 // string or name, a name, a parameter and its type, each maybe with its comma, a comparison's
 // "== string"), the head of a bracket that is open already, and `name = "string"` or
 // `return "string"` where the string does not fit in parentheses either.
 const STRING = String.raw`(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')`;
 const UNSPLITTABLE = new RegExp(
-  String.raw`^\s*(?:(?:(?:${STRING}\s*:\s*|\w+=|== )?${STRING}|(?:\w+=)?[\w.]+|\w+: [\w.]+),?|(?:async def |def |await |\w+ = )?[\w.]+\()$`,
+  String.raw`^\s*(?:(?:(?:${STRING}\s*:\s*|\w+=|== )?${STRING}|${STRING}\s*:\s*(?:[\w.+-]+|\[\]|\{\})|(?:\w+=)?[\w.]+|\w+: [\w.]+),?|(?:async def |def |await |\w+ = )?[\w.]+\()$`,
 );
 const STRING_ASSIGNMENT = new RegExp(String.raw`^(\s*)(?:\w+(?:: [\w.]+)? = |return )(f?${STRING})$`);
 

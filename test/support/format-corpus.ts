@@ -5,8 +5,9 @@
 // each .py file in it is already what `ruff format` writes and clean under `ruff check`, since
 // generation no longer runs a formatter (src/render/python-app.ts).
 import { buildServiceModel, type ServiceOptions, type TopicInput } from "../../src/model/build-service.js";
-import { MAX_AGENT_MODEL_LENGTH, MAX_APP_ID_LENGTH, MAX_DESCRIPTION_LENGTH, MAX_STATE_KEY_LENGTH, MAX_TOPIC_LENGTH } from "../../src/model/rules.js";
-import { AGENT_BACKENDS, TIERS } from "../../src/model/service.js";
+import { pascalCase } from "../../src/model/names.js";
+import { MAX_AGENT_MODEL_LENGTH, MAX_APP_ID_LENGTH, MAX_DESCRIPTION_LENGTH, MAX_PROPERTY_NAME_LENGTH, MAX_STATE_KEY_LENGTH, MAX_TOPIC_LENGTH } from "../../src/model/rules.js";
+import { AGENT_BACKENDS, TIERS, type PayloadField, type PayloadModel } from "../../src/model/service.js";
 import { renderService } from "../../src/render/service.js";
 import { PRESETS, PRESET_NAMES } from "../../src/manifest/presets/index.js";
 import { Tree } from "../../src/tree/tree.js";
@@ -79,10 +80,25 @@ export function descriptionOf(next: () => number, length: number): string {
   return out.slice(0, length).trim() || "x";
 }
 
+/** A payload of long fields: names and aliases at their longest, long descriptions, optional ones with defaults. */
+function longPayload(next: () => number, topic: string): PayloadModel {
+  const identifier = (length: number) => word(next, length, LOWER, false);
+  const fields: PayloadField[] = [
+    { name: identifier(MAX_PROPERTY_NAME_LENGTH), alias: null, pyType: "str", required: true, description: null, defaultRepr: null, example: '"example"' },
+    { name: identifier(40), alias: `${identifier(MAX_PROPERTY_NAME_LENGTH - 1)}X`, pyType: "int", required: true, description: descriptionOf(next, MAX_DESCRIPTION_LENGTH).replace(/[^ -~]/g, "x"), defaultRepr: null, example: "1" },
+    { name: "note", alias: null, pyType: "str | None", required: false, description: descriptionOf(next, 60).replace(/[^ -~]/g, "x"), defaultRepr: "None", example: "None" },
+    { name: identifier(70), alias: null, pyType: "list[str]", required: false, description: null, defaultRepr: "[]", example: "[]" },
+  ];
+  return { className: pascalCase(topic), description: descriptionOf(next, MAX_DESCRIPTION_LENGTH), open: false, fields };
+}
+
 /** The longest value of every name a service's Python carries. */
 function longestNames(next: () => number, tier: string, agentBackend: (typeof AGENT_BACKENDS)[number]): ServiceOptions {
   const topics = (n: number): TopicInput[] =>
-    Array.from({ length: n }, (_, i) => ({ name: topicOf(next, MAX_TOPIC_LENGTH - i), description: descriptionOf(next, MAX_DESCRIPTION_LENGTH) }));
+    Array.from({ length: n }, (_, i) => {
+      const name = topicOf(next, MAX_TOPIC_LENGTH - i);
+      return { name, description: descriptionOf(next, MAX_DESCRIPTION_LENGTH), ...(i === 0 ? { payload: longPayload(next, name) } : {}) };
+    });
   return {
     name: serviceNameOf(next, MAX_APP_ID_LENGTH),
     description: descriptionOf(next, MAX_DESCRIPTION_LENGTH),
