@@ -17,6 +17,8 @@ import { API_TOKEN_SECRET, APP_TOKEN_SECRET } from "./environment.js";
 import { kubernetesSecrets } from "./kubernetes.js";
 import { daprInstall } from "../dapr-install.js";
 
+const PYTHON_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 /** Arguments of `Field(...)` for one payload field. */
 function fieldArgs(f: PayloadField): string[] {
   const args: string[] = [];
@@ -152,6 +154,14 @@ const BACKEND_FILES: Record<AgentBackend, [string, Owner][]> = {
  * files, all scaffolded: they shape a file only when it is first written.
  */
 export function renderPythonApp(svc: ServiceModel, out: Tree, starter: Starter | null = null): void {
+  // No formatter parses the output any more (python-format.ts), so a name that is not a Python
+  // identifier would be written as broken code: stop instead, as the formatter's parse error did.
+  // (A topic part may start with a digit, "1a.b", which makes no module or class name.)
+  for (const t of [...svc.subscribes, ...svc.publishes]) {
+    if (!PYTHON_IDENTIFIER.test(t.module) || !PYTHON_IDENTIFIER.test(t.payload.className)) {
+      throw new Error(`topic ${t.name} makes no Python name (module ${t.module}, class ${t.payload.className})`);
+    }
+  }
   const tree = {
     add: (path: string, content: string, owner: Owner) =>
       out.add(path, path.endsWith(".py") ? formatPython(content) : content, owner),

@@ -11,7 +11,10 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { buildServiceModel } from "../../src/model/build-service.js";
 import { ruffRuns } from "../../src/render/python-format.js";
+import { renderService } from "../../src/render/service.js";
+import { Tree } from "../../src/tree/tree.js";
 import { formatCorpus } from "../support/format-corpus.js";
 import { writeTreeTo } from "../support/write-tree.js";
 import { pythonVenv } from "../support/python-checks.js";
@@ -34,4 +37,9 @@ test("no generated .py file needs a formatter: each is already what ruff format 
   writeTreeTo(tree, out);
   ruff(["format", "--check", "--no-cache", "."], out);
   ruff(["check", "--no-cache", "."], out);
+});
+
+test("a topic that makes no Python name (a part starting with a digit) stops generation instead of writing broken Python", () => {
+  // the formatter's parse error used to stop it; with no formatter the renderer checks the names itself
+  assert.throws(() => renderService(buildServiceModel({ name: "x-service", subscribes: ["1a.b"] }), new Tree()), /topic 1a\.b makes no Python name/);
 });
