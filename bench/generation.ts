@@ -18,6 +18,13 @@ import { syntheticManifestText } from "./lib/synthetic-manifest.js";
 import { buildTemplates, readTree, treeDifferences } from "./lib/templates.js";
 import { writeResult } from "./lib/results.js";
 import { profileProcess } from "./lib/profile.js";
+import { buildServiceModel } from "../src/model/build-service.js";
+import { renderService } from "../src/render/service.js";
+import { ruffRuns } from "../src/render/python-format.js";
+import { Tree } from "../src/tree/tree.js";
+import { parseManifest } from "../src/manifest/load.js";
+import { buildPlatform } from "../src/platform/build-platform.js";
+import { renderPlatform } from "../src/render/platform.js";
 
 const runs = Number(process.argv[2] ?? 5);
 const root = resolve(import.meta.dirname, "..");
@@ -43,7 +50,7 @@ const removeCwd = (run: ProcessRun) => rmSync(run.cwd, { recursive: true, force:
 const node = (args: string[], cwd: string): ProcessRun => ({ command: process.execPath, args: [bin, ...args], cwd });
 
 function log(label: string, s: Summary): void {
-  console.log(`${label.padEnd(34)} median ${String(s.medianMs).padStart(8)} ms  min ${String(s.minMs).padStart(8)}  max ${String(s.maxMs).padStart(8)}  peak RSS ${s.peakRssMiB} MiB`);
+  console.log(`${label.padEnd(34)} median ${String(s.medianMs).padStart(8)} ms  min ${String(s.minMs).padStart(8)}  max ${String(s.maxMs).padStart(8)}  CPU ${String(s.medianCpuMs).padStart(8)} ms  peak RSS ${s.peakRssMiB} MiB`);
 }
 
 // ------------------------------------------------------------------ one service
@@ -96,6 +103,7 @@ function interleaved(makers: Record<string, (cwd: string) => ProcessRun>): Recor
         minMs: round1(times[0]!),
         maxMs: round1(times[times.length - 1]!),
         peakRssMiB: round1(Math.max(...list.map((s) => s.rssKb)) / 1024),
+        medianCpuMs: round1(median(list.map((s) => s.cpuMs))),
       };
       return [name, summary];
     }),
@@ -169,9 +177,32 @@ const platformProfile = {
 };
 console.log(`fastdapr generate (${largest} services) CPU profile (${platformProfile.totalMs} ms):`, platformProfile.percent);
 
+// how many Python files still needed ruff (src/render/python-format.ts): rendered in this process,
+// the same inputs as the runs above
+const ruffFilesOf = (render: () => void): number => {
+  const before = ruffRuns.files;
+  render();
+  return ruffRuns.files - before;
+};
+const platformFiles = (manifest: string) => () => {
+  const loaded = parseManifest(manifest);
+  renderPlatform(buildPlatform(loaded.manifest, loaded.positions), new Tree());
+};
+const ruffFiles = {
+  new: ruffFilesOf(() =>
+    renderService(
+      buildServiceModel({ name: SERVICE, tier: "agent", subscribes: ["exercise.request"], publishes: ["exercise.response"], stateKeys: ["attempts:{user_id}:{exercise_id}"], invokes: ["progress-service"] }),
+      new Tree(),
+    ),
+  ),
+  learnflow: ruffFilesOf(platformFiles(learnflowManifest)),
+  synthetic: ruffFilesOf(platformFiles(syntheticManifestText(largest))),
+};
+console.log("Python files formatted by ruff:", ruffFiles);
+
 const fastdapr = single.fastdapr!;
 const ratios = Object.fromEntries(Object.entries(single).map(([k, v]) => [k, Number((v.medianMs / fastdapr.medianMs).toFixed(2))]));
 console.log("time relative to fastdapr new (median):", ratios);
 const versionVsNode = Number((startup["fastdapr --version"].medianMs / startup["node -e 0"].medianMs).toFixed(2));
 console.log(`fastdapr --version / node -e 0 (median): ${versionVsNode}`);
-writeResult("generation", { runs, service: SERVICE, newArgs: NEW_ARGS, startup, versionVsNode, single, ratios, platforms, newProfile, platformProfile });
+writeResult("generation", { runs, service: SERVICE, newArgs: NEW_ARGS, startup, versionVsNode, single, ratios, platforms, newProfile, platformProfile, ruffFiles });

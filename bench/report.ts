@@ -35,6 +35,8 @@ interface Generation {
   startup?: Record<string, Summary>;
   versionVsNode?: number;
   platformProfile?: { services: number; totalMs: number; percent: Record<string, number> };
+  /** Python files that still went through ruff: one service, LearnFlow, the largest synthetic platform (absent in older results) */
+  ruffFiles?: { new: number; learnflow: number; synthetic: number };
 }
 interface Latency {
   ops: number;

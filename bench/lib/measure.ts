@@ -1,6 +1,8 @@
 // Whole-process timing for the benchmarks: wall time from spawn to exit, and the child's peak
-// resident memory from GNU time (`/usr/bin/time -f %M`, written to a file so it never mixes with
-// the tool's own stderr). bench/setup.sh installs GNU time.
+// resident memory and CPU time (user + system, all its threads) from GNU time (`/usr/bin/time -f
+// "%M %U %S"`, written to a file so it never mixes with the tool's own stderr). On a machine shared
+// with other work, CPU time barely moves while wall time includes the waits for a free core.
+// bench/setup.sh installs GNU time.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,6 +11,8 @@ import { join } from "node:path";
 export interface Sample {
   ms: number;
   rssKb: number;
+  /** user + system CPU time of the process, ms */
+  cpuMs: number;
   stdout: string;
 }
 
@@ -19,6 +23,8 @@ export interface Summary {
   maxMs: number;
   /** the largest peak RSS over the runs, MiB */
   peakRssMiB: number;
+  /** median user + system CPU time, ms (absent in older results) */
+  medianCpuMs?: number;
 }
 
 export interface Series extends Summary {
@@ -42,7 +48,7 @@ export function timeProcess(run: ProcessRun): Sample {
   const rssFile = join(scratch, "rss");
   try {
     const started = process.hrtime.bigint();
-    const result = spawnSync(GNU_TIME, ["-f", "%M", "-o", rssFile, run.command, ...run.args], {
+    const result = spawnSync(GNU_TIME, ["-f", "%M %U %S", "-o", rssFile, run.command, ...run.args], {
       cwd: run.cwd,
       env: run.env ?? process.env,
       encoding: "utf8",
@@ -53,9 +59,9 @@ export function timeProcess(run: ProcessRun): Sample {
     if (result.status !== 0) {
       throw new Error(`${run.command} ${run.args.join(" ")} failed (${result.status ?? result.signal}):\n${result.stdout}${result.stderr}`);
     }
-    // GNU time writes "Command exited..." lines before the figure when the child fails; the last line is %M
-    const rssKb = Number(readFileSync(rssFile, "utf8").trim().split("\n").pop());
-    return { ms, rssKb, stdout: result.stdout };
+    // GNU time writes "Command exited..." lines before the figures when the child fails; the last line is "%M %U %S"
+    const [rss, user, system] = readFileSync(rssFile, "utf8").trim().split("\n").pop()!.split(" ").map(Number);
+    return { ms, rssKb: rss!, cpuMs: (user! + system!) * 1000, stdout: result.stdout };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -95,6 +101,7 @@ export function series(runs: number, prepare: () => ProcessRun, cleanup: (run: P
     minMs: round1(times[0]!),
     maxMs: round1(times[times.length - 1]!),
     peakRssMiB: round1(Math.max(...samples.map((s) => s.rssKb)) / 1024),
+    medianCpuMs: round1(median(samples.map((s) => s.cpuMs))),
     warmupStdout: warmup.stdout,
   };
 }

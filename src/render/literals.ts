@@ -44,14 +44,14 @@ function codePointEscape(c: string): string {
  * The body of a Python string: backslashes and controls escaped, invisible characters and those
  * ruff calls ambiguous written as \u escapes (the value is the same), `quote` handled by `escapeQuote`.
  */
-function pythonBody(text: string, escapeQuote: (text: string, index: number) => boolean): string {
+function pythonBody(text: string, escapeQuote: (text: string, index: number) => boolean, quote = '"'): string {
   // the common case, printable ASCII without quotes or backslashes, is already its own body
-  if (/^[ !#-[\]-~]*$/.test(text)) return text;
+  if (/^[ !#-&(-[\]-~]*$/.test(text)) return text;
   let out = "";
   let index = 0;
   for (const c of text) {
     if (c in SHORT_ESCAPES) out += SHORT_ESCAPES[c];
-    else if (c === '"') out += escapeQuote(text, index) ? '\\"' : '"';
+    else if (c === quote) out += escapeQuote(text, index) ? `\\${quote}` : quote;
     else if (c > "~" && (INVISIBLE.test(c) || ambiguous(c))) out += codePointEscape(c);
     else if (c < " ") out += codePointEscape(c);
     else out += c;
@@ -62,7 +62,15 @@ function pythonBody(text: string, escapeQuote: (text: string, index: number) => 
 
 /** A complete Python string literal holding exactly `text`: `"..."`. */
 export function pythonString(text: string): string {
-  return `"${pythonBody(text, () => true)}"`;
+  // ruff's choice of quotes: double, unless the text holds more double quotes than single ones
+  const quote = count(text, '"') > count(text, "'") ? "'" : '"';
+  return `${quote}${pythonBody(text, () => true, quote)}${quote}`;
+}
+
+function count(text: string, char: string): number {
+  let n = 0;
+  for (let i = text.indexOf(char); i !== -1; i = text.indexOf(char, i + 1)) n++;
+  return n;
 }
 
 /**
@@ -70,22 +78,26 @@ export function pythonString(text: string): string {
  * `x` events: "): continuation lines indented by `indent`, every line's trailing blanks dropped.
  * No run of two quotes and no final quote is left unescaped, so `"""` can never close it early.
  */
-export function docstringText(text: string, indent = ""): string {
+export function docstringText(text: string, indent = "", dedent = false): string {
   const quoteNeedsEscape = (t: string, i: number) => i === t.length - 1 || t[i + 1] === '"';
-  return text
+  const lines = text
     .trim()
     .split("\n")
-    .map((line) => pythonBody(line.trimEnd(), quoteNeedsEscape))
-    .map((line, i) => (i === 0 || line === "" ? line : `${indent}${line}`))
-    .join("\n");
+    .map((line) => pythonBody(line.trimEnd(), quoteNeedsEscape));
+  // the continuation lines' common leading blanks, which ruff's formatter replaces by the indent
+  const common = dedent ? Math.min(...lines.slice(1).filter((l) => l !== "").map((l) => l.length - l.trimStart().length)) : 0;
+  return lines.map((line, i) => (i === 0 || line === "" ? line : `${indent}${line.slice(Number.isFinite(common) ? common : 0)}`)).join("\n");
 }
 
 /**
  * A complete docstring: `"""text"""` on one line, or the first line, the rest indented by
- * `indent`, and the closing quotes on their own line.
+ * `indent` (their common indentation replaced by it, as ruff formats a docstring), and the
+ * closing quotes on their own line.
  */
 export function pythonDocstring(text: string, indent = ""): string {
-  const body = docstringText(text, indent);
+  // ruff keeps a docstring's first quote apart from the opening ones: """ "quoted"…
+  const content = docstringText(text, indent, true);
+  const body = content.startsWith('"') ? ` ${content}` : content;
   return body.includes("\n") ? `"""${body}\n${indent}"""` : `"""${body}"""`;
 }
 

@@ -9,32 +9,41 @@ import { pins } from "./pyproject.js";
 import { renderTemplate } from "./templates.js";
 import { pythonString } from "./literals.js";
 import { formatPython } from "./python-format.js";
+import * as layout from "./python-layout.js";
+import type { Doc } from "./python-layout.js";
 import { payloadImports } from "../manifest/payload.js";
 import { isWiredPath, type Starter } from "./starters.js";
 import { API_TOKEN_SECRET, APP_TOKEN_SECRET } from "./environment.js";
 import { kubernetesSecrets } from "./kubernetes.js";
 import { daprInstall } from "../dapr-install.js";
 
+const PYTHON_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 /** Arguments of `Field(...)` for one payload field. */
-function fieldArgs(f: PayloadField): string {
+function fieldArgs(f: PayloadField): string[] {
   const args: string[] = [];
   if (!f.required) args.push(`default=${f.defaultRepr ?? "None"}`);
   if (f.alias) args.push(`alias=${pythonString(f.alias)}`);
   if (f.description) args.push(`description=${pythonString(f.description)}`);
-  return args.join(", ");
+  return args;
 }
 
-/** One field declaration: `name: type`, with `= Field(...)` when it has a default, alias or doc. */
+/** One field declaration in a model's body: `name: type`, with `= Field(...)` when it has a default, alias or doc. */
 function fieldDecl(f: PayloadField): string {
   const args = fieldArgs(f);
-  return args ? `${f.name}: ${f.pyType} = Field(${args})` : `${f.name}: ${f.pyType}`;
+  return args.length > 0 ? layout.statement(4, layout.args(`${f.name}: ${f.pyType} = Field(`, args)) : `${f.name}: ${f.pyType}`;
 }
 
-/** A Python dict literal of a valid payload: required fields only (open models get one field). */
-function example(p: PayloadModel): string {
-  if (p.open) return '{"example": True}';
+/** A Python dict display of a valid payload: required fields only (open models get one field). */
+function exampleDoc(p: PayloadModel): Doc {
+  if (p.open) return layout.collection("{", ['"example": True'], "}");
   const required = p.fields.filter((f) => f.required);
-  return `{${required.map((f) => `${pythonString(f.alias ?? f.name)}: ${f.example}`).join(", ")}}`;
+  return layout.collection("{", required.map((f) => `${pythonString(f.alias ?? f.name)}: ${f.example}`), "}");
+}
+
+/** The same on one line. */
+function example(p: PayloadModel): string {
+  return layout.flat(exampleDoc(p));
 }
 
 function keyFormat(k: StateKey): string {
@@ -146,6 +155,14 @@ const BACKEND_FILES: Record<AgentBackend, [string, Owner][]> = {
  * files, all scaffolded: they shape a file only when it is first written.
  */
 export function renderPythonApp(svc: ServiceModel, out: Tree, starter: Starter | null = null): void {
+  // No formatter parses the output any more (python-format.ts), so a name that is not a Python
+  // identifier would be written as broken code: stop instead, as the formatter's parse error did.
+  // (A topic part may start with a digit, "1a.b", which makes no module or class name.)
+  for (const t of [...svc.subscribes, ...svc.publishes]) {
+    if (!PYTHON_IDENTIFIER.test(t.module) || !PYTHON_IDENTIFIER.test(t.payload.className)) {
+      throw new Error(`topic ${t.name} makes no Python name (module ${t.module}, class ${t.payload.className})`);
+    }
+  }
   const tree = {
     add: (path: string, content: string, owner: Owner) =>
       out.add(path, path.endsWith(".py") ? formatPython(content) : content, owner),
@@ -159,6 +176,8 @@ export function renderPythonApp(svc: ServiceModel, out: Tree, starter: Starter |
     fieldArgs,
     fieldDecl,
     example,
+    exampleDoc,
+    py: layout,
     keyFormat,
     keyExample,
     devPins: pins(PYTHON_DEV_DEPENDENCIES).map((p) => `"${p}"`).join(" "),
