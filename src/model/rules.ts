@@ -5,12 +5,14 @@
 /** Kubernetes Service names are RFC 1035 labels: a service name (the app id) starts with a letter. */
 export const SERVICE_NAME_PATTERN = "^[a-z]([-a-z0-9]*[a-z0-9])?$";
 export const DNS_LABEL_PATTERN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
-const TOPIC_PART = "[a-z0-9]+(?:-[a-z0-9]+)*";
+// Each part starts with a letter: a topic names a Python module (app/handlers/<domain>_<action>.py)
+// and a payload class, and "1a.b" would make neither.
+const TOPIC_PART = "[a-z][a-z0-9]*(?:-[a-z0-9]+)*";
 export const TOPIC_PATTERN = `^${TOPIC_PART}\\.${TOPIC_PART}$`;
 export const STATE_KEY_PATTERN = "^(?:[A-Za-z0-9_.:\\-]|\\{[a-z_][a-z0-9_]*\\})+$";
 
 // What each pattern accepts, in words: the rules' messages below and the manifest schema's say it alike.
-export const TOPIC_FORM = 'two lowercase parts joined by one dot, hyphens allowed inside each part (e.g. "learning.concept-request")';
+export const TOPIC_FORM = 'two lowercase parts joined by one dot, each starting with a letter, hyphens allowed inside each part (e.g. "learning.concept-request")';
 export const STATE_KEY_FORM = 'letters, digits and _ . : - with {snake_case} placeholders (e.g. "progress:{user_id}")';
 export const AGENT_MODEL_FORM = 'letters, digits and . _ : / @ + -, no spaces or line breaks (e.g. "gpt-4o-mini")';
 
