@@ -51,6 +51,8 @@ export const POSTGRES_SERVICE = {
 export interface SidecarFiles {
   hostDir: string;
   resources: string;
+  /** The Configuration file in hostDir (default config.yaml). */
+  config?: string;
 }
 
 /**
@@ -84,7 +86,7 @@ export function appWithSidecar(
         "--app-protocol", "http",
         "--dapr-http-port", "3500",
         "--resources-path", `/dapr/${dapr.resources}`,
-        "--config", "/dapr/config.yaml",
+        "--config", `/dapr/${dapr.config ?? "config.yaml"}`,
         "--log-as-json",
       ],
       volumes: [`${dapr.hostDir}:/dapr:ro`],
