@@ -121,6 +121,7 @@ const APP_FILES: [string, Owner][] = [
 const AGENT_FILES: [string, Owner][] = [
   ["app/agents/__init__.py", "generated"],
   ["app/agents/llm.py", "generated"],
+  ["app/agents/llm_telemetry.py", "generated"],
   ["app/agents/window.py", "generated"],
   ["app/agents/memory.py", "generated"],
   ["app/agents/agent.py", "generated"],
