@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Provision the OpenTelemetry Collector the observability e2e test (test/e2e/otel-*.test.ts) runs
 # beside daprd: a minimal distribution with the core OTLP receiver and one exporter that appends
-# OTLP/JSON lines to a file, built from the Go module proxy with the collector's own builder
+# OTLP/JSON lines to a file (plus the core batch processor and debug exporter, so that the same binary
+# runs the configuration fastdapr generates for compose, as the stand-in of the collector image in
+# scripts/provision-docker.sh), built from the Go module proxy with the collector's own builder
 # (go.opentelemetry.io/collector/cmd/builder). The exporter is scripts/otelcol/jsonlinesexporter:
 # the core collector has no exporter that writes parseable records to a file, and the contrib file
 # exporter needs extension/encoding/otlpencodingextension, which the module proxy refuses (403 for
@@ -24,12 +26,13 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/provision-common.sh"
 export GOSUMDB=off
 OTELCOL_VERSION="${FASTDAPR_OTELCOL_VERSION:-0.165.0}"
 OTELCOL_VERSION="${OTELCOL_VERSION#v}"
-# keyed by the exporter's source too, so a change to it builds a new binary
-EXPORTER_HASH="$(cat "$(dirname "${BASH_SOURCE[0]}")"/otelcol/jsonlinesexporter/* | sha256sum | cut -c1-12)"
+# keyed by the exporter's source and the component list too, so a change to either builds a new binary
+COMPONENTS="otlpreceiver batchprocessor debugexporter"
+EXPORTER_HASH="$( (cat "$(dirname "${BASH_SOURCE[0]}")"/otelcol/jsonlinesexporter/*; echo "$COMPONENTS") | sha256sum | cut -c1-12)"
 OTELCOL_DIR="$CACHE/otelcol/$OTELCOL_VERSION-$EXPORTER_HASH"
 OTELCOL="$OTELCOL_DIR/otelcol-fastdapr"
 
-step "otelcol ${OTELCOL_VERSION} (otlp receiver + jsonlines exporter)"
+step "otelcol ${OTELCOL_VERSION} (otlp, batch, debug, jsonlines)"
 command -v go >/dev/null || die "go not found"
 if [ -x "$OTELCOL" ] && "$OTELCOL" --version >/dev/null 2>&1; then
   done_step "cached $OTELCOL"
@@ -48,9 +51,12 @@ dist:
   output_path: ${BUILD}/dist
 receivers:
   - gomod: go.opentelemetry.io/collector/receiver/otlpreceiver v${OTELCOL_VERSION}
+processors:
+  - gomod: go.opentelemetry.io/collector/processor/batchprocessor v${OTELCOL_VERSION}
 exporters:
   - gomod: fastdapr.local/otelcol/jsonlinesexporter v0.0.0
     path: ${EXPORTER_SRC}
+  - gomod: go.opentelemetry.io/collector/exporter/debugexporter v${OTELCOL_VERSION}
 EOF
   ( cd "$BUILD" && nice -n 10 "$BUILD/bin/builder" --config "$BUILD/builder.yaml" ) \
     || die "the collector builder failed (a module not served by the proxy?)"

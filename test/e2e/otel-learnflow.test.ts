@@ -7,6 +7,7 @@
 // endpoint (the default for `dapr run`) the same query works and nothing is exported.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
@@ -22,7 +23,7 @@ import {
   type DaprPorts,
   type Scope,
 } from "./harness/index.js";
-import { startCollector, type Collector, type ExportedSpan } from "./harness/otel.js";
+import { otelcolBinary, startCollector, type Collector, type ExportedSpan } from "./harness/otel.js";
 import { startFakeLlm } from "./harness/fake-llm.js";
 import { agentEnv, agentReply } from "./support/learnflow-journey.js";
 import { venvPath } from "./support/generated-services.js";
@@ -139,6 +140,20 @@ function ancestors(span: ExportedSpan, trace: ExportedSpan[]): ExportedSpan[] {
 }
 
 describe("OpenTelemetry from LearnFlow to a real collector", () => {
+  it("the collector configurations fastdapr generates (compose, dev overlay) are accepted by a real collector", async () => {
+    const compose = join(traced.root, "otel", "collector.yaml");
+    const overlay = parse(readFileSync(join(traced.root, "deploy/overlays/dev/otel-collector/configmap.yaml"), "utf8")) as { data: Record<string, string> };
+    const dev = join(traced.root, "dev-collector.yaml");
+    writeFileSync(dev, overlay.data["config.yaml"]!);
+    for (const config of [compose, dev]) {
+      const run = spawnSync(otelcolBinary(), ["validate", "--config", config], { encoding: "utf8", timeout: 60_000 });
+      assert.equal(run.status, 0, `${config}: ${run.stdout}${run.stderr}`);
+    }
+    // and the check can fail: a pipeline naming an exporter the configuration lacks is refused
+    writeFileSync(dev, overlay.data["config.yaml"]!.replace("- debug", "- missing"));
+    assert.notEqual(spawnSync(otelcolBinary(), ["validate", "--config", dev], { encoding: "utf8", timeout: 60_000 }).status, 0);
+  });
+
   it("one query is one trace: triage, its sidecar, delivery to concepts and its handler, progress's handler; handler outcomes as metrics", async () => {
     await runCase("otel trace through learnflow", 150_000, async (s) => {
       const [redis, collector] = await Promise.all([s.redis(), startCollector()]);
