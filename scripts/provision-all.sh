@@ -2,7 +2,8 @@
 # Everything the test suite needs, provisioned with the machine's cores kept busy on a cold cache:
 # provision-kube.sh (the longest Go build) runs beside provision.sh, and provision-docker.sh, which
 # puts provision.sh's daprd and Kafka jars into stand-in images, follows provision.sh. On a warm
-# cache the three take seconds. Each script's output goes to $FASTDAPR_CACHE/logs/<script>.log;
+# cache they take seconds. provision-otel.sh (the OpenTelemetry Collector, a few minutes cold) runs
+# beside them too. Each script's output goes to $FASTDAPR_CACHE/logs/<script>.log;
 # their summaries are printed at the end, and the log tail of any script that failed.
 #
 #   bash scripts/provision-all.sh      # idempotent; exit status non-zero if any script failed
@@ -25,14 +26,16 @@ run() { # <script>: runs it with its output in its log, echoing when it ends
 echo "==> provisioning (provision.sh then provision-docker.sh, beside provision-kube.sh); logs in $LOGS"
 ( run provision && run provision-docker ) & runtime_job=$!
 run provision-kube & kube_job=$!
+run provision-otel & otel_job=$!   # the OpenTelemetry Collector of test/e2e/otel-*.test.ts
 # a stopped test run (Ctrl-C, CI timeout) leaves no build behind
-trap 'kill "$runtime_job" "$kube_job" 2>/dev/null; exit 130' INT TERM
+trap 'kill "$runtime_job" "$kube_job" "$otel_job" 2>/dev/null; exit 130' INT TERM
 
 failed=()
 wait "$runtime_job" || failed+=(runtime)
 wait "$kube_job" || failed+=(provision-kube)
+wait "$otel_job" || failed+=(provision-otel)
 
-for script in provision provision-docker provision-kube; do
+for script in provision provision-docker provision-kube provision-otel; do
   log="$LOGS/$script.log"
   [ -f "$log" ] || continue
   # each script ends with its summary: the lines from "... summary" on

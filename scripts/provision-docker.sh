@@ -18,8 +18,9 @@
 #        version the tag names (checked), and
 #        fastdapr-standin/services:bookworm (Redis, PostgreSQL, Java), the base of the next step
 #   5. stand-ins for the images the generated compose files name (src/versions.ts): daprd (the
-#      binary provision.sh built), Redis, PostgreSQL, Kafka (the jars provision.sh cached), each
-#      built from scripts/docker-standins/<name>/
+#      binary provision.sh built), Redis, PostgreSQL, Kafka (the jars provision.sh cached), the
+#      OpenTelemetry Collector (the binary provision-otel.sh builds, run from here), each built from
+#      scripts/docker-standins/<name>/
 #   6. writes $FASTDAPR_CACHE/docker/runtime.json, read by test/e2e/harness/docker.ts
 #
 # Every image carries the label dev.fastdapr.standin=<recipe key>; an image whose key matches is
@@ -252,13 +253,28 @@ kafka_context() {
   cp "$KAFKA_LOG4J" "$1/log4j2.properties"
 }
 no_context() { :; }
+# the OpenTelemetry Collector of scripts/provision-otel.sh (run here too: idempotent, seconds when warm)
+OTELCOL_BIN=""
+otelcol_prepare() {
+  bash "$REPO/scripts/provision-otel.sh" > "$CACHE/logs/provision-otel-for-docker.log" 2>&1 \
+    || { tail -n 20 "$CACHE/logs/provision-otel-for-docker.log" >&2; die "provision-otel.sh failed"; }
+  OTELCOL_BIN="$(node -p 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).otelcol' "$CACHE/otelcol.json")"
+}
+otelcol_context() {
+  cp "$OTELCOL_BIN" "$1/otelcol"
+  mkdir -p "$1/rootfs/etc" "$1/rootfs/tmp"
+  chmod 1777 "$1/rootfs/tmp"
+  printf 'root:x:0:0:root:/root:/sbin/nologin\notel:x:10001:10001:otel:/:/sbin/nologin\n' > "$1/rootfs/etc/passwd"
+}
 
-step "stand-in images (daprd ${DAPR_VERSION}, Redis, PostgreSQL, Kafka ${KAFKA_VERSION})"
+step "stand-in images (daprd ${DAPR_VERSION}, Redis, PostgreSQL, Kafka ${KAFKA_VERSION}, otelcol)"
 declare -a STANDINS_BUILT=()
 build_standin daprd "${IMAGE[daprd]}" "$DAPR_VERSION" daprd_context
 build_standin redis "${IMAGE[redis]}" "debian-${DEBIAN_SUITE}" no_context
 build_standin postgres "${IMAGE[postgres]}" "debian-${DEBIAN_SUITE}" no_context
 build_standin kafka "${IMAGE[kafka]}" "$KAFKA_VERSION" kafka_context
+mkdir -p "$CACHE/logs" && otelcol_prepare
+build_standin otel-collector "${IMAGE[otelCollector]}" "$(basename "$(dirname "$OTELCOL_BIN")")" otelcol_context
 if [ ${#STANDINS_BUILT[@]} -gt 0 ]; then done_step "built ${STANDINS_BUILT[*]}"; else done_step "cached"; fi
 daprd_tag_version="${IMAGE[daprd]##*:}"
 if [ "$daprd_tag_version" != "$DAPR_VERSION" ]; then

@@ -48,6 +48,12 @@ export const PYTHON_DEPENDENCIES = {
   pydantic: "2.14.4",
   "pydantic-settings": "2.16.3",
   aiohttp: "3.14.5",
+  // OpenTelemetry (app/core/telemetry.py): the API and SDK, and the OTLP exporter over HTTP with
+  // protobuf, whose dependencies (protobuf, requests) are lighter than the gRPC exporter's (grpcio).
+  // Loaded only when an endpoint is configured; the instrumentation is the generated code's own.
+  "opentelemetry-api": "1.45.2",
+  "opentelemetry-sdk": "1.45.2",
+  "opentelemetry-exporter-otlp-proto-http": "1.45.2",
 } as const;
 
 export const PYTHON_AGENT_DEPENDENCIES = {
@@ -71,4 +77,6 @@ export const CONTAINER_IMAGES = {
   redis: "redis:7.4-alpine",
   kafka: `apache/kafka:${KAFKA_VERSION}`,
   postgres: "postgres:16-alpine",
+  // the core distribution: OTLP receiver, batch processor, debug exporter (the generated collector)
+  otelCollector: "otel/opentelemetry-collector:0.165.0",
 } as const;

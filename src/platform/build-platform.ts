@@ -1,6 +1,7 @@
 // Manifest → PlatformModel: builds every service with buildServiceModel (so one service of a
 // platform obeys exactly the rules of `fastdapr new`), fills in the topic payloads, then checks the
 // rules that span services. Errors point at the manifest node that causes them.
+import { platformObservability } from "./observability.js";
 import { EXIT, FastdaprError } from "../core/errors.js";
 import { didYouMean } from "../core/suggest.js";
 import { buildServiceModel, type PlaceOf, type ServiceOptions, type TopicInput } from "../model/build-service.js";
@@ -284,6 +285,7 @@ export function buildPlatform(manifest: Manifest, positions: Positions = noPosit
       stateStore: { ...d.stateStore },
       daprConfig: d.daprConfig,
     },
+    observability: platformObservability(manifest.observability),
     topics: platformTopics,
     services,
     warnings,

@@ -4,6 +4,7 @@ import type { PayloadSchema } from "../manifest/schema.js";
 import type { PayloadModel, ServiceModel } from "../model/service.js";
 import type { PythonVersion } from "../versions.js";
 import type { StarterPreset } from "../manifest/presets/starter-presets.js";
+import type { PlatformObservability } from "./observability.js";
 
 /** A problem that does not stop generation (e.g. a topic nobody subscribes to). */
 export interface Warning {
@@ -41,6 +42,8 @@ export interface PlatformModel {
   /** The preset whose starter code the services' user-owned files start from (manifest `preset`). */
   preset: StarterPreset | null;
   defaults: PlatformDefaults;
+  /** Where services and sidecars send OpenTelemetry data, per environment (manifest `observability`). */
+  observability: PlatformObservability;
   /** Every declared topic, in manifest order. */
   topics: PlatformTopic[];
   /** Every service, in manifest order, built by buildServiceModel with topic payloads filled in. */

@@ -75,6 +75,8 @@ export const POSTGRES_SERVICE: ComposeService = {
 export interface SidecarFiles {
   hostDir: string;
   resources: string;
+  /** The Configuration file in hostDir (default config.yaml). */
+  config?: string;
 }
 
 /**
@@ -108,7 +110,7 @@ export function appWithSidecar(
         "--app-protocol", "http",
         "--dapr-http-port", "3500",
         "--resources-path", `/dapr/${dapr.resources}`,
-        "--config", "/dapr/config.yaml",
+        "--config", `/dapr/${dapr.config ?? "config.yaml"}`,
         "--log-as-json",
       ],
       volumes: [`${dapr.hostDir}:/dapr:ro`],

@@ -3,7 +3,7 @@
 // Resiliency policy. Component names are the same everywhere, so the code never changes.
 import type { ServiceModel } from "../model/service.js";
 import type { Tree } from "../tree/tree.js";
-import type { DaprComponent, DaprConfiguration, DaprMetadataItem, DaprResiliency, DaprResource } from "./dapr-types.js";
+import type { DaprComponent, DaprConfiguration, DaprMetadataItem, DaprTracing, DaprResiliency, DaprResource } from "./dapr-types.js";
 import { STORE_HOSTS } from "./hosts.js";
 import { toYaml } from "./yaml.js";
 
@@ -111,13 +111,14 @@ export function conversationComponents(services: ServiceModel[], env: "local" | 
 /** Seconds the sidecar gives the provider; the app waits a little longer, so Dapr's error wins. */
 export const CONVERSATION_TIMEOUT_SECONDS = 30;
 
-export function daprConfiguration(svc: Pick<ServiceModel, "daprConfig">): DaprConfiguration {
+/** `tracing`: the environment's (src/render/observability.ts tracingSpec); a lone service samples everything and exports nowhere. */
+export function daprConfiguration(svc: Pick<ServiceModel, "daprConfig">, tracing: DaprTracing = { samplingRate: "1", stdout: false }): DaprConfiguration {
   return {
     apiVersion: "dapr.io/v1alpha1",
     kind: "Configuration",
     metadata: { name: svc.daprConfig },
     spec: {
-      tracing: { samplingRate: "1", stdout: false },
+      tracing,
       // Per-path HTTP metrics (daprd 1.18's default, announced at every start with a warning) would
       // make a Prometheus series for every learner and session id in the routes' paths.
       metric: { enabled: true, http: { increasedCardinality: false } },

@@ -23,10 +23,17 @@ export interface AccessControlSpec {
   policies: { appId: string; defaultAction: "allow" | "deny"; trustDomain: string; namespace: string }[];
 }
 
+/** A Configuration's `tracing`: the sampling rate, and where the sidecar exports its spans (OTLP) if anywhere. */
+export interface DaprTracing {
+  samplingRate: string;
+  stdout: boolean;
+  otel?: { endpointAddress: string; isSecure: boolean; protocol: "http" | "grpc" };
+}
+
 export type DaprConfiguration = DaprResourceOf<
   "Configuration",
   {
-    tracing: { samplingRate: string; stdout: boolean };
+    tracing: DaprTracing;
     metric: { enabled: boolean; http: { increasedCardinality: boolean } };
     accessControl?: AccessControlSpec;
   }

@@ -12,6 +12,18 @@ import { composeBackingServices, composeStoreNames, ENVS, environmentSummary, sh
 import { accessControlConfigName, accessControlConfigurations } from "./access-control.js";
 import { defaultDenyPolicy, serviceNetworkPolicy, storeEgressPolicies } from "./network-policies.js";
 import { toYaml } from "./yaml.js";
+import {
+  COMPOSE_COLLECTOR_CONFIG,
+  collectorConfig,
+  composeCollector,
+  devCollectorObjects,
+  metricsScrapePolicy,
+  telemetryConfigPatches,
+  telemetryEgressPolicy,
+  telemetryEnvironment,
+  tracingSpec,
+} from "./observability.js";
+import { COLLECTOR_NAME } from "../platform/observability.js";
 import { renderTemplate } from "./templates.js";
 import { ASYNCAPI_FILE, asyncApiDocument } from "./asyncapi.js";
 import { partOfLabel } from "./labels.js";
@@ -36,8 +48,14 @@ function renderSelfHostedDapr(p: PlatformModel, tree: Tree): void {
     }
   }
   // no access-control list here: self-hosted daprd has no mTLS, so no caller identity (access-control.ts)
-  tree.add("dapr/config.yaml", toYaml(daprConfiguration({ daprConfig: p.defaults.daprConfig })), "generated");
+  // one Configuration per environment: each sends its traces to its own OTLP endpoint
+  const config = (env: "local" | "compose") => toYaml(daprConfiguration({ daprConfig: p.defaults.daprConfig }, tracingSpec(p.observability, env)));
+  tree.add("dapr/config.yaml", config("local"), "generated");
+  tree.add(`dapr/${COMPOSE_DAPR_CONFIG}`, config("compose"), "generated");
 }
+
+/** The compose sidecars' Configuration, beside dapr/config.yaml (`dapr run`'s). */
+const COMPOSE_DAPR_CONFIG = "config-compose.yaml";
 
 function renderKustomize(p: PlatformModel, tree: Tree): void {
   for (const svc of p.services) {
@@ -54,10 +72,11 @@ function renderKustomize(p: PlatformModel, tree: Tree): void {
   const partOf = { labels: [{ pairs: partOfLabel(p.name), includeSelectors: false }] };
   tree.add(
     "deploy/base/kustomization.yaml",
-    kustomization([...p.services.map((s) => s.name), "networkpolicy-default-deny.yaml"], partOf),
+    kustomization([...p.services.map((s) => s.name), "networkpolicy-default-deny.yaml", "networkpolicy-metrics-scrape.yaml"], partOf),
     "generated",
   );
   tree.add("deploy/base/networkpolicy-default-deny.yaml", toYaml(defaultDenyPolicy(p)), "generated");
+  tree.add("deploy/base/networkpolicy-metrics-scrape.yaml", toYaml(metricsScrapePolicy(p)), "generated");
   for (const env of ["dev", "prod"] as const) {
     const namespace = env === "prod" ? p.namespace : `${p.namespace}-dev`;
     const resources = ["../../base"];
@@ -66,7 +85,15 @@ function renderKustomize(p: PlatformModel, tree: Tree): void {
       resources.push(name);
     };
     for (const [name, doc] of Object.entries(daprResources(p, env))) add(`dapr/${name}`, doc);
-    for (const [name, doc] of Object.entries(accessControlConfigurations(p, namespace))) add(`dapr/${name}`, doc);
+    for (const [name, doc] of Object.entries(accessControlConfigurations(p, namespace))) {
+      (doc as { spec: { tracing: object } }).spec.tracing = tracingSpec(p.observability, env);
+      add(`dapr/${name}`, doc);
+    }
+    if (env === "dev" && p.observability.bundledCollector.dev) {
+      for (const [name, doc] of Object.entries(devCollectorObjects(p))) add(`${COLLECTOR_NAME}/${name}`, doc);
+    }
+    const telemetryEgress = telemetryEgressPolicy(p, env);
+    if (telemetryEgress) add(`network/${COLLECTOR_NAME}-egress.yaml`, telemetryEgress);
     const stores = Object.values(sharedComponents(p, env));
     for (const [name, doc] of Object.entries(storeEgressPolicies(p, stores))) add(`network/${name}`, doc);
     if (env === "prod") {
@@ -79,6 +106,8 @@ function renderKustomize(p: PlatformModel, tree: Tree): void {
       kustomization(resources, {
         namespace,
         ...partOf,
+        // the OTEL_* variables of this environment's endpoint, added to each service's ConfigMap
+        ...(telemetryConfigPatches(p, env).length > 0 ? { patches: telemetryConfigPatches(p, env) } : {}),
         images: p.services.map((s) => ({
           name: s.image.replace(/:[^:/]+$/, ""),
           newTag: env === "prod" ? p.defaults.imageTag : "dev",
@@ -94,10 +123,16 @@ function renderCompose(p: PlatformModel, tree: Tree): void {
   const services: Record<string, ComposeService> = {};
   for (const svc of p.services) {
     // the platform's sidecars share one Dapr folder at the root, with the compose-network components
-    const files = { hostDir: "./dapr", resources: "compose" };
-    Object.assign(services, appWithSidecar(svc, `./${SERVICES_DIR}/${svc.name}`, files, Object.keys(stores)));
+    const files = { hostDir: "./dapr", resources: "compose", config: COMPOSE_DAPR_CONFIG };
+    const pair = appWithSidecar(svc, `./${SERVICES_DIR}/${svc.name}`, files, Object.keys(stores));
+    const app = pair[svc.name]!;
+    app.environment = { ...app.environment, ...telemetryEnvironment(p.observability, "compose") };
+    Object.assign(services, pair);
   }
-  const compose: ComposeFile = { name: p.name, services: { ...services, ...stores } };
+  // the collector the services and sidecars send to, unless the manifest names another endpoint
+  const collector: Record<string, ComposeService> = p.observability.bundledCollector.compose ? { [COLLECTOR_NAME]: composeCollector() } : {};
+  if (p.observability.bundledCollector.compose) tree.add(COMPOSE_COLLECTOR_CONFIG, toYaml(collectorConfig()), "generated");
+  const compose: ComposeFile = { name: p.name, services: { ...services, ...stores, ...collector } };
   tree.add("docker-compose.yml", toYaml(compose), "generated");
 }
 
@@ -113,7 +148,7 @@ function renderMultiAppRun(p: PlatformModel, tree: Tree): void {
       daprHTTPPort: 3500 + index * 10 + 10,
       // the same entry point as the image (app/__main__.py), on loopback (its default HOST)
       command: [".venv/bin/python", "-m", "app"],
-      env: { PORT: String(svc.port) },
+      env: { PORT: String(svc.port), ...telemetryEnvironment(p.observability, "local") },
     })),
   };
   tree.add("dapr.yaml", toYaml(run), "generated");

@@ -69,8 +69,10 @@ for (const overlay of ["dev", "prod"] as const) {
       assert.equal(configName, `appconfig-${svc}`);
       const config = find(objects, "Configuration", configName);
       assert.equal(config.metadata.namespace, namespace);
-      // the shared tracing and metrics settings are kept
-      assert.deepEqual(config.spec.tracing, { samplingRate: "1", stdout: false });
+      // the shared tracing and metrics settings are kept; traces go to the overlay's OTLP endpoint
+      // (dev: its own collector; prod: none unless the manifest names one, docs/observability.md)
+      const otel = { endpointAddress: "otel-collector:4318", isSecure: false, protocol: "http" };
+      assert.deepEqual(config.spec.tracing, { samplingRate: "1", stdout: false, ...(overlay === "dev" ? { otel } : {}) });
       assert.deepEqual(config.spec.metric, { enabled: true, http: { increasedCardinality: false } });
       const acl = config.spec.accessControl;
       assert.equal(acl.defaultAction, "deny", svc);
@@ -112,6 +114,12 @@ for (const overlay of ["dev", "prod"] as const) {
   test(`${overlay}: only the public triage-service admits the labelled ingress controller, on its app port; no other port is open inbound`, () => {
     const { objects } = rendered[overlay]!;
     const controller = { namespaceSelector: { matchLabels: { "fastdapr.io/ingress-controller": "true" } } };
+    // besides the services' own policies, only the sidecars' metrics port opens inbound, to the
+    // labelled Prometheus namespace (docs/observability.md)
+    const scrape = find(objects, "NetworkPolicy", "metrics-scrape");
+    assert.deepEqual(scrape.spec.ingress, [
+      { from: [{ namespaceSelector: { matchLabels: { "fastdapr.io/metrics-scraper": "true" } } }], ports: [{ protocol: "TCP", port: 9090 }] },
+    ]);
     for (const svc of SERVICES) {
       const policy = find(objects, "NetworkPolicy", svc);
       const appRules = rulesFor(policy.spec.ingress, PORTS[svc]!);
@@ -128,8 +136,10 @@ for (const overlay of ["dev", "prod"] as const) {
       const expected = [...((CALLERS[svc] ?? []).length > 0 ? ["TCP/50002"] : []), ...(PUBLIC.includes(svc) ? [`TCP/${PORTS[svc]}`] : [])];
       assert.deepEqual(opened, expected.sort(), svc);
     }
-    // and no other policy admits anything from the ingress controller
-    for (const o of objects.filter((x) => x.kind === "NetworkPolicy" && !SERVICES.includes(x.metadata.name))) {
+    // and no other policy admits anything (the dev collector admits the platform's pods only:
+    // test/unit/observability-render.test.ts)
+    const others = ["metrics-scrape", "otel-collector"];
+    for (const o of objects.filter((x) => x.kind === "NetworkPolicy" && ![...SERVICES, ...others].includes(x.metadata.name))) {
       assert.deepEqual(o.spec.ingress ?? [], [], o.metadata.name);
     }
   });
@@ -152,8 +162,10 @@ for (const overlay of ["dev", "prod"] as const) {
 
 test("dev: every service may reach the in-cluster Redis (state and Redis Streams pub/sub) and nothing else", () => {
   const { objects } = rendered.dev!;
-  const stores = objects.filter((o) => o.kind === "NetworkPolicy" && o.metadata.name.endsWith("-egress"));
-  assert.deepEqual(stores.map((o) => o.metadata.name).sort(), ["pubsub-egress", "state-store-egress"]);
+  // (otel-collector-egress, to the overlay's collector, is tested in test/unit/observability-render.test.ts)
+  const egress = objects.filter((o) => o.kind === "NetworkPolicy" && o.metadata.name.endsWith("-egress"));
+  assert.deepEqual(egress.map((o) => o.metadata.name).sort(), ["otel-collector-egress", "pubsub-egress", "state-store-egress"]);
+  const stores = egress.filter((o) => o.metadata.name !== "otel-collector-egress");
   const manifest = parse(readFileSync(join(platform, "fastdapr.yaml"), "utf8"));
   assert.equal(manifest.defaults.pubsub.dev, "redis", "the preset's dev pub/sub is Redis Streams");
   for (const o of stores) {
@@ -182,7 +194,9 @@ test("self-hosted runs keep the permissive shared Configuration: no ACL without 
   const run = parse(readFileSync(join(platform, "dapr.yaml"), "utf8"));
   assert.equal(run.common.configFilePath, "./dapr/config.yaml");
   const compose = parse(readFileSync(join(platform, "docker-compose.yml"), "utf8"));
-  for (const svc of SERVICES) assert.ok(compose.services[`${svc}-dapr`].command.includes("/dapr/config.yaml"), svc);
+  // compose's sidecars have their own, the same but for the OTLP endpoint (the compose collector)
+  for (const svc of SERVICES) assert.ok(compose.services[`${svc}-dapr`].command.includes("/dapr/config-compose.yaml"), svc);
+  assert.equal(parse(readFileSync(join(platform, "dapr/config-compose.yaml"), "utf8")).spec.accessControl, undefined);
 });
 
 test("add invoke opens exactly the new edge: the callee's ACL and both services' policies", async () => {
@@ -261,7 +275,8 @@ test("namespace differs from the name: every object and every pod is part-of the
       assert.equal(o.metadata.namespace, overlay === "prod" ? "retail" : "retail-dev", `${o.kind}/${o.metadata.name}`);
       assert.equal(o.metadata.labels?.["app.kubernetes.io/part-of"], "shop", `${overlay}: ${o.kind}/${o.metadata.name}`);
     }
-    const deployments = objects.filter((o) => o.kind === "Deployment");
+    // the dev overlay also runs the OpenTelemetry collector
+    const deployments = objects.filter((o) => o.kind === "Deployment" && o.metadata.name !== "otel-collector");
     assert.equal(deployments.length, 2);
     for (const d of deployments) {
       assert.equal(d.spec.template.metadata.labels["app.kubernetes.io/part-of"], "shop", `${overlay}: pods of ${d.metadata.name}`);

@@ -174,7 +174,8 @@ for (const c of CHOICES) {
       ...(c.pubsubDev === "kafka" ? ["kafka"] : []),
       ...(c.stateDev === "postgresql" ? ["postgres"] : []),
     ];
-    assert.deepEqual(Object.keys(compose.services).sort(), [...APPS, ...APPS.map((a) => `${a}-dapr`), ...stores].sort());
+    // besides the stores, the OpenTelemetry collector the services send to (docs/observability.md)
+    assert.deepEqual(Object.keys(compose.services).sort(), [...APPS, ...APPS.map((a) => `${a}-dapr`), ...stores, "otel-collector"].sort());
     for (const store of stores) assert.ok(compose.services[store].healthcheck?.test, `${store} has a healthcheck`);
     for (const app of APPS) {
       const dependsOn = compose.services[`${app}-dapr`].depends_on;
@@ -206,7 +207,8 @@ for (const c of CHOICES) {
       assertComponent(byName("Component", "store"), state, "store", `${env} state`);
       assertComponent(byName("Component", "events"), pubsub, "events", `${env} pub/sub`);
       assert.equal(objects.filter((o) => o.kind === "Component").length, 2, env);
-      const egress = objects.filter((o) => o.kind === "NetworkPolicy" && o.metadata.name.endsWith("-egress"));
+      // (dev also exports telemetry to its collector: otel-collector-egress, test/unit/observability-render.test.ts)
+      const egress = objects.filter((o) => o.kind === "NetworkPolicy" && o.metadata.name.endsWith("-egress") && o.metadata.name !== "otel-collector-egress");
       assert.deepEqual(egress.map((o) => o.metadata.name).sort(), ["events-egress", "store-egress"], env);
       assert.deepEqual(byName("NetworkPolicy", "store-egress").spec.egress, state.egress, `${env} store egress`);
       assert.deepEqual(byName("NetworkPolicy", "events-egress").spec.egress, pubsub.egress, `${env} pub/sub egress`);

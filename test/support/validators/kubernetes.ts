@@ -122,7 +122,11 @@ export function validateKubernetesObject(file: string, value: unknown, index: nu
   switch (kind) {
     case "Deployment":
     case "StatefulSet":
-      checkWorkload(value, report, { longRunning: true, requireDapr: opts.requireDapr ?? kind === "Deployment" });
+      // the platform's own infrastructure (the dev overlay's OpenTelemetry collector) is no Dapr app
+      checkWorkload(value, report, {
+        longRunning: true,
+        requireDapr: opts.requireDapr ?? (kind === "Deployment" && asObject(metadata.labels)["app.kubernetes.io/component"] !== "collector"),
+      });
       break;
     case "Job":
       checkWorkload(value, report, { longRunning: false, requireDapr: false });
