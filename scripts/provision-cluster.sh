@@ -158,16 +158,21 @@ SENTRY="$(json "$CACHE/runtime.json" sentry)"
 INJECTOR="$(json "$CACHE/kube.json" daprInjector)"
 REDIS_IMAGE="$(node --import tsx --input-type=module -e 'import { CONTAINER_IMAGES } from "./src/versions.ts"; console.log(CONTAINER_IMAGES.redis)')"
 built=()
-# scratch_image <tar> <tag> <binary> [user]: FROM scratch with the one static binary as /<name>;
-# rebuilt when the binary changes (its hash is in the tarball's name)
+# scratch_image <tar> <tag> <binary> [user]: FROM scratch with the one static binary as /<name>, its
+# entrypoint (the pod sandbox needs one; the chart's and injector's containers name theirs anyway);
+# rebuilt when the binary or the recipe changes (their hash is in the tarball's name)
 scratch_image() {
-  local tar=$1 tag=$2 bin=$3 user=${4:-65532:65532} ctx key
-  key="$(sha256sum "$bin" | cut -c1-12)"
+  local tar=$1 tag=$2 bin=$3 user=${4:-65532:65532} ctx key name dockerfile
+  name="$(basename "$bin")"
+  dockerfile="$(printf 'FROM scratch\nCOPY %s /%s\nUSER %s\nENTRYPOINT ["/%s"]\n' "$name" "$name" "$user" "$name")"
+  key="$( { sha256sum "$bin"; echo "$dockerfile"; } | sha256sum | cut -c1-12)"
   [ -f "$IMAGES/$tar-$key.tar" ] && return 0
   ctx="$(mktemp -d "${TMPDIR:-/tmp}/fastdapr-image.XXXXXX")"
   cp "$bin" "$ctx/"
-  printf 'FROM scratch\nCOPY %s /%s\nUSER %s\n' "$(basename "$bin")" "$(basename "$bin")" "$user" > "$ctx/Dockerfile"
-  docker build -q -t "$tag" "$ctx" >/dev/null || die "docker build $tag failed"
+  echo "$dockerfile" > "$ctx/Dockerfile"
+  # (the legacy builder's deprecation notice on stderr is noise: the daemon has no buildx)
+  docker build -q -t "$tag" "$ctx" >/dev/null 2>"$ctx.err" || { cat "$ctx.err" >&2; die "docker build $tag failed"; }
+  rm -f "$ctx.err"
   rm -f "$IMAGES/$tar"-*.tar
   docker save -o "$IMAGES/$tar-$key.tar" "$tag" || die "docker save $tag failed"
   rm -rf "$ctx"

@@ -11,7 +11,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
-/** the node's own address: a dummy interface in the namespace, where the API server and the kubelet listen */
+/** the node's own address (on the namespace's loopback), where the API server and the kubelet listen */
 export const NODE_IP = "172.31.255.1";
 export const POD_CIDR = "10.244.0.0/24";
 export const POD_GATEWAY = "10.244.0.1";
@@ -90,9 +90,9 @@ export function createNode(): Node {
     run("ip", ["netns", "add", netns]);
     const ip = (...a: string[]) => run("ip", ["-n", netns, ...a]);
     ip("link", "set", "lo", "up");
-    ip("link", "add", "node0", "type", "dummy");
-    ip("addr", "add", `${NODE_IP}/32`, "dev", "node0");
-    ip("link", "set", "node0", "up");
+    // the node's address on the namespace's loopback (this kernel has no dummy links): local to
+    // the node, reached by the pods through their gateway on the bridge
+    ip("addr", "add", `${NODE_IP}/32`, "dev", "lo");
     // the node routes between pods and its own address; nothing leaves: no interface leads off the machine
     run("nsenter", [`--net=/run/netns/${netns}`, "sysctl", "-qw", "net.ipv4.ip_forward=1"]);
     for (const c of CONTROLLERS) {

@@ -313,6 +313,10 @@ disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapsho
   # the pods' network namespaces under this node's folder, so the teardown finds every one
   netns_mounts_under_state_dir = true
   stream_server_address = "127.0.0.1"
+  # the machine withholds CAP_SYS_RESOURCE even from root: no process may lower its OOM score, and
+  # runc failed every pod sandbox (the kubelet asks -998 for it) with "can't get final child's PID
+  # from pipe: EOF"; containerd's own score is the floor instead
+  restrict_oom_score_adj = true
   [plugins."io.containerd.grpc.v1.cri".containerd]
     snapshotter = "overlayfs"
     default_runtime_name = "runc"
