@@ -8,7 +8,7 @@
 // them all. It has no route off the machine. nsenter keeps the host's mount namespace (unlike
 // `ip netns exec`), so the kubelet's volume mounts and containerd's are seen by both.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
 /** the node's own address (on the namespace's loopback), where the API server and the kubelet listen */
@@ -93,6 +93,10 @@ export function createNode(): Node {
     // the node's address on the namespace's loopback (this kernel has no dummy links): local to
     // the node, reached by the pods through their gateway on the bridge
     ip("addr", "add", `${NODE_IP}/32`, "dev", "lo");
+    // a route for ClusterIPs, so that the node's own connections to them (the API server calling
+    // a webhook Service) get as far as kube-proxy's OUTPUT rules, which send them to a pod; the
+    // node's address as source, for the pod to answer to
+    ip("route", "add", SERVICE_CIDR, "dev", "lo", "src", NODE_IP);
     // the node routes between pods and its own address; nothing leaves: no interface leads off the machine
     run("nsenter", [`--net=/run/netns/${netns}`, "sysctl", "-qw", "net.ipv4.ip_forward=1"]);
     for (const c of CONTROLLERS) {
@@ -148,17 +152,14 @@ function killCgroup(root: string) {
 }
 
 function removeCgroup(root: string) {
-  for (let round = 0; round < 20; round++) {
+  // a kubelet killed a moment ago may still have made a pod's cgroup: retry for a few seconds
+  for (let round = 0; round < 50; round++) {
     let left = 0;
     for (const d of cgroupDirs(root)) {
       try {
-        rmSync(d, { recursive: false, force: true });
-      } catch {
-        try {
-          execFileSync("rmdir", [d], { stdio: "ignore" });
-        } catch {
-          left++;
-        }
+        rmdirSync(d);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "ENOENT") left++;
       }
     }
     if (left === 0) return;

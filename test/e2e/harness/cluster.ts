@@ -126,6 +126,8 @@ export async function startCluster(): Promise<Cluster> {
       "--client-ca-file", pki.ca,
       "--kubelet-client-certificate", pki.apiserverKubeletClient.cert,
       "--kubelet-client-key", pki.apiserverKubeletClient.key,
+      // the node's name resolves nowhere (there is no DNS for nodes): use its address
+      "--kubelet-preferred-address-types", "InternalIP",
       "--authorization-mode", "Node,RBAC",
       "--enable-admission-plugins", "NodeRestriction",
       "--allow-privileged=true",
