@@ -5,7 +5,7 @@
 // and whether the security the generator wrote is enforced by the cluster.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startCluster, type Cluster } from "./harness/cluster.js";
@@ -59,6 +59,11 @@ before(async () => {
 });
 
 after(async () => {
+  // by hand: keep a failed cluster for a look until /tmp/fastdapr-cluster-release exists (15 min at most)
+  if (failed && cluster && process.env.FASTDAPR_CLUSTER_HOLD === "1") {
+    process.stdout.write(`# held: nsenter --net=/run/netns/${cluster.node.netns} ${cluster.kube.kubectl} --kubeconfig ${cluster.kubeconfig}\n`);
+    await waitFor("/tmp/fastdapr-cluster-release", () => existsSync("/tmp/fastdapr-cluster-release"), { timeoutMs: 900_000, intervalMs: 2000 }).catch(() => undefined);
+  }
   if (failed && cluster) dumpLogs(cluster.processes.filter((p) => /kubelet|kube-router|containerd/.test(p.name)), 8000);
   if (cluster) {
     if (failed) {
@@ -142,11 +147,7 @@ describe("the LearnFlow platform on a Kubernetes node with Dapr's control plane"
       const applied = await c.kubectl(["apply", "-k", overlay]);
       assert.equal(applied.code, 0, `${applied.stderr}${applied.stdout}`);
       assert.doesNotMatch(applied.stderr, /violate PodSecurity/, "Pod Security restricted warns about nothing");
-      const pods = await waitFor("every LearnFlow pod Running and Ready", async () => {
-        const list = JSON.parse(await c.kubectlOk(["-n", NS, "get", "pods", "-o", "json"])) as PodList;
-        const ready = list.items.filter(podReady);
-        return ready.length === SERVICES.length && list.items.length === SERVICES.length ? list : undefined;
-      }, { timeoutMs: 600_000, intervalMs: 3000 });
+      const pods = await injectedAndReady(c);
       for (const p of pods.items) {
         const containers = p.status.containerStatuses ?? [];
         assert.deepEqual(containers.map((s) => s.name).sort(), ["app", "daprd"], `${p.metadata.name} has its injected sidecar`);
@@ -261,10 +262,7 @@ describe("the LearnFlow platform on a Kubernetes node with Dapr's control plane"
       const still = await sidecar(c, "debug-service", "GET", "/v1.0/invoke/progress-service/method/progress/learner-1");
       assert.notEqual(still.status, 200, still.body);
       // and everything is Running and Ready again
-      await waitFor("every LearnFlow pod Ready after the re-apply", async () => {
-        const list = JSON.parse(await c.kubectlOk(["-n", NS, "get", "pods", "-o", "json"])) as PodList;
-        return list.items.length === SERVICES.length && list.items.every(podReady);
-      }, { timeoutMs: 300_000, intervalMs: 3000 });
+      await injectedAndReady(c);
     }));
 
   it("the HorizontalPodAutoscaler (prod overlay) targets its Deployment; no metrics source runs here", () =>
@@ -274,10 +272,10 @@ describe("the LearnFlow platform on a Kubernetes node with Dapr's control plane"
       const rendered = await c.kubectlOk(["kustomize", join(lf!.root, "deploy", "overlays", "prod")]);
       const hpas = rendered.split(/^---$/m).filter((d) => /kind: HorizontalPodAutoscaler/.test(d));
       assert.ok(hpas.length > 0, "the prod overlay has HPAs");
-      const triageHpa = hpas.find((d) => /name: triage-service/.test(d))!;
+      const triageHpa = hpas.find((d) => /name: triage-service-hpa/.test(d))!;
       await c.kubectlOk(["-n", NS, "apply", "-f", "-"], { input: triageHpa.replace(/namespace: \S+/g, `namespace: ${NS}`) });
       const hpa = await waitFor("the HPA controller reports on the HPA", async () => {
-        const h = JSON.parse(await c.kubectlOk(["-n", NS, "get", "hpa", "triage-service", "-o", "json"])) as Hpa;
+        const h = JSON.parse(await c.kubectlOk(["-n", NS, "get", "hpa", "triage-service-hpa", "-o", "json"])) as Hpa;
         return h.status?.conditions?.length ? h : undefined;
       }, { timeoutMs: 120_000, intervalMs: 2000 });
       assert.deepEqual(hpa.spec.scaleTargetRef, { apiVersion: "apps/v1", kind: "Deployment", name: "triage-service" });
@@ -291,6 +289,29 @@ describe("the LearnFlow platform on a Kubernetes node with Dapr's control plane"
 });
 
 // ---------------------------------------------------------------- helpers
+
+/**
+ * Waits until the namespace holds one Running and Ready pod per service, each with its injected
+ * daprd. The chart registers the injector's webhook with `failurePolicy: Ignore` and a 10 s
+ * timeout: on this shared two-core machine a call sometimes times out and the API server admits
+ * the pod without a sidecar (it then never gets Ready). Such a pod is deleted, so its ReplicaSet
+ * creates it again through the webhook, and counted in the test's output.
+ */
+async function injectedAndReady(c: Cluster): Promise<PodList> {
+  const recreated: string[] = [];
+  const list = await waitFor("every LearnFlow pod Running and Ready with its sidecar", async () => {
+    const l = JSON.parse(await c.kubectlOk(["-n", NS, "get", "pods", "-o", "json"])) as PodList;
+    for (const p of l.items) {
+      if (p.metadata.deletionTimestamp || p.spec.containers.some((x) => x.name === "daprd")) continue;
+      recreated.push(p.metadata.name);
+      await c.kubectl(["-n", NS, "delete", "pod", p.metadata.name, "--wait=false"]);
+    }
+    const live = l.items.filter((p) => !p.metadata.deletionTimestamp);
+    return live.length === SERVICES.length && live.every(podReady) ? l : undefined;
+  }, { timeoutMs: 600_000, intervalMs: 3000 });
+  if (recreated.length > 0) process.stdout.write(`# pods admitted without a sidecar (webhook timed out), recreated: ${recreated.join(", ")}\n`);
+  return list;
+}
 
 /** a namespace (created if missing) and a pod in it from a LearnFlow image (it has Python), sleeping or running `command` */
 async function scratchPod(c: Cluster, ns: string, name: string, labels: Record<string, string>, command?: string[]): Promise<void> {
@@ -394,7 +415,8 @@ function openPathPolicy(from: string, to: string): string {
 }
 
 interface Pod {
-  metadata: { name: string; namespace: string; labels?: Record<string, string> };
+  metadata: { name: string; namespace: string; labels?: Record<string, string>; deletionTimestamp?: string };
+  spec: { containers: { name: string }[] };
   status: {
     phase: string;
     conditions?: { type: string; status: string }[];

@@ -7,7 +7,7 @@
 // iptables rule kube-proxy and kube-router write exist only there; deleting the namespace removes
 // them all. It has no route off the machine. nsenter keeps the host's mount namespace (unlike
 // `ip netns exec`), so the kubelet's volume mounts and containerd's are seen by both.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
@@ -78,10 +78,16 @@ export function createNode(): Node {
       unmountUnder(dir);
       tryRun("ip", ["netns", "delete", netns]);
       removeCgroup(cgroupRoot);
+      // containerd's snapshots hold every image unpacked (GBs of small files): a detached shell
+      // deletes them after the test ends instead of in it (nothing is mounted there any more), and
+      // the cgroups still busy a moment ago (killed tasks not yet reaped by this machine's init)
+      const cgroups = CONTROLLERS.map((c) => join(CGROUP_FS, c, cgroupRoot)).join(" ");
+      const later = `rm -rf '${dir}'; for i in 1 2 3 4 5 6 7 8 9 10; do ` +
+        `for c in ${cgroups}; do [ -d "$c" ] && find "$c" -depth -type d -exec rmdir {} + 2>/dev/null; done; sleep 3; done`;
       try {
-        rmSync(dir, { recursive: true, force: true });
+        spawn("sh", ["-c", later], { detached: true, stdio: "ignore" }).unref();
       } catch {
-        /* a mount still busy: it is under /tmp/fastdapr-cluster-*, named in the test's log */
+        rmSync(dir, { recursive: true, force: true });
       }
     },
   };
@@ -152,8 +158,9 @@ function killCgroup(root: string) {
 }
 
 function removeCgroup(root: string) {
-  // a kubelet killed a moment ago may still have made a pod's cgroup: retry for a few seconds
-  for (let round = 0; round < 50; round++) {
+  // a kubelet killed a moment ago may still have made a pod's cgroup: retry for a second (the
+  // detached cleanup in teardown() retries longer)
+  for (let round = 0; round < 10; round++) {
     let left = 0;
     for (const d of cgroupDirs(root)) {
       try {
