@@ -276,7 +276,8 @@ describe("the LearnFlow platform on a Kubernetes node with Dapr's control plane"
       await c.kubectlOk(["-n", NS, "apply", "-f", "-"], { input: triageHpa.replace(/namespace: \S+/g, `namespace: ${NS}`) });
       const hpa = await waitFor("the HPA controller reports on the HPA", async () => {
         const h = JSON.parse(await c.kubectlOk(["-n", NS, "get", "hpa", "triage-service-hpa", "-o", "json"])) as Hpa;
-        return h.status?.conditions?.length ? h : undefined;
+        // it first scales to minReplicas, then tries the metrics and says what it found
+        return h.status?.conditions?.some((x) => x.type === "ScalingActive") ? h : undefined;
       }, { timeoutMs: 120_000, intervalMs: 2000 });
       assert.deepEqual(hpa.spec.scaleTargetRef, { apiVersion: "apps/v1", kind: "Deployment", name: "triage-service" });
       const able = hpa.status!.conditions!.find((x) => x.type === "AbleToScale");
@@ -315,7 +316,8 @@ async function injectedAndReady(c: Cluster): Promise<PodList> {
 
 /** a namespace (created if missing) and a pod in it from a LearnFlow image (it has Python), sleeping or running `command` */
 async function scratchPod(c: Cluster, ns: string, name: string, labels: Record<string, string>, command?: string[]): Promise<void> {
-  await c.kubectlOk(["apply", "-f", "-"], { input: JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name: ns } }) });
+  // created only when missing: applying it again would drop the labels a caller gave it
+  if ((await c.kubectl(["get", "namespace", ns])).code !== 0) await c.kubectlOk(["create", "namespace", ns]);
   await c.kubectlOk(["apply", "-f", "-"], {
     input: JSON.stringify({
       apiVersion: "v1",
