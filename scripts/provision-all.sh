@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Everything the test suite needs, provisioned with the machine's cores kept busy on a cold cache:
 # provision-kube.sh (the longest Go build) runs beside provision.sh, and provision-docker.sh, which
-# puts provision.sh's daprd and Kafka jars into stand-in images, follows provision.sh. On a warm
-# cache the three take seconds. Each script's output goes to $FASTDAPR_CACHE/logs/<script>.log;
-# their summaries are printed at the end, and the log tail of any script that failed.
+# puts provision.sh's daprd and Kafka jars into stand-in images, follows provision.sh;
+# provision-cluster.sh (the test cluster's node) follows all three. On a warm cache they take
+# seconds. Each script's output goes to $FASTDAPR_CACHE/logs/<script>.log; their summaries are
+# printed at the end, and the log tail of any script that failed.
 #
 #   bash scripts/provision-all.sh      # idempotent; exit status non-zero if any script failed
 set -uo pipefail
@@ -31,8 +32,10 @@ trap 'kill "$runtime_job" "$kube_job" 2>/dev/null; exit 130' INT TERM
 failed=()
 wait "$runtime_job" || failed+=(runtime)
 wait "$kube_job" || failed+=(provision-kube)
+# the test cluster's node (kubelet, CoreDNS, kube-router, helm, Dapr's control-plane images) builds on all three
+if [ ${#failed[@]} -eq 0 ]; then run provision-cluster || failed+=(provision-cluster); fi
 
-for script in provision provision-docker provision-kube; do
+for script in provision provision-docker provision-kube provision-cluster; do
   log="$LOGS/$script.log"
   [ -f "$log" ] || continue
   # each script ends with its summary: the lines from "... summary" on
