@@ -21,8 +21,9 @@ export const DNS_SERVICE_IP = "10.96.0.10";
 export const BRIDGE = "fdcni0";
 
 const CGROUP_FS = "/sys/fs/cgroup";
-// the cgroup v1 controllers the kubelet's container manager needs (it checks each exists under its root)
-const CONTROLLERS = ["cpu", "cpuacct", "cpuset", "memory", "pids", "hugetlb", "blkio", "devices", "freezer", "systemd"];
+// the cgroup v1 controllers the kubelet's container manager needs (it checks each exists under its
+// root), and the hybrid layout's cgroup v2 tree, where the kubelet makes its cgroups too
+const CONTROLLERS = ["cpu", "cpuacct", "cpuset", "memory", "pids", "hugetlb", "blkio", "devices", "freezer", "systemd", "unified"];
 
 export interface Node {
   /** network namespace name (ip netns) */
@@ -57,8 +58,32 @@ function hookExit() {
   });
 }
 
+/** cgroups of earlier clusters whose network namespace is gone (their teardown could not remove them) */
+function sweepStaleCgroups() {
+  for (const c of CONTROLLERS) {
+    let names: string[] = [];
+    try {
+      names = readdirSync(join(CGROUP_FS, c)).filter((n) => n.startsWith("fastdapr-cluster-"));
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      const id = name.slice("fastdapr-cluster-".length);
+      if (existsSync(`/run/netns/fastdapr-node-${id}`)) continue;
+      for (const d of cgroupDirs(`/${name}`).filter((x) => x.startsWith(join(CGROUP_FS, c)))) {
+        try {
+          rmdirSync(d);
+        } catch {
+          /* still busy: the next run tries again */
+        }
+      }
+    }
+  }
+}
+
 export function createNode(): Node {
   hookExit();
+  sweepStaleCgroups();
   const id = Math.random().toString(36).slice(2, 8);
   const netns = `fastdapr-node-${id}`;
   const dir = mkdtempSync(`/tmp/fastdapr-cluster-${id}-`);
@@ -82,8 +107,9 @@ export function createNode(): Node {
       // deletes them after the test ends instead of in it (nothing is mounted there any more), and
       // the cgroups still busy a moment ago (killed tasks not yet reaped by this machine's init)
       const cgroups = CONTROLLERS.map((c) => join(CGROUP_FS, c, cgroupRoot)).join(" ");
-      const later = `rm -rf '${dir}'; for i in 1 2 3 4 5 6 7 8 9 10; do ` +
-        `for c in ${cgroups}; do [ -d "$c" ] && find "$c" -depth -type d -exec rmdir {} + 2>/dev/null; done; sleep 3; done`;
+      const later = `for i in 1 2 3 4 5 6 7 8 9 10; do ` +
+        `for c in ${cgroups}; do if [ -d "$c" ]; then find "$c" -depth -type d -exec rmdir {} + 2>/dev/null; fi; done; sleep 3; done; ` +
+        `rm -rf '${dir}'`;
       try {
         spawn("sh", ["-c", later], { detached: true, stdio: "ignore" }).unref();
       } catch {
