@@ -23,7 +23,7 @@ run() { # <script>: runs it with its output in its log, echoing when it ends
   return "$rc"
 }
 
-echo "==> provisioning (provision.sh then provision-docker.sh, beside provision-kube.sh); logs in $LOGS"
+echo "==> provisioning (provision.sh then provision-docker.sh, beside provision-kube.sh; then provision-cluster.sh); logs in $LOGS"
 ( run provision && run provision-docker ) & runtime_job=$!
 run provision-kube & kube_job=$!
 # a stopped test run (Ctrl-C, CI timeout) leaves no build behind
