@@ -23,7 +23,6 @@ export async function installDapr(c: Cluster): Promise<string> {
     "global.ha.enabled": "false",
     // a node without a storage provisioner: the scheduler's etcd keeps its data in memory
     "dapr_scheduler.cluster.inMemoryStorage": "true",
-    "dapr_scheduler.replicaCount": "1",
     "dapr_placement.cluster.forceInMemoryLog": "true",
   };
   const args = [
