@@ -28,9 +28,10 @@
 set -euo pipefail
 
 PROVISION_NAME=provision-kube STEP_WIDTH=34
-source "$(dirname "${BASH_SOURCE[0]}")/lib/provision-common.sh"
+LIB="$(dirname "${BASH_SOURCE[0]}")/lib"
+source "$LIB/provision-common.sh"
 # scratch_module, mod_dir and kube_go_build (the k8s.io/kubernetes go.mod recipe), shared with provision-cluster.sh
-source "$(dirname "${BASH_SOURCE[0]}")/lib/kube-build.sh"
+source "$LIB/kube-build.sh"
 KUBE_VERSION="${FASTDAPR_KUBE_VERSION:-1.37.2}"
 KUBE_VERSION="${KUBE_VERSION#v}"
 DAPR_VERSION="${FASTDAPR_DAPR_VERSION:-$(pinned dapr)}"
