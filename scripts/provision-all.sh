@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Everything the test suite needs, provisioned with the machine's cores kept busy on a cold cache:
 # provision-kube.sh (the longest Go build) runs beside provision.sh, and provision-docker.sh, which
-# puts provision.sh's daprd and Kafka jars into stand-in images, follows provision.sh. On a warm
-# cache they take seconds. provision-otel.sh (the OpenTelemetry Collector, a few minutes cold) runs
-# beside them too. Each script's output goes to $FASTDAPR_CACHE/logs/<script>.log;
-# their summaries are printed at the end, and the log tail of any script that failed.
+# puts provision.sh's daprd and Kafka jars into stand-in images, follows provision.sh.
+# provision-otel.sh (the OpenTelemetry Collector, a few minutes cold) runs beside them, and
+# provision-cluster.sh (the test cluster's node) follows all of them. On a warm cache they take
+# seconds. Each script's output goes to $FASTDAPR_CACHE/logs/<script>.log; their summaries are
+# printed at the end, and the log tail of any script that failed.
 #
 #   bash scripts/provision-all.sh      # idempotent; exit status non-zero if any script failed
 set -uo pipefail
@@ -23,7 +24,7 @@ run() { # <script>: runs it with its output in its log, echoing when it ends
   return "$rc"
 }
 
-echo "==> provisioning (provision.sh then provision-docker.sh, beside provision-kube.sh); logs in $LOGS"
+echo "==> provisioning (provision.sh then provision-docker.sh, beside provision-kube.sh; then provision-cluster.sh); logs in $LOGS"
 ( run provision && run provision-docker ) & runtime_job=$!
 run provision-kube & kube_job=$!
 run provision-otel & otel_job=$!   # the OpenTelemetry Collector of test/e2e/otel-*.test.ts
@@ -34,8 +35,10 @@ failed=()
 wait "$runtime_job" || failed+=(runtime)
 wait "$kube_job" || failed+=(provision-kube)
 wait "$otel_job" || failed+=(provision-otel)
+# the test cluster's node (kubelet, CoreDNS, kube-router, helm, Dapr's control-plane images) builds on all of them
+if [ ${#failed[@]} -eq 0 ]; then run provision-cluster || failed+=(provision-cluster); fi
 
-for script in provision provision-docker provision-kube provision-otel; do
+for script in provision provision-docker provision-kube provision-otel provision-cluster; do
   log="$LOGS/$script.log"
   [ -f "$log" ] || continue
   # each script ends with its summary: the lines from "... summary" on

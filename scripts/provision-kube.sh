@@ -28,27 +28,16 @@
 set -euo pipefail
 
 PROVISION_NAME=provision-kube STEP_WIDTH=34
-source "$(dirname "${BASH_SOURCE[0]}")/lib/provision-common.sh"
+LIB="$(dirname "${BASH_SOURCE[0]}")/lib"
+source "$LIB/provision-common.sh"
+# scratch_module, mod_dir and kube_go_build (the k8s.io/kubernetes go.mod recipe), shared with provision-cluster.sh
+source "$LIB/kube-build.sh"
 KUBE_VERSION="${FASTDAPR_KUBE_VERSION:-1.37.2}"
 KUBE_VERSION="${KUBE_VERSION#v}"
-STAGING_VERSION="0.${KUBE_VERSION#*.}"      # k8s.io/kubernetes v1.X.Y publishes its staging modules as v0.X.Y
 DAPR_VERSION="${FASTDAPR_DAPR_VERSION:-$(pinned dapr)}"
 DAPR_VERSION="${DAPR_VERSION#v}"
-# staging modules Kubernetes lists but does not publish for every release; no command built here needs them
-UNPUBLISHED_STAGING="k8s.io/sample-cli-plugin k8s.io/sample-controller"
-
 export GOSUMDB=off
 command -v go >/dev/null || die "go not found (need Go >= the version in k8s.io/kubernetes' go.mod)"
-
-scratch_module() { # <dir>: an empty module to resolve and download from
-  mkdir -p "$1" && ( cd "$1" && go mod init "fastdapr-scratch" >/dev/null 2>&1 )
-}
-mod_dir() { # <module@version>: download (a no-op when cached) and print its folder
-  local d; d="$(mktemp -d "${TMPDIR:-/tmp}/fastdapr-mod.XXXXXX")"
-  scratch_module "$d"
-  ( cd "$d" && GOFLAGS=-mod=mod go mod download -json "$1" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p' )
-  rm -rf "$d"
-}
 
 # ---------------------------------------------------------------- 1. kubernetes
 step "kubernetes ${KUBE_VERSION} (apiserver, controller-manager, kubectl)"
@@ -62,38 +51,10 @@ kube_cached() {
 if kube_cached; then
   done_step "cached $KUBE_DIR"
 else
-  KUBE_MOD="$(mod_dir "k8s.io/kubernetes@v${KUBE_VERSION}")"
-  [ -f "$KUBE_MOD/go.mod" ] || die "go mod download k8s.io/kubernetes@v${KUBE_VERSION} failed"
-  KBUILD="$(mktemp -d "${TMPDIR:-/tmp}/fastdapr-kube-build.XXXXXX")"
-  scratch_module "$KBUILD"
-  (
-    cd "$KBUILD"
-    go mod edit -go="$(sed -n 's/^go \([0-9.]*\)$/\1/p' "$KUBE_MOD/go.mod")"
-    go mod edit -require="k8s.io/kubernetes@v${KUBE_VERSION}"
-    for m in $(sed -n 's#^[[:space:]]*\(k8s.io/[^ ]*\) => \./staging/.*#\1#p' "$KUBE_MOD/go.mod"); do
-      case " $UNPUBLISHED_STAGING " in *" $m "*) continue ;; esac
-      go mod edit -replace="$m=$m@v${STAGING_VERSION}"
-    done
-  )
-  PKGS=(); for c in "${KUBE_CMDS[@]}"; do PKGS+=("k8s.io/kubernetes/cmd/$c"); done
-  dl_t0=$(now)
-  ( cd "$KBUILD" && GOFLAGS="-mod=mod -buildvcs=false" go list -deps "${PKGS[@]}" >/dev/null ) \
-    || die "resolving the modules of k8s.io/kubernetes@v${KUBE_VERSION} failed (see the go error above)"
-  echo "    module download/resolve took $(( $(now) - dl_t0 ))s"
-  minor="${KUBE_VERSION#*.}"; minor="${minor%%.*}"
-  ldflags="-s -w"
-  for pkg in k8s.io/client-go/pkg/version k8s.io/component-base/version; do
-    ldflags+=" -X $pkg.gitVersion=v${KUBE_VERSION} -X $pkg.gitMajor=${KUBE_VERSION%%.*} -X $pkg.gitMinor=${minor}"
-    ldflags+=" -X $pkg.gitTreeState=clean"
-  done
-  build_t0=$(now)
-  mkdir -p "$KUBE_DIR.tmp"
-  ( cd "$KBUILD" && GOFLAGS="-mod=mod -buildvcs=false" go build -trimpath -ldflags "$ldflags" -o "$KUBE_DIR.tmp/" "${PKGS[@]}" ) \
-    || die "go build of kubernetes ${KUBE_VERSION} failed"
-  echo "    go build (3 commands) took $(( $(now) - build_t0 ))s"
+  rm -rf "$KUBE_DIR.tmp"
+  kube_go_build "$KUBE_VERSION" "$KUBE_DIR.tmp" "${KUBE_CMDS[@]}"
   rm -rf "$KUBE_DIR"; mv "$KUBE_DIR.tmp" "$KUBE_DIR"
   touch "$KUBE_DIR/.complete"
-  rm -rf "$KBUILD"
   done_step "built $KUBE_DIR"
 fi
 "$KUBE_DIR/kube-apiserver" --version | grep -qx "Kubernetes v${KUBE_VERSION}" \

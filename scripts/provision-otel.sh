@@ -33,6 +33,8 @@ OTELCOL_DIR="$CACHE/otelcol/$OTELCOL_VERSION-$EXPORTER_HASH"
 OTELCOL="$OTELCOL_DIR/otelcol-fastdapr"
 
 step "otelcol ${OTELCOL_VERSION} (otlp, batch, debug, jsonlines)"
+# provision-all.sh runs this beside provision-docker.sh, which runs it too: one build, the other waits
+mkdir -p "$CACHE" && exec 8>"$CACHE/.otelcol.lock" && flock 8
 command -v go >/dev/null || die "go not found"
 if [ -x "$OTELCOL" ] && "$OTELCOL" --version >/dev/null 2>&1; then
   done_step "cached $OTELCOL"

@@ -38,6 +38,11 @@ export function daprAnnotations(svc: ServiceModel): Record<string, string> {
     "dapr.io/graceful-shutdown-seconds": "20",
     "dapr.io/api-token-secret": API_TOKEN_SECRET,
     "dapr.io/app-token-secret": APP_TOKEN_SECRET,
+    // The pod mounts no service-account token (automountServiceAccountToken: false), and daprd's
+    // built-in Kubernetes secret store needs one: without this, daprd exits at start on a real
+    // cluster ("secretstores.kubernetes/v1 ... stat /.kube/config"). Components' secretKeyRefs
+    // do not need it: the Dapr operator resolves them before daprd receives the components.
+    "dapr.io/disable-builtin-k8s-secret-store": "true",
   };
 }
 

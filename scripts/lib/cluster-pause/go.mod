@@ -1,0 +1,3 @@
+module fastdapr.local/cluster-pause
+
+go 1.22
