@@ -11,6 +11,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { FastdaprError } from "../../src/core/errors.js";
 import { buildServiceModel } from "../../src/model/build-service.js";
 import { ruffRuns } from "../../src/render/python-format.js";
 import { renderService } from "../../src/render/service.js";
@@ -39,7 +40,7 @@ test("no generated .py file needs a formatter: each is already what ruff format 
   ruff(["check", "--no-cache", "."], out);
 });
 
-test("a topic that makes no Python name (a part starting with a digit) stops generation instead of writing broken Python", () => {
-  // the formatter's parse error used to stop it; with no formatter the renderer checks the names itself
-  assert.throws(() => renderService(buildServiceModel({ name: "x-service", subscribes: ["1a.b"] }), new Tree()), /topic 1a\.b makes no Python name/);
+test("a topic that makes no Python name (a part starting with a digit) is refused before anything renders", () => {
+  // the formatter's parse error used to stop it; now the topic rule refuses it (E_TOPIC)
+  assert.throws(() => renderService(buildServiceModel({ name: "x-service", subscribes: ["1a.b"] }), new Tree()), (e: FastdaprError) => e.code === "E_TOPIC");
 });

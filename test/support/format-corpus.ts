@@ -164,7 +164,12 @@ export function corpusServices(randomCount = 24): [string, ServiceOptions][] {
     }
   }
   for (let i = 0; i < randomCount; i++) out.push([`random/${i}`, randomService(next, i)]);
-  return out;
+  // a service that is not an agent names no agent setting (the model refuses that: E_AGENT_FLAGS)
+  return out.map(([label, options]) => [label, options.agent === false ? withoutAgentSettings(options) : options]);
+}
+
+function withoutAgentSettings({ agentBackend, agentModel, conversationComponent, ...rest }: ServiceOptions): ServiceOptions {
+  return rest;
 }
 
 /** The whole corpus as one tree: services under services/<label>/, presets under presets/<name>/. */
