@@ -58,7 +58,20 @@ const rows: Row[] = [];
 rows.push(
   measure(
     "Generate one service",
-    ["new", "exercise-service", "--tier", "agent", "--subscribe", "exercise.request", "--publish", "exercise.response", "--state-key", "attempts:{user_id}:{exercise_id}", "--invoke", "progress-service"],
+    [
+      "new",
+      "exercise-service",
+      "--tier",
+      "agent",
+      "--subscribe",
+      "exercise.request",
+      "--publish",
+      "exercise.response",
+      "--state-key",
+      "attempts:{user_id}:{exercise_id}",
+      "--invoke",
+      "progress-service",
+    ],
     cwd,
     cwd,
   ),
@@ -76,7 +89,7 @@ await client.connect(new StdioClientTransport({ command: process.execPath, args:
 const toolList = JSON.stringify((await client.listTools()).tools);
 const described = await client.callTool({ name: "describe_platform", arguments: {} });
 await client.close();
-const describeChars = ((described.content as { text: string }[])[0]!.text).length;
+const describeChars = (described.content as { text: string }[])[0]!.text.length;
 rmSync(cwd, { recursive: true, force: true });
 
 const table = [

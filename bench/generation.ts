@@ -31,7 +31,21 @@ const root = resolve(import.meta.dirname, "..");
 const bin = join(root, "bin", "fastdapr.js");
 const cache = join(process.env.FASTDAPR_CACHE || join(homedir(), ".cache", "fastdapr"), "bench");
 const SERVICE = "exercise-service";
-const NEW_ARGS = ["new", SERVICE, "--tier", "agent", "--subscribe", "exercise.request", "--publish", "exercise.response", "--state-key", "attempts:{user_id}:{exercise_id}", "--invoke", "progress-service", "--json"];
+const NEW_ARGS = [
+  "new",
+  SERVICE,
+  "--tier",
+  "agent",
+  "--subscribe",
+  "exercise.request",
+  "--publish",
+  "exercise.response",
+  "--state-key",
+  "attempts:{user_id}:{exercise_id}",
+  "--invoke",
+  "progress-service",
+  "--json",
+];
 const SYNTHETIC_SIZES = [10, 50, 100];
 
 interface Tool {
@@ -50,7 +64,9 @@ const removeCwd = (run: ProcessRun) => rmSync(run.cwd, { recursive: true, force:
 const node = (args: string[], cwd: string): ProcessRun => ({ command: process.execPath, args: [bin, ...args], cwd });
 
 function log(label: string, s: Summary): void {
-  console.log(`${label.padEnd(34)} median ${String(s.medianMs).padStart(8)} ms  min ${String(s.minMs).padStart(8)}  max ${String(s.maxMs).padStart(8)}  CPU ${String(s.medianCpuMs).padStart(8)} ms  peak RSS ${s.peakRssMiB} MiB`);
+  console.log(
+    `${label.padEnd(34)} median ${String(s.medianMs).padStart(8)} ms  min ${String(s.minMs).padStart(8)}  max ${String(s.maxMs).padStart(8)}  CPU ${String(s.medianCpuMs).padStart(8)} ms  peak RSS ${s.peakRssMiB} MiB`,
+  );
 }
 
 // ------------------------------------------------------------------ one service
@@ -65,7 +81,11 @@ writeFileSync(cookiecutterConfig, `cookiecutters_dir: ${join(scratch, "cookiecut
 
 const singleService: Record<string, (cwd: string) => ProcessRun> = {
   fastdapr: (cwd) => node(NEW_ARGS, cwd),
-  cookiecutter: (cwd) => ({ command: tools.cookiecutter.bin, args: ["--no-input", "--config-file", cookiecutterConfig, "-o", cwd, templates.cookiecutter, `service_name=${SERVICE}`], cwd }),
+  cookiecutter: (cwd) => ({
+    command: tools.cookiecutter.bin,
+    args: ["--no-input", "--config-file", cookiecutterConfig, "-o", cwd, templates.cookiecutter, `service_name=${SERVICE}`],
+    cwd,
+  }),
   copier: (cwd) => ({ command: tools.copier.bin, args: ["copy", "--defaults", "--quiet", "--data", `service_name=${SERVICE}`, templates.copier, cwd], cwd }),
   plop: (cwd) => ({ command: tools.plop.bin, args: ["--plopfile", join(templates.plop, "plopfile.js"), "--dest", cwd, "service", SERVICE], cwd }),
   hygen: (cwd) => ({ command: tools.hygen.bin, args: ["service", "new", "--name", SERVICE], cwd, env: { ...process.env, HYGEN_TMPLS: join(templates.hygen, "_templates") } }),
@@ -191,7 +211,14 @@ const platformFiles = (manifest: string) => () => {
 const ruffFiles = {
   new: ruffFilesOf(() =>
     renderService(
-      buildServiceModel({ name: SERVICE, tier: "agent", subscribes: ["exercise.request"], publishes: ["exercise.response"], stateKeys: ["attempts:{user_id}:{exercise_id}"], invokes: ["progress-service"] }),
+      buildServiceModel({
+        name: SERVICE,
+        tier: "agent",
+        subscribes: ["exercise.request"],
+        publishes: ["exercise.response"],
+        stateKeys: ["attempts:{user_id}:{exercise_id}"],
+        invokes: ["progress-service"],
+      }),
       new Tree(),
     ),
   ),

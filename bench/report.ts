@@ -145,7 +145,15 @@ const slopeValues = slopes.map((sl) => sl.ms);
 const linear = slopeValues.length > 0 && Math.min(...slopeValues) > 0 && Math.max(...slopeValues) / Math.min(...slopeValues) <= 2;
 
 // ---------------------------------------------------------------- clients, endpoints, targets of issue 14
-const clientRows = rt.clients.map((c) => ({ ...c, label: c.client === "generated" ? `generated SidecarClient (${c.loop})` : c.client === "dapr-grpc" ? `Dapr SDK ${rt.clientVersions.dapr ?? ""} over gRPC` : `${c.client} ${rt.clientVersions[c.client] ?? ""}`.trim() }));
+const clientRows = rt.clients.map((c) => ({
+  ...c,
+  label:
+    c.client === "generated"
+      ? `generated SidecarClient (${c.loop})`
+      : c.client === "dapr-grpc"
+        ? `Dapr SDK ${rt.clientVersions.dapr ?? ""} over gRPC`
+        : `${c.client} ${rt.clientVersions[c.client] ?? ""}`.trim(),
+}));
 const endpointRuns = (target: EndpointRow["target"], connections: number) =>
   rt.endpoints.filter((e) => e.target === target && e.connections === connections).sort((a, b) => (a.round ?? 1) - (b.round ?? 1));
 /** one target at one level: the round with the median throughput, and the median CPU per request over the rounds */

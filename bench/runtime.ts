@@ -19,18 +19,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import {
-  Scope,
-  fetchT,
-  freePort,
-  reserveDaprPorts,
-  spawnManaged,
-  stopAll,
-  waitFor,
-  writeResources,
-  type AppProcess,
-  type Daprd,
-} from "../test/e2e/harness/index.js";
+import { Scope, fetchT, freePort, reserveDaprPorts, spawnManaged, stopAll, waitFor, writeResources, type AppProcess, type Daprd } from "../test/e2e/harness/index.js";
 import { configFor, resourcesFor, type PubsubKind } from "../test/e2e/support/generated-services.js";
 import { PYTHON_DEPENDENCIES, PYTHON_DEV_DEPENDENCIES } from "../src/versions.js";
 import { median, round1 } from "./lib/measure.js";
@@ -221,13 +210,17 @@ async function servePython(
     deadlineMs: 15 * 60_000,
   });
   const url = `http://127.0.0.1:${port}`;
-  await waitFor(name, async () => {
-    try {
-      return (await fetchT(`${url}${opts.readyPath}`, { timeoutMs: 1000 })).status === 200;
-    } catch {
-      return false;
-    }
-  }, { timeoutMs: 60_000, abortIf: () => (proc.hasExited() ? proc.logs().slice(-2000) : undefined) });
+  await waitFor(
+    name,
+    async () => {
+      try {
+        return (await fetchT(`${url}${opts.readyPath}`, { timeoutMs: 1000 })).status === 200;
+      } catch {
+        return false;
+      }
+    },
+    { timeoutMs: 60_000, abortIf: () => (proc.hasExited() ? proc.logs().slice(-2000) : undefined) },
+  );
   return { url, pid: proc.pid, stop: () => proc.stop(5000) };
 }
 
@@ -244,7 +237,26 @@ function startQuietService(dapr: Daprd): Promise<{ url: string; pid: number; sto
 function startAnchor(dapr: Daprd): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
   // the settings of the generated app/__main__.py
   const launch = (port: number) => ({
-    args: ["-m", "uvicorn", "anchor_app:app", "--app-dir", join(root, "bench"), "--host", "127.0.0.1", "--port", String(port), "--loop", "uvloop", "--http", "httptools", "--no-access-log", "--no-proxy-headers", "--no-server-header", "--workers", "1"],
+    args: [
+      "-m",
+      "uvicorn",
+      "anchor_app:app",
+      "--app-dir",
+      join(root, "bench"),
+      "--host",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--loop",
+      "uvloop",
+      "--http",
+      "httptools",
+      "--no-access-log",
+      "--no-proxy-headers",
+      "--no-server-header",
+      "--workers",
+      "1",
+    ],
     env: { DAPR_HTTP_PORT: String(dapr.httpPort) },
   });
   return servePython("anchor app", launch, { cwd: scratch, readyPath: "/constant" });
@@ -311,7 +323,13 @@ async function main(): Promise<void> {
         const r =
           op === "read"
             ? runWrk(tools.wrk.bin, scratch, { url: `${svc.dapr.url}/v1.0/state/${STORE}/bench-read:0`, method: "GET", concurrency, seconds })
-            : runWrk(tools.wrk.bin, scratch, { url: `${svc.dapr.url}/v1.0/state/${STORE}`, method: "POST", body: JSON.stringify([{ key: "bench-raw", value: { n: 1 } }]), concurrency, seconds });
+            : runWrk(tools.wrk.bin, scratch, {
+                url: `${svc.dapr.url}/v1.0/state/${STORE}`,
+                method: "POST",
+                body: JSON.stringify([{ key: "bench-raw", value: { n: 1 } }]),
+                concurrency,
+                seconds,
+              });
         state.push({ op, client: op === "read" ? "raw-get" : "raw-save", concurrency, ...r });
         log(`state ${op} raw daprd (wrk) c=${concurrency}`, r as unknown as Record<string, unknown>);
       }
@@ -382,13 +400,32 @@ async function main(): Promise<void> {
     await stopAll();
   }
 
-  const python_ = execFileSync(python, ["-c", "import sys, aiohttp, fastapi, uvicorn; print(sys.version.split()[0], aiohttp.__version__, fastapi.__version__, uvicorn.__version__)"], { encoding: "utf8" }).trim().split(" ");
-  const clientVersions = execFileSync(clientsPython, ["-c", "import json, importlib.metadata as m; print(json.dumps({p: m.version(p) for p in ['httpx', 'httpx2', 'httpx-aiohttp', 'aiohttp', 'dapr']}))"], { encoding: "utf8" }).trim();
+  const python_ = execFileSync(
+    python,
+    ["-c", "import sys, aiohttp, fastapi, uvicorn; print(sys.version.split()[0], aiohttp.__version__, fastapi.__version__, uvicorn.__version__)"],
+    { encoding: "utf8" },
+  )
+    .trim()
+    .split(" ");
+  const clientVersions = execFileSync(
+    clientsPython,
+    ["-c", "import json, importlib.metadata as m; print(json.dumps({p: m.version(p) for p in ['httpx', 'httpx2', 'httpx-aiohttp', 'aiohttp', 'dapr']}))"],
+    { encoding: "utf8" },
+  ).trim();
   const redisVersion = /v=(\S+)/.exec(execFileSync(runtime.redisServer, ["--version"], { encoding: "utf8" }))?.[1] ?? "unknown";
   writeResult("runtime", {
     secondsPerCell: seconds,
     concurrency: CONCURRENCY,
-    versions: { daprd: runtime.daprdVersion, kafka: runtime.kafkaVersion, redis: redisVersion, python: python_[0], aiohttp: python_[1], fastapi: python_[2], uvicorn: python_[3], wrk: tools.wrk.version },
+    versions: {
+      daprd: runtime.daprdVersion,
+      kafka: runtime.kafkaVersion,
+      redis: redisVersion,
+      python: python_[0],
+      aiohttp: python_[1],
+      fastapi: python_[2],
+      uvicorn: python_[3],
+      wrk: tools.wrk.version,
+    },
     clientVersions: JSON.parse(clientVersions) as Record<string, string>,
     clientConcurrency: CLIENT_CONCURRENCY,
     clients,

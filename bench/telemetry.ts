@@ -108,7 +108,11 @@ try {
   const cfg = writeResources("bench-cfg", { "config.yaml": configFor(current) });
   // daprd needs an app port only to call the app, which this benchmark never makes it do
   const dapr = await s.daprd({ appId: SERVICE, resourcesPath: resources, configPath: join(cfg, "config.yaml"), ports, logLevel: "warn" });
-  await fetchT(`${dapr.url}/v1.0/state/${STORE}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify([{ key: "bench-read:0", value: { n: 1 } }]) });
+  await fetchT(`${dapr.url}/v1.0/state/${STORE}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify([{ key: "bench-read:0", value: { n: 1 } }]),
+  });
   const exporting = { OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf" };
   variants.push(
     { name: "off", dir: current, env: {} },
@@ -126,24 +130,45 @@ try {
         command: python,
         args: ["-m", "app"],
         cwd: v.dir,
-        env: { ...process.env, ...EMPTY, ...v.env, HOST: "127.0.0.1", PORT: String(port), DAPR_HTTP_PORT: String(dapr.httpPort), WEB_CONCURRENCY: "1", ACCESS_LOG: "false", LOG_LEVEL: "WARNING" },
+        env: {
+          ...process.env,
+          ...EMPTY,
+          ...v.env,
+          HOST: "127.0.0.1",
+          PORT: String(port),
+          DAPR_HTTP_PORT: String(dapr.httpPort),
+          WEB_CONCURRENCY: "1",
+          ACCESS_LOG: "false",
+          LOG_LEVEL: "WARNING",
+        },
         deadlineMs: 10 * 60_000,
       });
       const url = `http://127.0.0.1:${port}`;
-      await waitFor(`${v.name} up`, async () => {
-        try {
-          return (await fetchT(`${url}/livez`, { timeoutMs: 1000 })).status === 200;
-        } catch {
-          return false;
-        }
-      }, { timeoutMs: 60_000, abortIf: () => (proc.hasExited() ? proc.logs().slice(-2000) : undefined) });
-      for (const [target, path] of [["livez", "/livez"], ["state", "/bench/state/bench-read:0"]] as const) {
+      await waitFor(
+        `${v.name} up`,
+        async () => {
+          try {
+            return (await fetchT(`${url}/livez`, { timeoutMs: 1000 })).status === 200;
+          } catch {
+            return false;
+          }
+        },
+        { timeoutMs: 60_000, abortIf: () => (proc.hasExited() ? proc.logs().slice(-2000) : undefined) },
+      );
+      for (const [target, path] of [
+        ["livez", "/livez"],
+        ["state", "/bench/state/bench-read:0"],
+      ] as const) {
         runWrk(tools.wrk.bin, scratch, { url: `${url}${path}`, method: "GET", concurrency: 8, seconds: 1 }); // warm-up
         const cpuBefore = cpuSeconds(proc.pid);
         const w = runWrk(tools.wrk.bin, scratch, { url: `${url}${path}`, method: "GET", concurrency: CONNECTIONS, seconds });
         const r: Cell = { ...w, cpuUsPerRequest: Math.round(((cpuSeconds(proc.pid) - cpuBefore) * 1e6) / Math.max(1, w.rps * seconds)) };
-        ((results[v.name] ??= {})[target] ??= []).push(r);
-        console.log(`round ${round + 1} ${v.name.padEnd(10)} ${target.padEnd(6)} rps ${r.rps}  cpu ${r.cpuUsPerRequest} µs/req  p50 ${r.p50Ms} ms  p99 ${r.p99Ms} ms  errors ${r.errors}`);
+        const cells = results[v.name] ?? {};
+        results[v.name] = cells;
+        cells[target] = [...(cells[target] ?? []), r];
+        console.log(
+          `round ${round + 1} ${v.name.padEnd(10)} ${target.padEnd(6)} rps ${r.rps}  cpu ${r.cpuUsPerRequest} µs/req  p50 ${r.p50Ms} ms  p99 ${r.p99Ms} ms  errors ${r.errors}`,
+        );
       }
       await proc.stop(10_000);
     }
@@ -154,7 +179,13 @@ try {
       Object.fromEntries(
         Object.entries(targets).map(([target, runs]) => [
           target,
-          { rps: median(runs.map((r) => r.rps)), cpuUsPerRequest: median(runs.map((r) => r.cpuUsPerRequest)), p50Ms: median(runs.map((r) => r.p50Ms)), p99Ms: median(runs.map((r) => r.p99Ms)), errors: runs.reduce((a, r) => a + r.errors, 0) },
+          {
+            rps: median(runs.map((r) => r.rps)),
+            cpuUsPerRequest: median(runs.map((r) => r.cpuUsPerRequest)),
+            p50Ms: median(runs.map((r) => r.p50Ms)),
+            p99Ms: median(runs.map((r) => r.p99Ms)),
+            errors: runs.reduce((a, r) => a + r.errors, 0),
+          },
         ]),
       ),
     ]),

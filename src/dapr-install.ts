@@ -30,7 +30,10 @@ export const POD_SECURITY_RESTRICTED = {
   "pod-security.kubernetes.io/warn": "restricted",
 } as const;
 
-const setFlags = (): string => Object.entries(DAPR_HELM.values).map(([key, value]) => `--set ${key}=${value}`).join(" ");
+const setFlags = (): string =>
+  Object.entries(DAPR_HELM.values)
+    .map(([key, value]) => `--set ${key}=${value}`)
+    .join(" ");
 
 /** With the Dapr CLI. */
 export function daprInitCommand(): string {
@@ -41,14 +44,15 @@ export function daprInitCommand(): string {
 export function helmInstallCommands(): string[] {
   return [
     `helm repo add ${DAPR_HELM.repoName} ${DAPR_HELM.repoUrl} && helm repo update`,
-    `helm upgrade --install ${DAPR_HELM.release} ${DAPR_HELM.chart} --version ${DAPR_HELM.version} ` +
-      `--namespace ${DAPR_HELM.namespace} --create-namespace --wait ${setFlags()}`,
+    `helm upgrade --install ${DAPR_HELM.release} ${DAPR_HELM.chart} --version ${DAPR_HELM.version} ` + `--namespace ${DAPR_HELM.namespace} --create-namespace --wait ${setFlags()}`,
   ];
 }
 
 /** Creating the application namespace with the Pod Security labels. */
 export function restrictedNamespaceCommands(namespace: string): string[] {
-  const labels = Object.entries(POD_SECURITY_RESTRICTED).map(([key, value]) => `${key}=${value}`).join(" ");
+  const labels = Object.entries(POD_SECURITY_RESTRICTED)
+    .map(([key, value]) => `${key}=${value}`)
+    .join(" ");
   return [`kubectl create namespace ${namespace}`, `kubectl label namespace ${namespace} ${labels}`];
 }
 

@@ -28,7 +28,30 @@ export const BUCKETS = [
 ] as const;
 export type Bucket = (typeof BUCKETS)[number];
 
-const FS_NATIVE = new Set(["readFileUtf8", "writeFileUtf8", "openFileHandle", "open", "close", "read", "write", "writeString", "writeBuffer", "rmdir", "rmSync", "unlink", "lstat", "stat", "fstat", "mkdir", "rename", "readdir", "fsync", "fdatasync", "existsSync", "realpath"]);
+const FS_NATIVE = new Set([
+  "readFileUtf8",
+  "writeFileUtf8",
+  "openFileHandle",
+  "open",
+  "close",
+  "read",
+  "write",
+  "writeString",
+  "writeBuffer",
+  "rmdir",
+  "rmSync",
+  "unlink",
+  "lstat",
+  "stat",
+  "fstat",
+  "mkdir",
+  "rename",
+  "readdir",
+  "fsync",
+  "fdatasync",
+  "existsSync",
+  "realpath",
+]);
 
 function bucketOf(url: string, fn: string): Bucket {
   if (url.startsWith("wasm:") || url.includes("ruff-wasm") || fn.startsWith("js-to-wasm") || fn.startsWith("wasm-to-js")) return "ruff formatter (WebAssembly)";
@@ -39,7 +62,12 @@ function bucketOf(url: string, fn: string): Bucket {
   if (url === "" && (fn === "Module" || fn === "Instance")) return "ruff formatter (WebAssembly)";
   if (fn === "(idle)") return "idle (waiting on I/O)";
   if (fn === "(garbage collector)") return "garbage collection";
-  if (url.startsWith("node:internal/modules") || url.startsWith("node:internal/bootstrap") || ["Module", "compileFunction", "compileSourceTextModule", "compileForInternalLoader"].includes(fn)) return "module loading";
+  if (
+    url.startsWith("node:internal/modules") ||
+    url.startsWith("node:internal/bootstrap") ||
+    ["Module", "compileFunction", "compileSourceTextModule", "compileForInternalLoader"].includes(fn)
+  )
+    return "module loading";
   if (url === "node:fs" || url.startsWith("node:internal/fs") || (url === "" && FS_NATIVE.has(fn))) return "file system";
   if (url.includes("/dist/src/") || url.includes("/bundle/src/")) return "fastdapr code";
   return "other";

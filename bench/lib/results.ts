@@ -8,7 +8,13 @@ export const resultsDir = resolve(import.meta.dirname, "..", "results");
 
 export function writeResult(name: string, data: Record<string, unknown>): void {
   mkdirSync(resultsDir, { recursive: true });
-  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "unknown", memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, loadAverage1m: Number(loadavg()[0]!.toFixed(1)) };
+  const machine = {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? "unknown",
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    loadAverage1m: Number(loadavg()[0]!.toFixed(1)),
+  };
   const file = join(resultsDir, `${name}.json`);
   writeFileSync(file, `${JSON.stringify({ benchmark: name, finishedAt: new Date().toISOString(), machine, ...data }, null, 2)}\n`);
   console.log(`wrote ${file}`);

@@ -78,13 +78,17 @@ export function driftError(plan: Plan, manifest: string): FastdaprError {
     c.deleted && `${c.deleted} no longer generated`,
     c.conflicts && `${c.conflicts} edited by hand`,
   ].filter(Boolean);
-  return new FastdaprError("E_DRIFT", `the files differ from what ${manifest} produces (${parts.join(", ")}): ${drifted.slice(0, 3).join(", ")}${drifted.length > 3 ? ", …" : ""}`, {
-    location: drifted[0] ?? manifest,
-    hint: c.conflicts
-      ? "move the hand edits into fastdapr.yaml or a scaffolded file, then run fastdapr generate (--force overwrites them)"
-      : "run fastdapr generate (--dry-run shows the diffs)",
-    exitCode: EXIT.checkFailed,
-  });
+  return new FastdaprError(
+    "E_DRIFT",
+    `the files differ from what ${manifest} produces (${parts.join(", ")}): ${drifted.slice(0, 3).join(", ")}${drifted.length > 3 ? ", …" : ""}`,
+    {
+      location: drifted[0] ?? manifest,
+      hint: c.conflicts
+        ? "move the hand edits into fastdapr.yaml or a scaffolded file, then run fastdapr generate (--force overwrites them)"
+        : "run fastdapr generate (--dry-run shows the diffs)",
+      exitCode: EXIT.checkFailed,
+    },
+  );
 }
 
 /** Drift counts as `generate --check` reports them, clean or not. */

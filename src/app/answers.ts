@@ -24,16 +24,9 @@ const counts = {
   deleted: count.min(1).optional(),
 };
 
-const unused = z
-  .array(z.string())
-  .min(1)
-  .optional()
-  .describe("Scaffolded files (yours) the manifest no longer wires in: kept, named so you can delete or reuse them.");
+const unused = z.array(z.string()).min(1).optional().describe("Scaffolded files (yours) the manifest no longer wires in: kept, named so you can delete or reuse them.");
 
-const recovered = z
-  .enum(["rolled back", "completed"])
-  .optional()
-  .describe("An earlier run was stopped while writing; its changes were rolled back or completed first.");
+const recovered = z.enum(["rolled back", "completed"]).optional().describe("An earlier run was stopped while writing; its changes were rolled back or completed first.");
 
 const dryRun = z.literal(true).optional().describe("Present on --dry-run: the counts say what would happen; nothing was written.");
 
@@ -128,7 +121,9 @@ export const ErrorAnswer = z
       .min(1)
       .max(10)
       .optional()
-      .describe("Every problem when there is more than one (an invalid manifest, a platform-graph error; check lists even one), the error first; at most 10, the error's message counts them all."),
+      .describe(
+        "Every problem when there is more than one (an invalid manifest, a platform-graph error; check lists even one), the error first; at most 10, the error's message counts them all.",
+      ),
     warnings,
     // E_DRIFT: what a generate would change
     check: z.literal(true).optional().describe("E_DRIFT from generate --check."),

@@ -11,7 +11,7 @@ import type { Answer } from "./answers.js";
 import type { InputOf } from "./input.js";
 import type { CHECK } from "./spec.js";
 
-export type CheckOutcome = { exitCode: ExitCode; /** The manifest as messages name it. */ shown: string } & (
+export type CheckOutcome = { exitCode: ExitCode /** The manifest as messages name it. */; shown: string } & (
   | { kind: "invalid"; answer: ErrorAnswer; error: PlatformError }
   | { kind: "drift"; answer: ErrorAnswer; platform: PlatformModel; drift: Plan }
   | { kind: "clean"; answer: Extract<Answer, { command: "check"; ok: true }>; platform: PlatformModel; drift: Plan | null }
@@ -52,5 +52,12 @@ export function runCheck(input: InputOf<typeof CHECK>): CheckOutcome {
       answer: { ok: false, command: "check", error: errorFields(error), ...counts, ...warningFields(platform.warnings), drift: driftCount(drift) },
     };
   }
-  return { kind: "clean", exitCode: EXIT.ok, shown, platform, drift, answer: { ok: true, command: "check", ...counts, ...warningFields(platform.warnings), ...(drift ? { drift: 0 } : {}) } };
+  return {
+    kind: "clean",
+    exitCode: EXIT.ok,
+    shown,
+    platform,
+    drift,
+    answer: { ok: true, command: "check", ...counts, ...warningFields(platform.warnings), ...(drift ? { drift: 0 } : {}) },
+  };
 }

@@ -16,6 +16,8 @@ export function runGraph(input: InputOf<typeof GRAPH>): GraphOutcome {
   const loaded = loadManifest(input.manifest);
   const platform = buildPlatform(loaded.manifest, loaded.positions);
   const answer: GraphOutcome["answer"] =
-    input.format === "json" ? { ok: true, command: "graph", format: "json", graph: platformGraph(platform) } : { ok: true, command: "graph", format: "mermaid", graph: mermaidGraph(platform) };
+    input.format === "json"
+      ? { ok: true, command: "graph", format: "json", graph: platformGraph(platform) }
+      : { ok: true, command: "graph", format: "mermaid", graph: mermaidGraph(platform) };
   return { answer, exitCode: EXIT.ok };
 }

@@ -17,7 +17,15 @@ type Scalar<P extends ParamSpec> = P["kind"] extends "boolean"
 type Value<P extends ParamSpec> = P["repeatable"] extends true ? string[] : Scalar<P>;
 
 /** Always there: required, a list (empty by default) or defaulted (a searched file is absent until found). */
-type Present<P extends ParamSpec> = P["required"] extends true ? true : P["repeatable"] extends true ? true : P extends { searched: true } ? false : P extends { default: string } ? true : false;
+type Present<P extends ParamSpec> = P["required"] extends true
+  ? true
+  : P["repeatable"] extends true
+    ? true
+    : P extends { searched: true }
+      ? false
+      : P extends { default: string }
+        ? true
+        : false;
 
 type Params<S extends CommandSpec> = S["params"][number];
 

@@ -43,26 +43,29 @@ const paramPlace: PlaceOf = (option) => ({ param: { key: PARAM_OF_OPTION[option]
 export async function runNew(input: NewInput): Promise<NewOutcome> {
   const port = parsePort(input.port);
   const dryRun = input.dryRun ?? false;
-  const result = await newService({
-    name: input.name,
-    out: input.out,
-    ...(input.tier !== undefined ? { tier: input.tier } : {}),
-    subscribes: input.subscribe,
-    publishes: input.publish,
-    stateKeys: input.stateKey,
-    invokes: input.invoke,
-    ...(input.agent !== undefined ? { agent: input.agent } : {}),
-    ...(input.agentBackend !== undefined ? { agentBackend: input.agentBackend } : {}),
-    ...(input.agentModel !== undefined ? { agentModel: input.agentModel } : {}),
-    ...(input.conversationComponent !== undefined ? { conversationComponent: input.conversationComponent } : {}),
-    pubsubName: input.pubsub,
-    stateStore: input.stateStore,
-    ...(port !== undefined ? { port } : {}),
-    ...(input.public ? { public: true } : {}),
-    ...(input.python !== undefined ? { pythonVersion: input.python } : {}),
-    dryRun,
-    force: input.force ?? false,
-  }, paramPlace);
+  const result = await newService(
+    {
+      name: input.name,
+      out: input.out,
+      ...(input.tier !== undefined ? { tier: input.tier } : {}),
+      subscribes: input.subscribe,
+      publishes: input.publish,
+      stateKeys: input.stateKey,
+      invokes: input.invoke,
+      ...(input.agent !== undefined ? { agent: input.agent } : {}),
+      ...(input.agentBackend !== undefined ? { agentBackend: input.agentBackend } : {}),
+      ...(input.agentModel !== undefined ? { agentModel: input.agentModel } : {}),
+      ...(input.conversationComponent !== undefined ? { conversationComponent: input.conversationComponent } : {}),
+      pubsubName: input.pubsub,
+      stateStore: input.stateStore,
+      ...(port !== undefined ? { port } : {}),
+      ...(input.public ? { public: true } : {}),
+      ...(input.python !== undefined ? { pythonVersion: input.python } : {}),
+      dryRun,
+      force: input.force ?? false,
+    },
+    paramPlace,
+  );
   const c = result.counts;
   return {
     answer: {

@@ -118,4 +118,3 @@ export function runAddAgent(input: InputOf<typeof ADD_AGENT>): Promise<PlatformO
     input,
   );
 }
-

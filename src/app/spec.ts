@@ -59,13 +59,20 @@ type Flag<B extends boolean | undefined> = B extends true ? true : false;
 
 /** A parameter whose key, kind, choices and flags stay literal types, so that input.ts can derive the command's input from it. */
 export type Param<K extends string, Kind extends ParamKind, E extends Extra> = Omit<ParamSpec, "key" | "kind" | "required" | "repeatable" | keyof E> &
-  Omit<E, "kind" | "required" | "repeatable"> & { key: K; kind: Kind; required: boolean; repeatable: Flag<E["repeatable"]> } & (E extends { required: true } ? { required: true } : unknown);
+  Omit<E, "kind" | "required" | "repeatable"> & { key: K; kind: Kind; required: boolean; repeatable: Flag<E["repeatable"]> } & (E extends { required: true }
+    ? { required: true }
+    : unknown);
 
 function camel(name: string): string {
   return name.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
 }
 
-function positional<const C extends string, const K extends string, const E extends Extra = Record<never, never>>(cli: C, key: K, description: string, extra?: E): Param<K, "string", E> & (C extends `<${string}` ? { required: true } : unknown) {
+function positional<const C extends string, const K extends string, const E extends Extra = Record<never, never>>(
+  cli: C,
+  key: K,
+  description: string,
+  extra?: E,
+): Param<K, "string", E> & (C extends `<${string}` ? { required: true } : unknown) {
   return {
     key,
     cli,
@@ -80,7 +87,11 @@ function positional<const C extends string, const K extends string, const E exte
   } as never;
 }
 
-function option<const C extends string, const E extends Extra = Record<never, never>>(cli: C, description: string, extra?: E): Param<FlagKey<C>, E extends { kind: infer T extends ParamKind } ? T : C extends `${string}<${string}` | `${string}[${string}` ? "string" : "boolean", E> {
+function option<const C extends string, const E extends Extra = Record<never, never>>(
+  cli: C,
+  description: string,
+  extra?: E,
+): Param<FlagKey<C>, E extends { kind: infer T extends ParamKind } ? T : C extends `${string}<${string}` | `${string}[${string}` ? "string" : "boolean", E> {
   const takesValue = /[<[]/.test(cli);
   return {
     key: camel(cli.replace(/^--/, "").split(" ")[0]!),
@@ -118,7 +129,11 @@ const service = positional("<service>", "service", "the service to change (its n
 export const NEW = {
   path: ["new"],
   description: "generate one FastAPI + Dapr service",
-  examples: ["fastdapr new triage-service --subscribe learning.query --publish learning.routed", "fastdapr new tutor-service --tier agent --agent-backend dapr-conversation --state-key history:{user_id}", "fastdapr new triage-service --dry-run"],
+  examples: [
+    "fastdapr new triage-service --subscribe learning.query --publish learning.routed",
+    "fastdapr new tutor-service --tier agent --agent-backend dapr-conversation --state-key history:{user_id}",
+    "fastdapr new triage-service --dry-run",
+  ],
   params: [
     positional("<service-name>", "name", "DNS-1123 name; also the Dapr app id and the folder name", { format: "serviceName" }),
     option("--out <dir>", "parent folder of the service folder, inside the working directory", { default: ".", path: true }),
@@ -147,8 +162,7 @@ export const NEW = {
   ],
   tool: {
     name: "new_service",
-    description:
-      `Generate one standalone FastAPI + Dapr service folder (<out>/<name>/) from flags; python picks its Python version (default ${PYTHON_VERSION}). For a service that is part of a platform (a fastdapr.yaml), use add_service instead.`,
+    description: `Generate one standalone FastAPI + Dapr service folder (<out>/<name>/) from flags; python picks its Python version (default ${PYTHON_VERSION}). For a service that is part of a platform (a fastdapr.yaml), use add_service instead.`,
   },
 } satisfies CommandSpec;
 
@@ -172,16 +186,10 @@ export const GENERATE = {
   path: ["generate"],
   description: "render the whole platform from fastdapr.yaml",
   examples: ["fastdapr generate", "fastdapr generate --check", "fastdapr generate --dry-run"],
-  params: [
-    manifest,
-    option("--check", "write nothing; exit 1 when the files on disk differ from what the manifest produces"),
-    dryRun,
-    force,
-  ],
+  params: [manifest, option("--check", "write nothing; exit 1 when the files on disk differ from what the manifest produces"), dryRun, force],
   tool: {
     name: "generate",
-    description:
-      "Re-render the whole platform from fastdapr.yaml after it changed. check: report drift without writing; dryRun: count what would change without writing.",
+    description: "Re-render the whole platform from fastdapr.yaml after it changed. check: report drift without writing; dryRun: count what would change without writing.",
   },
 } satisfies CommandSpec;
 
@@ -275,10 +283,7 @@ export const SKILL_INSTALL = {
   path: ["skill", "install"],
   description: "copy fastdapr's Agent Skill (SKILL.md) where coding agents look for skills",
   examples: ["fastdapr skill install", "fastdapr skill install .agents/skills"],
-  params: [
-    positional("[DIR]", "dir", "skills folder of the project", { default: ".claude/skills", path: true }),
-    option("--force", "replace a copy that was edited by hand"),
-  ],
+  params: [positional("[DIR]", "dir", "skills folder of the project", { default: ".claude/skills", path: true }), option("--force", "replace a copy that was edited by hand")],
 } satisfies CommandSpec;
 
 const COMPLETION_SHELLS = ["bash", "zsh"] as const;

@@ -32,7 +32,7 @@ export function bashCompletion(commands: readonly CommandSpec[]): string {
     }
   }
   const lines = [
-    "# bash completion for fastdapr: eval \"$(fastdapr completion bash)\" in ~/.bashrc",
+    '# bash completion for fastdapr: eval "$(fastdapr completion bash)" in ~/.bashrc',
     "# (zsh: autoload -U +X bashcompinit && bashcompinit first)",
     "_fastdapr() {",
     '  local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD-1]}" command="${COMP_WORDS[1]}"',
@@ -51,7 +51,7 @@ export function bashCompletion(commands: readonly CommandSpec[]): string {
     ...[...choices].map(([flag, values]) => `    ${flag}) COMPREPLY=($(compgen -W "${words(values)}" -- "$cur")); return ;;`),
     ...(paths.size ? [`    ${[...paths].join("|")}) COMPREPLY=($(compgen -f -- "$cur")); return ;;`] : []),
     "  esac",
-    '  [[ $cur == -* ]] || return',
+    "  [[ $cur == -* ]] || return",
     "  local flags",
     '  case "$command" in',
     ...commands.map((c) => `    "${key(c)}") flags="${words(flagsOf(c))}" ;;`),

@@ -66,13 +66,7 @@ function manifestPath(cwd: string, manifest: string | undefined): string {
   return locateManifest(cwd, manifest);
 }
 
-async function write(
-  root: string,
-  cwd: string,
-  platform: PlatformModel,
-  text: string,
-  options: WriteOptions & { rewriteManifest?: boolean },
-): Promise<PlatformResult> {
+async function write(root: string, cwd: string, platform: PlatformModel, text: string, options: WriteOptions & { rewriteManifest?: boolean }): Promise<PlatformResult> {
   const tree = platformTree(platform, text, options.rewriteManifest ?? false);
   const result = await applyTree(root, tree, { dryRun: options.dryRun ?? false, force: options.force ?? false });
   return { ...result, platform, root, path: relative(cwd, root) || ".", warnings: platform.warnings };

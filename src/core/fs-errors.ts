@@ -19,7 +19,11 @@ const MEANINGS: Record<string, Meaning> = {
   EROFS: { code: "E_PERMISSION", reason: "the file system is read-only", hint: "run it on a writable file system" },
   ENOTDIR: { code: "E_BAD_PATH", reason: "a part of the path is a file, not a folder", hint: "give a path whose parents are folders" },
   EISDIR: { code: "E_BAD_PATH", reason: "it is a folder, not a file", hint: "give the path of a file" },
-  ENAMETOOLONG: { code: "E_BAD_PATH", reason: "a name in the path is too long for the file system", hint: "use shorter names (see the limits in docs/manifest.md of the fastdapr package)" },
+  ENAMETOOLONG: {
+    code: "E_BAD_PATH",
+    reason: "a name in the path is too long for the file system",
+    hint: "use shorter names (see the limits in docs/manifest.md of the fastdapr package)",
+  },
   ELOOP: { code: "E_BAD_PATH", reason: "the path loops through symlinks", hint: "replace the symlinks with real folders" },
 };
 

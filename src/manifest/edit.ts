@@ -263,10 +263,18 @@ export function addService(doc: Document, name: string, options: AddServiceOptio
 
   const existing = services.get(name, true);
   if (isMap(existing)) {
-    for (const [key, wanted] of [["tier", options.tier], ["port", options.port]] as const) {
+    for (const [key, wanted] of [
+      ["tier", options.tier],
+      ["port", options.port],
+    ] as const) {
       const have = existing.get(key);
       if (wanted !== undefined && have !== wanted) {
-        bad("E_SERVICE_EXISTS", `service "${name}" already exists with ${key} ${String(have ?? "(default)")}`, { key }, `edit services.${name}.${key} in fastdapr.yaml to change it`);
+        bad(
+          "E_SERVICE_EXISTS",
+          `service "${name}" already exists with ${key} ${String(have ?? "(default)")}`,
+          { key },
+          `edit services.${name}.${key} in fastdapr.yaml to change it`,
+        );
       }
     }
   } else {

@@ -105,7 +105,12 @@ export function issueProblem(issue: $ZodIssue, data: unknown, positions: Positio
         issue.expected === "string" && (typeof input === "number" || typeof input === "boolean")
           ? `YAML reads ${String(input)} as a ${typeof input}; quote it: "${String(input)}"`
           : undefined;
-      const expected = issue.expected === "record" || issue.expected === "object" ? "a mapping" : issue.expected === "array" ? "a list" : `${issue.expected === "int" ? "an integer" : `a ${issue.expected}`}`;
+      const expected =
+        issue.expected === "record" || issue.expected === "object"
+          ? "a mapping"
+          : issue.expected === "array"
+            ? "a list"
+            : `${issue.expected === "int" ? "an integer" : `a ${issue.expected}`}`;
       return {
         code: "E_MANIFEST_TYPE",
         message: `${where}: expected ${expected}, got ${describeValue(input)}`,
@@ -129,9 +134,7 @@ export function issueProblem(issue: $ZodIssue, data: unknown, positions: Positio
       };
     }
     case "invalid_union": {
-      const expected = where.endsWith("agent")
-        ? "true, false or a mapping with backend, model, systemPrompt"
-        : "a value of one of the allowed forms";
+      const expected = where.endsWith("agent") ? "true, false or a mapping with backend, model, systemPrompt" : "a value of one of the allowed forms";
       return {
         code: "E_MANIFEST_TYPE",
         message: `${where}: expected ${expected}, got ${describeValue(input)}`,
@@ -172,4 +175,3 @@ export function throwProblems(problems: Problem[]): never {
     ...(sorted.length > 1 ? { problems: sorted } : {}),
   });
 }
-

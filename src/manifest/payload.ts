@@ -229,12 +229,7 @@ class PayloadMapper {
  * The payload model of `topic` from its JSON Schema; an open model (any JSON object) when `schema`
  * is undefined. `where` maps a path inside the schema to "fastdapr.yaml:LINE:COL" for errors.
  */
-export function payloadModel(
-  topic: string,
-  description: string,
-  schema: PayloadSchema | undefined,
-  where: SchemaLocation = () => "fastdapr.yaml",
-): PayloadModel {
+export function payloadModel(topic: string, description: string, schema: PayloadSchema | undefined, where: SchemaLocation = () => "fastdapr.yaml"): PayloadModel {
   return new PayloadMapper(topic, where).model(schema, description);
 }
 

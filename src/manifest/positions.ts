@@ -91,4 +91,3 @@ export function keyContext(doc: Document, offset: number): string {
   }
   return path.length ? ` in ${formatPath(path)}` : "";
 }
-

@@ -35,12 +35,7 @@ export function readManifestText(file: string, shown: string, searched = false):
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== "ENOENT" && code !== "ENOTDIR") throw error;
-    throw manifestError(
-      "E_MANIFEST_NOT_FOUND",
-      searched ? `no ${MANIFEST_FILE} in this folder or any folder above it` : `no manifest at ${shown}`,
-      shown,
-      MANIFEST_NOT_FOUND_HINT,
-    );
+    throw manifestError("E_MANIFEST_NOT_FOUND", searched ? `no ${MANIFEST_FILE} in this folder or any folder above it` : `no manifest at ${shown}`, shown, MANIFEST_NOT_FOUND_HINT);
   }
   if (stat.isDirectory()) {
     throw manifestError("E_MANIFEST_FILE", `${shown} is a folder, not a manifest file`, shown, `pass the manifest in it: --manifest ${join(shown, MANIFEST_FILE)}`);
@@ -52,7 +47,12 @@ export function readManifestText(file: string, shown: string, searched = false):
   try {
     const size = fstatSync(fd).size;
     if (size > MAX_MANIFEST_BYTES) {
-      throw manifestError("E_MANIFEST_FILE", `${shown} is ${size} bytes; a manifest may have at most ${MAX_MANIFEST_BYTES} (${MAX_MANIFEST_BYTES / 2 ** 20} MiB)`, shown, "pass the platform's fastdapr.yaml; split a platform that outgrew it");
+      throw manifestError(
+        "E_MANIFEST_FILE",
+        `${shown} is ${size} bytes; a manifest may have at most ${MAX_MANIFEST_BYTES} (${MAX_MANIFEST_BYTES / 2 ** 20} MiB)`,
+        shown,
+        "pass the platform's fastdapr.yaml; split a platform that outgrew it",
+      );
     }
     const buffer = Buffer.alloc(size);
     const read = readSync(fd, buffer, 0, size, 0);
@@ -66,4 +66,3 @@ export function readManifestText(file: string, shown: string, searched = false):
 export function manifestShown(cwd: string, file: string, given?: string): string {
   return given ?? (relative(cwd, file) || MANIFEST_FILE);
 }
-

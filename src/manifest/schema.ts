@@ -39,7 +39,7 @@ import {
 export const serviceName = z
   .string()
   .regex(new RegExp(SERVICE_NAME_PATTERN), {
-    error: "a service name is a DNS label that starts with a letter: lowercase letters, digits and hyphens (e.g. \"triage-service\")",
+    error: 'a service name is a DNS label that starts with a letter: lowercase letters, digits and hyphens (e.g. "triage-service")',
   })
   .max(MAX_APP_ID_LENGTH, { error: `a service name has at most ${MAX_APP_ID_LENGTH} characters (Dapr adds "-dapr" to it for a ${MAX_DNS_LABEL_LENGTH}-character Service name)` });
 
@@ -49,7 +49,7 @@ export const pythonVersion = z.enum(PYTHON_VERSIONS);
 export const dnsLabel = z
   .string()
   .regex(new RegExp(DNS_LABEL_PATTERN), {
-    error: "expected a DNS label: lowercase letters, digits and hyphens, starting and ending with a letter or digit (e.g. \"learnflow\")",
+    error: 'expected a DNS label: lowercase letters, digits and hyphens, starting and ending with a letter or digit (e.g. "learnflow")',
   })
   .max(MAX_DNS_LABEL_LENGTH, { error: `a DNS label has at most ${MAX_DNS_LABEL_LENGTH} characters` });
 
@@ -66,7 +66,7 @@ export const stateKeyPattern = z
   .regex(new RegExp(STATE_KEY_PATTERN), {
     error: `a state-key pattern uses ${STATE_KEY_FORM}`,
   })
-  .refine((s) => !s.includes("||"), { error: "\"||\" is Dapr's key-prefix separator; use \":\" between parts" });
+  .refine((s) => !s.includes("||"), { error: '"||" is Dapr\'s key-prefix separator; use ":" between parts' });
 
 /**
  * Free text (descriptions, titles, the system prompt): up to `max` characters, line breaks and tabs
@@ -120,30 +120,21 @@ export const PayloadSchemaSchema: z.ZodType<PayloadSchema> = z
     title: freeText(MAX_DESCRIPTION_LENGTH).optional().describe("Short title (documentation only)."),
     description: freeText(MAX_DESCRIPTION_LENGTH).optional().describe("What the value means; becomes the pydantic field description."),
     get properties() {
-      return z
-        .record(propertyName, PayloadSchemaSchema)
-        .optional()
-        .describe("Fields of an object, in order; each becomes a field of the generated pydantic model.");
+      return z.record(propertyName, PayloadSchemaSchema).optional().describe("Fields of an object, in order; each becomes a field of the generated pydantic model.");
     },
     required: z.array(z.string()).optional().describe("Names of the properties that must be present."),
     get items() {
       return PayloadSchemaSchema.optional().describe("Schema of the elements of an array.");
     },
     get additionalProperties() {
-      return z
-        .union([z.boolean(), PayloadSchemaSchema])
-        .optional()
-        .describe("For a nested object: the schema of its values (mapped to dict[str, T]).");
+      return z.union([z.boolean(), PayloadSchemaSchema]).optional().describe("For a nested object: the schema of its values (mapped to dict[str, T]).");
     },
     enum: z
       .array(z.union([z.string(), z.number(), z.boolean(), z.null()]))
       .min(1)
       .optional()
       .describe("The allowed values; mapped to typing.Literal."),
-    format: z
-      .string()
-      .optional()
-      .describe('"date-time" → datetime, "date" → date, "time" → time, "uuid" → UUID; other formats stay str.'),
+    format: z.string().optional().describe('"date-time" → datetime, "date" → date, "time" → time, "uuid" → UUID; other formats stay str.'),
     default: jsonValue.optional().describe("Default value of an optional property."),
     examples: z.array(jsonValue).optional().describe("Example values (documentation only)."),
   })
@@ -154,9 +145,7 @@ export const PayloadSchemaSchema: z.ZodType<PayloadSchema> = z
 export const TopicSchema = z
   .strictObject({
     description: freeText(MAX_DESCRIPTION_LENGTH).optional().describe("What the event means; becomes the payload model's docstring."),
-    schema: PayloadSchemaSchema.optional().describe(
-      "JSON Schema of the payload (type: object). Without it the payload model accepts any JSON object.",
-    ),
+    schema: PayloadSchemaSchema.optional().describe("JSON Schema of the payload (type: object). Without it the payload model accepts any JSON object."),
   })
   .describe("One pub/sub topic of the platform.");
 
@@ -167,28 +156,17 @@ export const AgentSchema = z
       .string()
       .max(MAX_AGENT_MODEL_LENGTH, { error: `a model name has at most ${MAX_AGENT_MODEL_LENGTH} characters` })
       .regex(new RegExp(AGENT_MODEL_PATTERN), { error: `a model name is ${AGENT_MODEL_FORM}` })
-      .default(DEFAULTS.agentModel).describe("LLM model name (openai: OPENAI_MODEL; dapr-conversation: the component's model)."),
-    conversationComponent: dnsLabel
-      .optional()
-      .describe(`Dapr conversation component the dapr-conversation backend calls (default "${DEFAULTS.conversationComponent}").`),
-    historyMaxMessages: z
-      .number()
-      .int()
-      .min(1)
-      .optional()
-      .describe(`Messages of history kept and sent, system prompt not counted (default ${DEFAULTS.historyMaxMessages}).`),
+      .default(DEFAULTS.agentModel)
+      .describe("LLM model name (openai: OPENAI_MODEL; dapr-conversation: the component's model)."),
+    conversationComponent: dnsLabel.optional().describe(`Dapr conversation component the dapr-conversation backend calls (default "${DEFAULTS.conversationComponent}").`),
+    historyMaxMessages: z.number().int().min(1).optional().describe(`Messages of history kept and sent, system prompt not counted (default ${DEFAULTS.historyMaxMessages}).`),
     historyMaxTokens: z
       .number()
       .int()
       .min(100)
       .optional()
       .describe(`Estimated tokens (about 4 characters each) of the prompt sent to the model (default ${DEFAULTS.historyMaxTokens}).`),
-    historyTtlSeconds: z
-      .number()
-      .int()
-      .min(0)
-      .optional()
-      .describe(`Idle conversations expire after this many seconds; 0 keeps them (default ${DEFAULTS.historyTtlSeconds}).`),
+    historyTtlSeconds: z.number().int().min(0).optional().describe(`Idle conversations expire after this many seconds; 0 keeps them (default ${DEFAULTS.historyTtlSeconds}).`),
     systemPrompt: freeText(MAX_SYSTEM_PROMPT_LENGTH).min(1).optional().describe("Scaffolded system prompt (you own the prompt file afterwards)."),
   })
   .describe("LLM agent settings of a service.");
@@ -199,7 +177,9 @@ export const ServiceSchema = z
     tier: z
       .enum(TIERS)
       .default(DEFAULTS.tier)
-      .describe(`Resource tier: ${TIERS.map((t) => `${t} (${TIER_RESOURCES[t].cpuRequest}/${TIER_RESOURCES[t].memoryRequest}${t === "agent" ? ", LLM agent on" : ""})`).join(", ")}.`),
+      .describe(
+        `Resource tier: ${TIERS.map((t) => `${t} (${TIER_RESOURCES[t].cpuRequest}/${TIER_RESOURCES[t].memoryRequest}${t === "agent" ? ", LLM agent on" : ""})`).join(", ")}.`,
+      ),
     port: z
       .number()
       .int({ error: "a port is an integer" })
@@ -209,27 +189,19 @@ export const ServiceSchema = z
     public: z
       .boolean()
       .default(false)
-      .describe(
-        "An entry point from outside the cluster: its NetworkPolicy admits the ingress controller to the app port. Off, only its callers' sidecars reach it.",
-      ),
+      .describe("An entry point from outside the cluster: its NetworkPolicy admits the ingress controller to the app port. Off, only its callers' sidecars reach it."),
     subscribes: z.array(topicName).default([]).describe("Topics this service consumes (each must be declared under topics)."),
     publishes: z.array(topicName).default([]).describe("Topics this service produces (each must be declared under topics)."),
     state: z.array(stateKeyPattern).default([]).describe('State-key patterns this service owns, e.g. "progress:{user_id}".'),
     invokes: z.array(serviceName).default([]).describe("App ids this service calls with Dapr service invocation."),
-    agent: z
-      .union([z.boolean(), AgentSchema])
-      .optional()
-      .describe("LLM agent: true/false, or its settings. Defaults to on for the agent tier, off otherwise."),
+    agent: z.union([z.boolean(), AgentSchema]).optional().describe("LLM agent: true/false, or its settings. Defaults to on for the agent tier, off otherwise."),
   })
   .describe("One FastAPI + Dapr microservice; its key is its name and Dapr app id.");
 
 const PubsubDefaults = z
   .strictObject({
     name: dnsLabel.default(DEFAULTS.pubsubName).describe("Dapr pub/sub component name."),
-    dev: z
-      .enum(["redis", "kafka"])
-      .default("redis")
-      .describe("Broker for development: `dapr run -f .`, docker compose and the dev overlay (Redis Streams or Kafka)."),
+    dev: z.enum(["redis", "kafka"]).default("redis").describe("Broker for development: `dapr run -f .`, docker compose and the dev overlay (Redis Streams or Kafka)."),
     prod: z.enum(["kafka"]).default("kafka").describe("Broker of the prod overlay (Kafka with SASL/TLS, credentials from a Secret)."),
   })
   .describe("The platform's pub/sub component.");
@@ -237,10 +209,7 @@ const PubsubDefaults = z
 const StateStoreDefaults = z
   .strictObject({
     name: dnsLabel.default(DEFAULTS.stateStore).describe("Dapr state store component name."),
-    dev: z
-      .enum(["redis", "postgresql"])
-      .default("redis")
-      .describe("Store for development: `dapr run -f .`, docker compose and the dev overlay (PostgreSQL there from a Secret)."),
+    dev: z.enum(["redis", "postgresql"]).default("redis").describe("Store for development: `dapr run -f .`, docker compose and the dev overlay (PostgreSQL there from a Secret)."),
     prod: z
       .enum(["postgresql", "redis"])
       .default("postgresql")
@@ -258,14 +227,14 @@ export const DefaultsSchema = z
     imageRegistry: z
       .string()
       .max(255, { error: "an image registry path has at most 255 characters" })
-      .regex(/^[a-z0-9]+([._\-/:][a-z0-9]+)*$/, { error: "expected an image registry path such as \"ghcr.io/example/learnflow\"" })
+      .regex(/^[a-z0-9]+([._\-/:][a-z0-9]+)*$/, { error: 'expected an image registry path such as "ghcr.io/example/learnflow"' })
       .default(DEFAULTS.imageRegistry)
       .describe("Registry prefix of the images: <imageRegistry>/<service>:<imageTag>."),
     imageTag: z
       .string()
-      .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, { error: "expected an image tag such as \"0.1.0\"" })
+      .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, { error: 'expected an image tag such as "0.1.0"' })
       .default(DEFAULTS.imageTag)
-      .describe("Tag of every image (quote numbers: \"1.0\")."),
+      .describe('Tag of every image (quote numbers: "1.0").'),
     pubsub: PubsubDefaults.prefault({}),
     stateStore: StateStoreDefaults.prefault({}),
     daprConfig: dnsLabel.default(DEFAULTS.daprConfig).describe("Dapr Configuration resource the sidecars use."),
@@ -303,18 +272,12 @@ export const ObservabilitySchema = z
       .describe("Fraction of traces kept, 0–1: the sidecars' samplingRate and the services' OTEL_TRACES_SAMPLER_ARG (parent-based, so a trace is kept or dropped whole)."),
     endpoints: z
       .strictObject({
-        local: environmentEndpoint
-          .optional()
-          .describe("OTLP/HTTP endpoint for `dapr run -f .` (default: none, nothing is exported)."),
+        local: environmentEndpoint.optional().describe("OTLP/HTTP endpoint for `dapr run -f .` (default: none, nothing is exported)."),
         compose: environmentEndpoint
           .optional()
           .describe("OTLP/HTTP endpoint in docker compose (default: the compose file's own collector, http://otel-collector:4318; false: none)."),
-        dev: environmentEndpoint
-          .optional()
-          .describe("OTLP/HTTP endpoint of the dev overlay (default: the overlay's own collector, http://otel-collector:4318; false: none)."),
-        prod: environmentEndpoint
-          .optional()
-          .describe("OTLP/HTTP endpoint of the prod overlay, your collector (default: none, nothing is exported)."),
+        dev: environmentEndpoint.optional().describe("OTLP/HTTP endpoint of the dev overlay (default: the overlay's own collector, http://otel-collector:4318; false: none)."),
+        prod: environmentEndpoint.optional().describe("OTLP/HTTP endpoint of the prod overlay, your collector (default: none, nothing is exported)."),
       })
       .prefault({})
       .describe("Where each environment sends traces and metrics (OTLP over HTTP, port 4318 by convention)."),
@@ -334,14 +297,8 @@ export const ManifestSchema = z
         "The preset this platform started from (fastdapr init --preset). Services named as in the preset get its starter code (handlers, routes, prompts, their tests) when those user-owned files are first written; other services get the generic stubs. Files already written are never touched.",
       ),
     defaults: DefaultsSchema.prefault({}),
-    topics: z
-      .record(topicName, TopicSchema)
-      .default({})
-      .describe("Every pub/sub topic of the platform, keyed by domain.action name."),
-    services: z
-      .record(serviceName, ServiceSchema)
-      .default({})
-      .describe("The services, keyed by name (also the Dapr app id), in the order they are generated."),
+    topics: z.record(topicName, TopicSchema).default({}).describe("Every pub/sub topic of the platform, keyed by domain.action name."),
+    services: z.record(serviceName, ServiceSchema).default({}).describe("The services, keyed by name (also the Dapr app id), in the order they are generated."),
     observability: ObservabilitySchema.prefault({}),
   })
   .meta({ title: "fastdapr platform manifest (fastdapr.yaml)" })

@@ -30,9 +30,7 @@ export interface ToolResult {
 }
 
 /** The commands that have a tool, by tool name. */
-export const TOOL_SPECS: ReadonlyMap<string, CommandSpec> = new Map(
-  COMMANDS.filter((c) => c.tool).map((c) => [c.tool!.name, c] as const),
-);
+export const TOOL_SPECS: ReadonlyMap<string, CommandSpec> = new Map(COMMANDS.filter((c) => c.tool).map((c) => [c.tool!.name, c] as const));
 
 function toolParams(spec: CommandSpec): ParamSpec[] {
   const fixed = spec.tool?.fixed ?? {};
@@ -45,7 +43,7 @@ function baseSchema(kind: ParamSpec["kind"]): z.ZodType {
 
 /** What a tool caller is told: formats, choices, defaults and the flag's description. */
 function describedSchema(p: ParamSpec): z.ZodType {
-  let value: z.ZodType = p.format ? VALUE_FORMATS[p.format] : (p.choices ? z.enum(p.choices as [string, ...string[]]) : baseSchema(p.kind));
+  let value: z.ZodType = p.format ? VALUE_FORMATS[p.format] : p.choices ? z.enum(p.choices as [string, ...string[]]) : baseSchema(p.kind);
   if (p.repeatable) value = z.array(value);
   value = value.describe(p.description);
   if (p.required) return value;
@@ -93,7 +91,7 @@ function usage(spec: CommandSpec, issue: z.core.$ZodIssue): FastdaprError {
   const key = issue.path.length ? String(issue.path[0]) : undefined;
   const keys = issue.code === "unrecognized_keys" ? issue.keys : [];
   return new FastdaprError("E_USAGE", `${[key, ...keys].filter(Boolean).join(", ") || "arguments"}: ${issue.message.toLowerCase()}`, {
-    ...(key ?? keys[0] ? { location: key ?? keys[0] } : {}),
+    ...((key ?? keys[0]) ? { location: key ?? keys[0] } : {}),
     hint: `see the input schema of the ${spec.tool!.name} tool`,
   });
 }

@@ -155,7 +155,12 @@ function uniquePortsAndAppIds(services: ServiceModel[], problem: Report): void {
   for (const svc of services) {
     const portOwner = byPort.get(svc.port);
     if (portOwner) {
-      problem("E_DUPLICATE_PORT", `services.${svc.name}.port: port ${svc.port} is already used by ${portOwner}`, ["services", svc.name, "port"], `pick a free port, e.g. ${Math.max(...byPort.keys()) + 1}`);
+      problem(
+        "E_DUPLICATE_PORT",
+        `services.${svc.name}.port: port ${svc.port} is already used by ${portOwner}`,
+        ["services", svc.name, "port"],
+        `pick a free port, e.g. ${Math.max(...byPort.keys()) + 1}`,
+      );
     } else byPort.set(svc.port, svc.name);
     const idOwner = byAppId.get(svc.appId);
     if (idOwner) {

@@ -1,7 +1,7 @@
 // The platform's observability settings with the defaults resolved: the OTLP endpoint of every
 // environment (or none) and the sampling rate. The manifest leaves compose and dev to the collector
 // fastdapr generates beside them, and local and prod to an endpoint the user names.
-import { OBSERVABILITY_ENVS, type ObservabilityEntry } from "../manifest/schema.js";
+import type { OBSERVABILITY_ENVS, ObservabilityEntry } from "../manifest/schema.js";
 
 export type ObservabilityEnv = (typeof OBSERVABILITY_ENVS)[number];
 
@@ -24,8 +24,7 @@ export interface PlatformObservability {
 export function platformObservability(entry: ObservabilityEntry): PlatformObservability {
   const given = entry.endpoints;
   const bundled = (value: string | false | undefined) => value === undefined;
-  const url = (value: string | false | undefined, fallback: string | null) =>
-    value === false ? null : value === undefined ? fallback : value.replace(/\/$/, "");
+  const url = (value: string | false | undefined, fallback: string | null) => (value === false ? null : value === undefined ? fallback : value.replace(/\/$/, ""));
   return {
     samplingRate: entry.samplingRate,
     endpoints: {

@@ -30,10 +30,7 @@ function pointer(...segments: string[]): string {
 const ref = (...segments: string[]) => ({ $ref: pointer(...segments) });
 
 /** An AsyncAPI server (and its security scheme, if any) from a generated pub/sub component. */
-function server(
-  env: keyof PubsubByEnvironment,
-  component: DaprComponent,
-): { server: Record<string, unknown>; scheme?: [string, Record<string, unknown>] } {
+function server(env: keyof PubsubByEnvironment, component: DaprComponent): { server: Record<string, unknown>; scheme?: [string, Record<string, unknown>] } {
   const { spec } = component;
   const value = (name: string) => metadataValue(component, name);
   const { title, where } = ENVIRONMENTS[env];

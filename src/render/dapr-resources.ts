@@ -49,9 +49,7 @@ const POSTGRES_CONNECTION_SECRET = { name: "postgres-connection", key: "connecti
  */
 export function postgresStateStore(svc: Pick<ServiceModel, "stateStore">, connectionString?: string): DaprComponent {
   return component(svc.stateStore, "state.postgresql", "v2", [
-    connectionString === undefined
-      ? { name: "connectionString", secretKeyRef: POSTGRES_CONNECTION_SECRET }
-      : { name: "connectionString", value: connectionString },
+    connectionString === undefined ? { name: "connectionString", secretKeyRef: POSTGRES_CONNECTION_SECRET } : { name: "connectionString", value: connectionString },
   ]);
 }
 
@@ -101,10 +99,7 @@ export function conversationComponents(services: ServiceModel[], env: "local" | 
     users.set(svc.agent.conversationComponent, [...(users.get(svc.agent.conversationComponent) ?? []), svc]);
   }
   return Object.fromEntries(
-    [...users].map(([name, list]) => [
-      `conversation-${name}.yaml`,
-      { ...conversationComponent(name, list[0]!.agent!.model, env), scopes: list.map((s) => s.appId) },
-    ]),
+    [...users].map(([name, list]) => [`conversation-${name}.yaml`, { ...conversationComponent(name, list[0]!.agent!.model, env), scopes: list.map((s) => s.appId) }]),
   );
 }
 
@@ -136,9 +131,7 @@ const PUBSUB_RETRY = "pubsubRetry";
  */
 export function resiliency(svc: ServiceModel): DaprResiliency {
   const conversation = svc.agent?.backend === "dapr-conversation" ? svc.agent.conversationComponent : null;
-  const apps = Object.fromEntries(
-    svc.invokes.map((i) => [i.appId, { timeout: "invokeTimeout", circuitBreaker: "invokeBreaker" }]),
-  );
+  const apps = Object.fromEntries(svc.invokes.map((i) => [i.appId, { timeout: "invokeTimeout", circuitBreaker: "invokeBreaker" }]));
   return {
     apiVersion: "dapr.io/v1alpha1",
     kind: "Resiliency",

@@ -24,14 +24,6 @@ const DOCKERIGNORE = [
 ];
 
 export function renderDocker(svc: ServiceModel, tree: Tree): void {
-  tree.add(
-    "Dockerfile",
-    renderTemplate(
-      "docker/Dockerfile.eta",
-      { baseImage: pythonImage(svc.pythonVersion), uid: APP_UID, port: svc.port },
-      { keepNewlines: true },
-    ),
-    "generated",
-  );
+  tree.add("Dockerfile", renderTemplate("docker/Dockerfile.eta", { baseImage: pythonImage(svc.pythonVersion), uid: APP_UID, port: svc.port }, { keepNewlines: true }), "generated");
   tree.add(".dockerignore", DOCKERIGNORE.join("\n"), "generated");
 }

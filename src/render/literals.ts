@@ -85,7 +85,14 @@ export function docstringText(text: string, indent = "", dedent = false): string
     .split("\n")
     .map((line) => pythonBody(line.trimEnd(), quoteNeedsEscape));
   // the continuation lines' common leading blanks, which ruff's formatter replaces by the indent
-  const common = dedent ? Math.min(...lines.slice(1).filter((l) => l !== "").map((l) => l.length - l.trimStart().length)) : 0;
+  const common = dedent
+    ? Math.min(
+        ...lines
+          .slice(1)
+          .filter((l) => l !== "")
+          .map((l) => l.length - l.trimStart().length),
+      )
+    : 0;
   return lines.map((line, i) => (i === 0 || line === "" ? line : `${indent}${line.slice(Number.isFinite(common) ? common : 0)}`)).join("\n");
 }
 

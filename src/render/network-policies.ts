@@ -69,11 +69,7 @@ type Graph = Pick<PlatformModel, "name" | "services">;
 
 /** Deny every ingress and egress of every pod in the namespace; the other policies add what is needed. */
 export function defaultDenyPolicy(p: Graph): object {
-  return networkPolicy(
-    "default-deny",
-    platformLabels(p.name),
-    { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
-  );
+  return networkPolicy("default-deny", platformLabels(p.name), { podSelector: {}, policyTypes: ["Ingress", "Egress"] });
 }
 
 /** One service's graph-derived policy (ingress from callers and the ingress controller, egress to the platform's needs). */
@@ -174,17 +170,13 @@ export function storeEgressPolicies(p: Graph, components: DaprResource[], namePr
       ports: ports.map(tcp),
     }));
     const name = `${namePrefix}${doc.metadata.name}-egress`;
-    files[`${name}.yaml`] = networkPolicy(
-      name,
-      platformLabels(p.name),
-      {
-        podSelector: {
-          matchExpressions: [{ key: NAME_LABEL, operator: "In", values: scoped.map((s) => s.name) }],
-        },
-        policyTypes: ["Egress"],
-        egress,
+    files[`${name}.yaml`] = networkPolicy(name, platformLabels(p.name), {
+      podSelector: {
+        matchExpressions: [{ key: NAME_LABEL, operator: "In", values: scoped.map((s) => s.name) }],
       },
-    );
+      policyTypes: ["Egress"],
+      egress,
+    });
   }
   return files;
 }

@@ -38,9 +38,7 @@ function pubsubComponent(p: PlatformModel, env: Env): DaprComponent {
   const names = { pubsubName: p.defaults.pubsub.name };
   if (env === "prod") return productionPubsub(names);
   const hosts = HOSTS[env];
-  return storesOf(p, env).pubsub === "redis"
-    ? component(names.pubsubName, "pubsub.redis", "v1", [{ name: "redisHost", value: hosts.redis }])
-    : localPubsub(names, hosts.kafka);
+  return storesOf(p, env).pubsub === "redis" ? component(names.pubsubName, "pubsub.redis", "v1", [{ name: "redisHost", value: hosts.redis }]) : localPubsub(names, hosts.kafka);
 }
 
 function stateComponent(p: PlatformModel, env: Env): DaprComponent {
@@ -65,8 +63,7 @@ function stateComponent(p: PlatformModel, env: Env): DaprComponent {
  * the event goes back to the broker for redelivery instead of to the dead-letter topic.
  */
 function scopingMetadata(p: PlatformModel): { name: string; value: string }[] {
-  const scope = (pick: (s: ServiceModel) => string[]) =>
-    p.services.map((s) => `${s.appId}=${pick(s).join(",")}`).join(";");
+  const scope = (pick: (s: ServiceModel) => string[]) => p.services.map((s) => `${s.appId}=${pick(s).join(",")}`).join(";");
   return [
     { name: "publishingScopes", value: scope((s) => [...s.publishes.map((t) => t.name), ...s.subscribes.map((t) => t.deadLetterTopic)]) },
     { name: "subscriptionScopes", value: scope((s) => s.subscribes.map((t) => t.name)) },

@@ -38,7 +38,11 @@ function fieldDecl(f: PayloadField): string {
 function exampleDoc(p: PayloadModel): Doc {
   if (p.open) return layout.collection("{", ['"example": True'], "}");
   const required = p.fields.filter((f) => f.required);
-  return layout.collection("{", required.map((f) => `${pythonString(f.alias ?? f.name)}: ${f.example}`), "}");
+  return layout.collection(
+    "{",
+    required.map((f) => `${pythonString(f.alias ?? f.name)}: ${f.example}`),
+    "}",
+  );
 }
 
 /** The same on one line. */
@@ -171,8 +175,7 @@ export function renderPythonApp(svc: ServiceModel, out: Tree, starter: Starter |
     }
   }
   const tree = {
-    add: (path: string, content: string, owner: Owner) =>
-      out.add(path, path.endsWith(".py") ? formatPython(content) : content, owner),
+    add: (path: string, content: string, owner: Owner) => out.add(path, path.endsWith(".py") ? formatPython(content) : content, owner),
   };
   const models = payloads(svc);
   const data = {
@@ -187,7 +190,9 @@ export function renderPythonApp(svc: ServiceModel, out: Tree, starter: Starter |
     py: layout,
     keyFormat,
     keyExample,
-    devPins: pins(PYTHON_DEV_DEPENDENCIES).map((p) => `"${p}"`).join(" "),
+    devPins: pins(PYTHON_DEV_DEPENDENCIES)
+      .map((p) => `"${p}"`)
+      .join(" "),
     conversationTimeoutSeconds: CONVERSATION_TIMEOUT_SECONDS,
     images: CONTAINER_IMAGES,
     // a lone service's namespace: the manifest's, else one named after the service
@@ -195,8 +200,7 @@ export function renderPythonApp(svc: ServiceModel, out: Tree, starter: Starter |
     tokenSecrets: [API_TOKEN_SECRET, APP_TOKEN_SECRET],
     otherSecrets: kubernetesSecrets(svc).filter((s) => s.name !== API_TOKEN_SECRET && s.name !== APP_TOKEN_SECRET),
   };
-  const render = (template: string, extra: object = {}): string =>
-    renderTemplate(`service/${template}.eta`, { ...data, ...extra });
+  const render = (template: string, extra: object = {}): string => renderTemplate(`service/${template}.eta`, { ...data, ...extra });
 
   const started = new Set<string>();
   /** a scaffolded file: the starter's version when it has one, else the generic stub */

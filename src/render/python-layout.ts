@@ -71,7 +71,8 @@ export function textWidth(text: string): number | undefined {
     const cp = text.codePointAt(i)!;
     if (cp > 0xffff) i++;
     if (cp >= 0x20 && cp < 0x7f) width += 1;
-    else if (cp >= 0x300 && cp <= 0x36f) continue; // combining diacritical marks
+    else if (cp >= 0x300 && cp <= 0x36f)
+      continue; // combining diacritical marks
     else if ((cp >= 0xa1 && cp <= 0x2ff) || (cp >= 0x370 && cp <= 0x482) || (cp >= 0x48a && cp <= 0x52f) || (cp >= 0x2010 && cp <= 0x2027)) width += 1;
     else if ((cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0x1f600 && cp <= 0x1f64f)) width += 2;
     else return undefined;
@@ -97,7 +98,10 @@ function print(doc: Doc, column: number, indent: number, rest: string): string {
     while (last >= 0 && typeof doc[last] === "string") last--;
     if (last === -1) return line + rest;
     const head = doc.slice(0, last).map(flat).join("");
-    const tail = doc.slice(last + 1).map(flat).join("");
+    const tail = doc
+      .slice(last + 1)
+      .map(flat)
+      .join("");
     return head + print(doc[last]!, column + (textWidth(head) ?? 0), indent, tail + rest);
   }
   if (doc.items.length === 0) return line + rest;
@@ -105,10 +109,7 @@ function print(doc: Doc, column: number, indent: number, rest: string): string {
   const pad = " ".repeat(inner);
   const together = doc.items.map(flat).join(", ");
   const comma = doc.items.length > 1 || doc.loneComma ? "," : "";
-  const body =
-    doc.hug && fits(inner, together)
-      ? `${pad}${together}`
-      : doc.items.map((item) => `${pad}${print(item, inner, inner, comma)}`).join("\n");
+  const body = doc.hug && fits(inner, together) ? `${pad}${together}` : doc.items.map((item) => `${pad}${print(item, inner, inner, comma)}`).join("\n");
   return `${doc.open}\n${body}\n${" ".repeat(indent)}${doc.close}${rest}`;
 }
 

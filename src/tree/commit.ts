@@ -135,7 +135,10 @@ export async function commitPlan(plan: Plan): Promise<void> {
       ...deletes.map((e, i) => ({ target: e.path, staged: null, saved: `old/${writes.length + i}` })),
       { target: LOCK_FILE, staged: "new/lock.json", saved: "old/lock.json" },
     ],
-    createdDirs: missingDirs(root, writes.map((e) => e.path)),
+    createdDirs: missingDirs(
+      root,
+      writes.map((e) => e.path),
+    ),
   };
   try {
     // 1. stage: every byte to be written exists on disk before anything is replaced

@@ -99,14 +99,7 @@ export function confineProjectPath(root: string, relPath: string, cache?: Folder
  */
 export function confineProjectEntry(root: string, relPath: string, cache?: FolderCache): { path: string; stat: Stats | undefined } {
   const normal = posix.normalize(relPath);
-  if (
-    relPath.length === 0 ||
-    posix.isAbsolute(relPath) ||
-    isAbsolute(relPath) ||
-    normal === ".." ||
-    normal.startsWith("../") ||
-    relPath.includes("\0")
-  ) {
+  if (relPath.length === 0 || posix.isAbsolute(relPath) || isAbsolute(relPath) || normal === ".." || normal.startsWith("../") || relPath.includes("\0")) {
     throw new FastdaprError("E_UNSAFE_PATH", `refusing path "${relPath}": it would leave the project root`, {
       location: relPath,
       hint: "paths in the plan and in .fastdapr/lock.json must stay inside the project",

@@ -158,19 +158,35 @@ describe("generated access control on real daprd with mTLS (self-hosted Sentry)"
       const resources = writeResources("shop-res", {});
       const inNs = (namespace: string) => ({ sentry, namespace });
       const callee = await s.daprd({
-        appId: "stock-service", appPort: app.port, resourcesPath: resources, configPath: stockConfig.file,
-        ports: calleePorts, mtls: inNs(prod.namespace),
+        appId: "stock-service",
+        appPort: app.port,
+        resourcesPath: resources,
+        configPath: stockConfig.file,
+        ports: calleePorts,
+        mtls: inNs(prod.namespace),
       });
       await waitFor("callee app channel ready", async () => (await fetchT(`${callee.url}/v1.0/healthz`)).status === 204);
       // each caller runs with its own rendered Configuration (its ACL guards calls TO it, not from it)
       const declared = await s.daprd({
-        appId: "orders-service", resourcesPath: resources, configPath: prod.config("orders-service").file, peers, mtls: inNs(prod.namespace),
+        appId: "orders-service",
+        resourcesPath: resources,
+        configPath: prod.config("orders-service").file,
+        peers,
+        mtls: inNs(prod.namespace),
       });
       const undeclared = await s.daprd({
-        appId: "audit-service", resourcesPath: resources, configPath: prod.config("audit-service").file, peers, mtls: inNs(prod.namespace),
+        appId: "audit-service",
+        resourcesPath: resources,
+        configPath: prod.config("audit-service").file,
+        peers,
+        mtls: inNs(prod.namespace),
       });
       const otherNs = await s.daprd({
-        appId: "orders-service", resourcesPath: resources, configPath: dev.config("orders-service").file, peers, mtls: inNs(dev.namespace),
+        appId: "orders-service",
+        resourcesPath: resources,
+        configPath: dev.config("orders-service").file,
+        peers,
+        mtls: inNs(dev.namespace),
       });
       // the sidecars got their identities from this Sentry
       assert.match(sentry.logs(), new RegExp(`Successfully signed certificate for ${prod.namespace}/stock-service`));
@@ -183,13 +199,19 @@ describe("generated access control on real daprd with mTLS (self-hosted Sentry)"
       assert.deepEqual(await ok.json(), { sku: "42", available: 3 });
       assert.deepEqual(calls, ["orders-service"]);
 
-      for (const [caller, ns] of [[undeclared, prod.namespace], [otherNs, dev.namespace]] as const) {
+      for (const [caller, ns] of [
+        [undeclared, prod.namespace],
+        [otherNs, dev.namespace],
+      ] as const) {
         const r = await invoke(caller);
         const body = await r.text();
         assert.equal(r.status, 403, `${caller.appId} in ${ns}: ${body}`);
         assert.equal((JSON.parse(body) as { errorCode: string }).errorCode, "ERR_DIRECT_INVOKE");
         // the callee's sidecar names the caller's certified identity: the check used it and said no
-        assert.match(body, new RegExp(`PermissionDenied desc = access control policy has denied access to id: spiffe://public/ns/${ns}/${caller.appId} operation: stock/42 verb: GET`));
+        assert.match(
+          body,
+          new RegExp(`PermissionDenied desc = access control policy has denied access to id: spiffe://public/ns/${ns}/${caller.appId} operation: stock/42 verb: GET`),
+        );
       }
       assert.deepEqual(calls, ["orders-service"], "the app never saw a denied call");
 

@@ -44,7 +44,18 @@ after(async () => {
 
 const CASE_MS = 150_000;
 /** variables a developer's shell may carry that must not reach the apps or daprd */
-const SCRUB = ["DAPR_HTTP_PORT", "DAPR_GRPC_PORT", "DAPR_API_TOKEN", "APP_API_TOKEN", "STATE_STORE", "PUBSUB_NAME", "OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODEL", "CONVERSATION_COMPONENT"];
+const SCRUB = [
+  "DAPR_HTTP_PORT",
+  "DAPR_GRPC_PORT",
+  "DAPR_API_TOKEN",
+  "APP_API_TOKEN",
+  "STATE_STORE",
+  "PUBSUB_NAME",
+  "OPENAI_API_KEY",
+  "OPENAI_BASE_URL",
+  "OPENAI_MODEL",
+  "CONVERSATION_COMPONENT",
+];
 const EMPTY = Object.fromEntries(SCRUB.map((k) => [k, ""]));
 
 interface Agent {

@@ -64,7 +64,11 @@ after(async () => {
     process.stdout.write(`# held: nsenter --net=/run/netns/${cluster.node.netns} ${cluster.kube.kubectl} --kubeconfig ${cluster.kubeconfig}\n`);
     await waitFor("/tmp/fastdapr-cluster-release", () => existsSync("/tmp/fastdapr-cluster-release"), { timeoutMs: 900_000, intervalMs: 2000 }).catch(() => undefined);
   }
-  if (failed && cluster) dumpLogs(cluster.processes.filter((p) => /kubelet|kube-router|containerd/.test(p.name)), 8000);
+  if (failed && cluster)
+    dumpLogs(
+      cluster.processes.filter((p) => /kubelet|kube-router|containerd/.test(p.name)),
+      8000,
+    );
   if (cluster) {
     if (failed) {
       const pods = await cluster.kubectl(["get", "pods", "-A", "-o", "wide"]);
@@ -105,15 +109,19 @@ describe("the node: pods, cluster DNS, Service addresses, NetworkPolicy enforcem
       await scratchPod(c, "e2e-node", "server", { role: "server" }, ["python", "-m", "http.server", "8080", "--directory", "/tmp"]);
       await scratchPod(c, "e2e-node", "friend", { role: "friend" });
       const serverIp = (await c.kubectlOk(["-n", "e2e-node", "get", "pod", "server", "-o", "jsonpath={.status.podIP}"])).trim();
-      const from = async (pod: string) =>
-        (await c.kubectlOk(["-n", "e2e-node", "exec", pod, "--", "python", "-c", CONNECT_PY, serverIp, "8080"])).trim();
+      const from = async (pod: string) => (await c.kubectlOk(["-n", "e2e-node", "exec", pod, "--", "python", "-c", CONNECT_PY, serverIp, "8080"])).trim();
       await waitFor("the server listening", async () => (await from("friend")) === "open", { timeoutMs: 60_000, intervalMs: 1000 });
       assert.equal(await from("probe"), "open", "no policy yet: open");
       await c.kubectlOk(["apply", "-f", "-"], {
         input: JSON.stringify({
-          apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "server-from-friend", namespace: "e2e-node" },
-          spec: { podSelector: { matchLabels: { role: "server" } }, policyTypes: ["Ingress"],
-            ingress: [{ from: [{ podSelector: { matchLabels: { role: "friend" } } }], ports: [{ protocol: "TCP", port: 8080 }] }] },
+          apiVersion: "networking.k8s.io/v1",
+          kind: "NetworkPolicy",
+          metadata: { name: "server-from-friend", namespace: "e2e-node" },
+          spec: {
+            podSelector: { matchLabels: { role: "server" } },
+            policyTypes: ["Ingress"],
+            ingress: [{ from: [{ podSelector: { matchLabels: { role: "friend" } } }], ports: [{ protocol: "TCP", port: 8080 }] }],
+          },
         }),
       });
       await waitFor("the policy enforced", async () => (await from("probe")) === "refused", { timeoutMs: 60_000, intervalMs: 1000 });
@@ -168,21 +176,29 @@ describe("the LearnFlow platform on a Kubernetes node with Dapr's control plane"
       const routed = JSON.parse(ask.body) as { route: string; level: string };
       // the level came from progress-service, invoked by triage through both sidecars (mTLS, ACL, policy)
       assert.deepEqual([routed.route, routed.level], ["concepts", "beginner"]);
-      const answer = await waitFor("concepts' answer in the session", async () => {
-        const r = await http(c, INGRESS_NS, "client", "main", "GET", `${triage}/sessions/session-1`, {
-          headers: { authorization: `Bearer ${PUBLIC_TOKEN}` },
-        });
-        const session = JSON.parse(r.body) as { answers: { kind: string; text: string }[] };
-        return session.answers.find((a) => a.kind === "concept");
-      }, { timeoutMs: 120_000, intervalMs: 2000 });
+      const answer = await waitFor(
+        "concepts' answer in the session",
+        async () => {
+          const r = await http(c, INGRESS_NS, "client", "main", "GET", `${triage}/sessions/session-1`, {
+            headers: { authorization: `Bearer ${PUBLIC_TOKEN}` },
+          });
+          const session = JSON.parse(r.body) as { answers: { kind: string; text: string }[] };
+          return session.answers.find((a) => a.kind === "concept");
+        },
+        { timeoutMs: 120_000, intervalMs: 2000 },
+      );
       assert.match(answer.text, /A loop runs the same block of code several times/);
       // progress recorded the query (it subscribes to learning.query): read through its own sidecar
-      const progress = await waitFor("progress counted the query", async () => {
-        const r = await sidecar(c, "progress-service", "GET", "/v1.0/state/state-store/progress:learner-1");
-        if (r.status !== 200) return undefined;
-        const p = JSON.parse(r.body) as { queries?: number; concepts?: Record<string, number> };
-        return p.queries === 1 && p.concepts?.loops !== undefined ? p : undefined;
-      }, { timeoutMs: 120_000, intervalMs: 2000 });
+      const progress = await waitFor(
+        "progress counted the query",
+        async () => {
+          const r = await sidecar(c, "progress-service", "GET", "/v1.0/state/state-store/progress:learner-1");
+          if (r.status !== 200) return undefined;
+          const p = JSON.parse(r.body) as { queries?: number; concepts?: Record<string, number> };
+          return p.queries === 1 && p.concepts?.loops !== undefined ? p : undefined;
+        },
+        { timeoutMs: 120_000, intervalMs: 2000 },
+      );
       assert.deepEqual(progress.concepts, { loops: 0.25 });
     }));
 
@@ -216,10 +232,14 @@ describe("the LearnFlow platform on a Kubernetes node with Dapr's control plane"
       // open the network path only (a policy of the test's own: policies add up), and the callee's
       // sidecar refuses the caller by its mTLS identity
       await c.kubectlOk(["apply", "-f", "-"], { input: openPathPolicy("concepts-service", "progress-service") });
-      const denied = await waitFor("progress's sidecar answers concepts (403)", async () => {
-        const r = await sidecar(c, "concepts-service", "GET", "/v1.0/invoke/progress-service/method/progress/learner-1");
-        return r.status === 403 ? r : undefined;
-      }, { timeoutMs: 60_000, intervalMs: 2000 });
+      const denied = await waitFor(
+        "progress's sidecar answers concepts (403)",
+        async () => {
+          const r = await sidecar(c, "concepts-service", "GET", "/v1.0/invoke/progress-service/method/progress/learner-1");
+          return r.status === 403 ? r : undefined;
+        },
+        { timeoutMs: 60_000, intervalMs: 2000 },
+      );
       assert.match(denied.body, /access control policy has denied access to id: .*concepts-service/i);
       // triage, the declared caller, is answered
       const allowed = await sidecar(c, "triage-service", "GET", "/v1.0/invoke/progress-service/method/progress/learner-1");
@@ -248,12 +268,19 @@ describe("the LearnFlow platform on a Kubernetes node with Dapr's control plane"
       const applied = await c.kubectl(["apply", "-k", overlay]);
       assert.equal(applied.code, 0, `${applied.stderr}${applied.stdout}`);
       // what changed on the cluster: concepts' and progress's policies and progress's Configuration
-      const changed = applied.stdout.split("\n").filter((l) => / configured$/.test(l)).sort();
+      const changed = applied.stdout
+        .split("\n")
+        .filter((l) => / configured$/.test(l))
+        .sort();
       process.stdout.write(`# add invoke re-apply changed:\n#   ${changed.join("\n#   ")}\n`);
-      const opened = await waitFor("concepts → progress answered (200) after the re-apply", async () => {
-        const r = await sidecar(c, "concepts-service", "GET", "/v1.0/invoke/progress-service/method/progress/learner-1");
-        return r.status === 200 ? r : undefined;
-      }, { timeoutMs: 300_000, intervalMs: 3000 });
+      const opened = await waitFor(
+        "concepts → progress answered (200) after the re-apply",
+        async () => {
+          const r = await sidecar(c, "concepts-service", "GET", "/v1.0/invoke/progress-service/method/progress/learner-1");
+          return r.status === 200 ? r : undefined;
+        },
+        { timeoutMs: 300_000, intervalMs: 3000 },
+      );
       assert.equal(JSON.parse(opened.body).level, "beginner");
       // nothing else opened: debug-service still cannot reach progress, neither by network nor by ACL
       const progressIp = (await c.kubectlOk(["-n", NS, "get", "pod", "-l", "app.kubernetes.io/name=progress-service", "-o", "jsonpath={.items[0].status.podIP}"])).trim();
@@ -274,11 +301,15 @@ describe("the LearnFlow platform on a Kubernetes node with Dapr's control plane"
       assert.ok(hpas.length > 0, "the prod overlay has HPAs");
       const triageHpa = hpas.find((d) => /name: triage-service-hpa/.test(d))!;
       await c.kubectlOk(["-n", NS, "apply", "-f", "-"], { input: triageHpa.replace(/namespace: \S+/g, `namespace: ${NS}`) });
-      const hpa = await waitFor("the HPA controller reports on the HPA", async () => {
-        const h = JSON.parse(await c.kubectlOk(["-n", NS, "get", "hpa", "triage-service-hpa", "-o", "json"])) as Hpa;
-        // it first scales to minReplicas, then tries the metrics and says what it found
-        return h.status?.conditions?.some((x) => x.type === "ScalingActive") ? h : undefined;
-      }, { timeoutMs: 120_000, intervalMs: 2000 });
+      const hpa = await waitFor(
+        "the HPA controller reports on the HPA",
+        async () => {
+          const h = JSON.parse(await c.kubectlOk(["-n", NS, "get", "hpa", "triage-service-hpa", "-o", "json"])) as Hpa;
+          // it first scales to minReplicas, then tries the metrics and says what it found
+          return h.status?.conditions?.some((x) => x.type === "ScalingActive") ? h : undefined;
+        },
+        { timeoutMs: 120_000, intervalMs: 2000 },
+      );
       assert.deepEqual(hpa.spec.scaleTargetRef, { apiVersion: "apps/v1", kind: "Deployment", name: "triage-service" });
       const able = hpa.status!.conditions!.find((x) => x.type === "AbleToScale");
       assert.equal(able?.status, "True", JSON.stringify(hpa.status));
@@ -300,16 +331,20 @@ describe("the LearnFlow platform on a Kubernetes node with Dapr's control plane"
  */
 async function injectedAndReady(c: Cluster): Promise<PodList> {
   const recreated: string[] = [];
-  const list = await waitFor("every LearnFlow pod Running and Ready with its sidecar", async () => {
-    const l = JSON.parse(await c.kubectlOk(["-n", NS, "get", "pods", "-o", "json"])) as PodList;
-    for (const p of l.items) {
-      if (p.metadata.deletionTimestamp || p.spec.containers.some((x) => x.name === "daprd")) continue;
-      recreated.push(p.metadata.name);
-      await c.kubectl(["-n", NS, "delete", "pod", p.metadata.name, "--wait=false"]);
-    }
-    const live = l.items.filter((p) => !p.metadata.deletionTimestamp);
-    return live.length === SERVICES.length && live.every(podReady) ? l : undefined;
-  }, { timeoutMs: 600_000, intervalMs: 3000 });
+  const list = await waitFor(
+    "every LearnFlow pod Running and Ready with its sidecar",
+    async () => {
+      const l = JSON.parse(await c.kubectlOk(["-n", NS, "get", "pods", "-o", "json"])) as PodList;
+      for (const p of l.items) {
+        if (p.metadata.deletionTimestamp || p.spec.containers.some((x) => x.name === "daprd")) continue;
+        recreated.push(p.metadata.name);
+        await c.kubectl(["-n", NS, "delete", "pod", p.metadata.name, "--wait=false"]);
+      }
+      const live = l.items.filter((p) => !p.metadata.deletionTimestamp);
+      return live.length === SERVICES.length && live.every(podReady) ? l : undefined;
+    },
+    { timeoutMs: 600_000, intervalMs: 3000 },
+  );
   if (recreated.length > 0) process.stdout.write(`# pods admitted without a sidecar (webhook timed out), recreated: ${recreated.join(", ")}\n`);
   return list;
 }
@@ -324,8 +359,7 @@ async function scratchPod(c: Cluster, ns: string, name: string, labels: Record<s
       kind: "Pod",
       metadata: { name, namespace: ns, labels },
       spec: {
-        containers: [{ name: "main", image: image("triage-service"), imagePullPolicy: "IfNotPresent",
-          command: command ?? ["python", "-c", "import time; time.sleep(10**9)"] }],
+        containers: [{ name: "main", image: image("triage-service"), imagePullPolicy: "IfNotPresent", command: command ?? ["python", "-c", "import time; time.sleep(10**9)"] }],
         terminationGracePeriodSeconds: 1,
       },
     }),
@@ -373,7 +407,12 @@ interface HttpAnswer {
 
 /** an HTTP request made by a container of a pod (status 0: no answer, the error in body) */
 async function http(
-  c: Cluster, ns: string, pod: string, container: string, method: string, url: string,
+  c: Cluster,
+  ns: string,
+  pod: string,
+  container: string,
+  method: string,
+  url: string,
   opts: { headers?: Record<string, string>; body?: unknown },
 ): Promise<HttpAnswer> {
   const body = opts.body === undefined ? "" : JSON.stringify(opts.body);
@@ -407,13 +446,29 @@ async function connect(c: Cluster, app: string, ip: string, port: number): Promi
 function openPathPolicy(from: string, to: string): string {
   const name = `e2e-open-${from}-${to}`;
   return [
-    { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name, namespace: NS },
-      spec: { podSelector: { matchLabels: { "app.kubernetes.io/name": from } }, policyTypes: ["Egress"],
-        egress: [{ to: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": to } } }], ports: [{ protocol: "TCP", port: 50002 }] }] } },
-    { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: `${name}-in`, namespace: NS },
-      spec: { podSelector: { matchLabels: { "app.kubernetes.io/name": to } }, policyTypes: ["Ingress"],
-        ingress: [{ from: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": from } } }], ports: [{ protocol: "TCP", port: 50002 }] }] } },
-  ].map((d) => JSON.stringify(d)).join("\n---\n");
+    {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: { name, namespace: NS },
+      spec: {
+        podSelector: { matchLabels: { "app.kubernetes.io/name": from } },
+        policyTypes: ["Egress"],
+        egress: [{ to: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": to } } }], ports: [{ protocol: "TCP", port: 50002 }] }],
+      },
+    },
+    {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: { name: `${name}-in`, namespace: NS },
+      spec: {
+        podSelector: { matchLabels: { "app.kubernetes.io/name": to } },
+        policyTypes: ["Ingress"],
+        ingress: [{ from: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": from } } }], ports: [{ protocol: "TCP", port: 50002 }] }],
+      },
+    },
+  ]
+    .map((d) => JSON.stringify(d))
+    .join("\n---\n");
 }
 
 interface Pod {
@@ -433,4 +488,3 @@ interface PodList {
   items: Pod[];
 }
 const podReady = (p: Pod) => p.status.phase === "Running" && p.status.conditions?.some((c) => c.type === "Ready" && c.status === "True") === true;
-

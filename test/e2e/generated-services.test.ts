@@ -46,7 +46,17 @@ after(async () => {
 
 const CASE_MS = 150_000;
 /** variables a developer's shell may carry that must not reach the apps, daprd or pytest */
-const SCRUB = ["DAPR_HTTP_PORT", "DAPR_GRPC_PORT", "DAPR_API_TOKEN", "APP_API_TOKEN", "DAPR_CONTRACT_HTTP_PORT", "DAPR_CONTRACT_STATE_STORE", "DAPR_CONTRACT_PUBSUB", "STATE_STORE", "PUBSUB_NAME"];
+const SCRUB = [
+  "DAPR_HTTP_PORT",
+  "DAPR_GRPC_PORT",
+  "DAPR_API_TOKEN",
+  "APP_API_TOKEN",
+  "DAPR_CONTRACT_HTTP_PORT",
+  "DAPR_CONTRACT_STATE_STORE",
+  "DAPR_CONTRACT_PUBSUB",
+  "STATE_STORE",
+  "PUBSUB_NAME",
+];
 const EMPTY = Object.fromEntries(SCRUB.map((k) => [k, ""]));
 
 interface Running {
@@ -100,11 +110,7 @@ async function metadataSubscriptions(d: Daprd, headers: Record<string, string> =
 }
 
 /** every subscription the app declares on /dapr/subscribe is registered in daprd, route and dead-letter topic included */
-async function expectDeclaredSubscriptionsLive(
-  svc: Running,
-  appHeaders: Record<string, string> = {},
-  daprHeaders: Record<string, string> = {},
-): Promise<void> {
+async function expectDeclaredSubscriptionsLive(svc: Running, appHeaders: Record<string, string> = {}, daprHeaders: Record<string, string> = {}): Promise<void> {
   const r = await fetchT(`${svc.app.url}/dapr/subscribe`, { headers: appHeaders });
   assert.equal(r.status, 200);
   const declared = (await r.json()) as { pubsubname: string; topic: string; route: string; deadLetterTopic: string }[];
@@ -112,13 +118,7 @@ async function expectDeclaredSubscriptionsLive(
   await waitFor("declared subscriptions registered in daprd", async () => {
     const live = await metadataSubscriptions(svc.dapr, daprHeaders);
     return declared.every((d) =>
-      live.some(
-        (l) =>
-          l.topic === d.topic &&
-          l.pubsubname === d.pubsubname &&
-          l.deadLetterTopic === d.deadLetterTopic &&
-          (l.rules ?? []).some((rule) => rule.path === d.route),
-      ),
+      live.some((l) => l.topic === d.topic && l.pubsubname === d.pubsubname && l.deadLetterTopic === d.deadLetterTopic && (l.rules ?? []).some((rule) => rule.path === d.route)),
     );
   });
 }
@@ -158,7 +158,7 @@ async function pubsubCase(s: Scope, pubsub: PubsubKind, redisHost: string): Prom
   await waitFor("dlq subscription", async () => (await metadataSubscriptions(dlqDapr)).some((x) => x.topic === dlqTopic));
 
   // typed payload through A's generated publisher (publish_orders_placed) to B's handler
-  const order = { orderId: "o-1", qty: 3, note: "intact: ü € \"quoted\"" };
+  const order = { orderId: "o-1", qty: 3, note: 'intact: ü € "quoted"' };
   let r = await postJson(`${a.app.url}/orders`, order);
   assert.equal(r.status, 202, await r.text());
   // an open-model topic too: every declared subscription delivers
@@ -173,11 +173,7 @@ async function pubsubCase(s: Scope, pubsub: PubsubKind, redisHost: string): Prom
   r = await postJson(`${a.app.url}/raw/${PLACED}`, { orderId: "o-bad", qty: "many" });
   assert.equal(r.status, 202, await r.text());
 
-  const received = (await waitFor(
-    "o-1 stored by B's handler",
-    () => readState(b.dapr, names.stateStore, "received:o-1"),
-    { timeoutMs: 60_000 },
-  )) as Record<string, unknown>;
+  const received = (await waitFor("o-1 stored by B's handler", () => readState(b.dapr, names.stateStore, "received:o-1"), { timeoutMs: 60_000 })) as Record<string, unknown>;
   assert.deepEqual(received.payload, { ...order, failTimes: 0 }, "payload intact");
   assert.equal(received.model, "OrderPlaced", "the handler got the typed model");
   assert.equal(received.qty_is_int, true);
@@ -443,7 +439,11 @@ describe("generated services on real Dapr", () => {
       assert.deepEqual(stored.payload, { id: "sec-1", secure: true });
       const fromDaprd = accessLog(b.app).filter((l) => /^(GET \/dapr\/subscribe|POST \/events\/)/.test(l));
       assert.ok(fromDaprd.length >= 2, `daprd's calls are in the access log:\n${b.app.logs()}`);
-      assert.deepEqual(fromDaprd.filter((l) => / 401$/.test(l)), [], "no call from daprd was refused");
+      assert.deepEqual(
+        fromDaprd.filter((l) => / 401$/.test(l)),
+        [],
+        "no call from daprd was refused",
+      );
     });
   });
 });

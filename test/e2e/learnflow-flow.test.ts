@@ -9,19 +9,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import {
-  accessLog,
-  fetchT,
-  reserveDaprPorts,
-  runCase,
-  stopAll,
-  waitFor,
-  writeResources,
-  type AppProcess,
-  type Daprd,
-  type DaprPorts,
-  type Scope,
-} from "./harness/index.js";
+import { accessLog, fetchT, reserveDaprPorts, runCase, stopAll, waitFor, writeResources, type AppProcess, type Daprd, type DaprPorts, type Scope } from "./harness/index.js";
 import { startFakeLlm, type FakeLlm } from "./harness/fake-llm.js";
 import { agentEnv, agentReply, learnerJourney } from "./support/learnflow-journey.js";
 import { venvPath } from "./support/generated-services.js";

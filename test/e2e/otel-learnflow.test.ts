@@ -11,18 +11,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
-import {
-  fetchT,
-  reserveDaprPorts,
-  runCase,
-  stopAll,
-  waitFor,
-  writeResources,
-  type AppProcess,
-  type Daprd,
-  type DaprPorts,
-  type Scope,
-} from "./harness/index.js";
+import { fetchT, reserveDaprPorts, runCase, stopAll, waitFor, writeResources, type AppProcess, type Daprd, type DaprPorts, type Scope } from "./harness/index.js";
 import { otelcolBinary, startCollector, type Collector, type ExportedSpan } from "./harness/otel.js";
 import { startFakeLlm } from "./harness/fake-llm.js";
 import { agentEnv, agentReply } from "./support/learnflow-journey.js";
@@ -51,9 +40,20 @@ after(async () => {
 
 /** variables a developer's shell may carry that must not reach the apps or daprd (daprd reads OTEL_* too) */
 const SCRUB = [
-  "DAPR_HTTP_PORT", "DAPR_GRPC_PORT", "DAPR_API_TOKEN", "APP_API_TOKEN", "STATE_STORE", "PUBSUB_NAME",
-  "OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODEL",
-  "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", "OTEL_SDK_DISABLED", "OTEL_SERVICE_NAME",
+  "DAPR_HTTP_PORT",
+  "DAPR_GRPC_PORT",
+  "DAPR_API_TOKEN",
+  "APP_API_TOKEN",
+  "STATE_STORE",
+  "PUBSUB_NAME",
+  "OPENAI_API_KEY",
+  "OPENAI_BASE_URL",
+  "OPENAI_MODEL",
+  "OTEL_EXPORTER_OTLP_ENDPOINT",
+  "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+  "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT",
+  "OTEL_SDK_DISABLED",
+  "OTEL_SERVICE_NAME",
 ];
 const EMPTY = Object.fromEntries(SCRUB.map((k) => [k, ""]));
 
@@ -73,7 +73,9 @@ async function startPlatform(s: Scope, lf: Learnflow, redis: string, collector: 
   s.defer(() => llm.stop());
   const ports = Object.fromEntries(await Promise.all(SERVICES.map(async (svc) => [svc, await reserveDaprPorts()] as const))) as Record<ServiceName, DaprPorts>;
   const resources = writeResources("otel-res", localResources(lf.root, { redis }));
-  const config = parse(localConfig(lf.root, Object.fromEntries(SERVICES.map((svc) => [svc, ports[svc].internalGrpcPort])))) as { spec: { tracing: { otel?: { endpointAddress: string } } } };
+  const config = parse(localConfig(lf.root, Object.fromEntries(SERVICES.map((svc) => [svc, ports[svc].internalGrpcPort])))) as {
+    spec: { tracing: { otel?: { endpointAddress: string } } };
+  };
   if (collector) {
     assert.equal(config.spec.tracing.otel?.endpointAddress, "127.0.0.1:4318", "the generated Configuration exports to the manifest's endpoint");
     config.spec.tracing.otel!.endpointAddress = `127.0.0.1:${collector.port}`;
@@ -165,8 +167,7 @@ describe("OpenTelemetry from LearnFlow to a real collector", () => {
         collector.spans().find((x) => x.service === "triage-service" && isApp(x) && x.kind === SERVER && x.name === "POST /queries"),
       );
       const traceOf = () => collector.spans().filter((x) => x.traceId === entry.traceId);
-      const concepts = (t: ExportedSpan[]) =>
-        t.find((x) => x.service === "concepts-service" && isApp(x) && x.kind === CONSUMER && x.name === "process learning.concept-request");
+      const concepts = (t: ExportedSpan[]) => t.find((x) => x.service === "concepts-service" && isApp(x) && x.kind === CONSUMER && x.name === "process learning.concept-request");
       const progress = (t: ExportedSpan[]) => t.find((x) => x.service === "progress-service" && isApp(x) && x.kind === CONSUMER);
       const sidecarOf = (service: string, t: ExportedSpan[]) => t.some((x) => x.service === service && !isApp(x));
       const trace = await waitFor(
@@ -183,16 +184,28 @@ describe("OpenTelemetry from LearnFlow to a real collector", () => {
       // triage: the request, the call to its sidecar that publishes, and the sidecar's own span
       const publish = trace.find((x) => x.service === "triage-service" && isApp(x) && x.kind === CLIENT && x.attributes["dapr.api"] === "publish");
       assert.ok(publish, `triage's client span of a publish:\n${names.join("\n")}`);
-      assert.ok(ancestors(publish, trace).some((x) => x.spanId === entry.spanId), "triage's publish hangs under its request");
+      assert.ok(
+        ancestors(publish, trace).some((x) => x.spanId === entry.spanId),
+        "triage's publish hangs under its request",
+      );
       const triageSidecar = trace.filter((x) => x.service === "triage-service" && !isApp(x));
       assert.ok(triageSidecar.length > 0, `spans of triage's sidecar:\n${names.join("\n")}`);
       // concepts: its sidecar's delivery, then the handler, whose ancestry reaches back to triage's request
-      assert.ok(trace.some((x) => x.service === "concepts-service" && !isApp(x)), `spans of concepts' sidecar:\n${names.join("\n")}`);
+      assert.ok(
+        trace.some((x) => x.service === "concepts-service" && !isApp(x)),
+        `spans of concepts' sidecar:\n${names.join("\n")}`,
+      );
       const handler = concepts(trace)!;
       assert.equal(handler.attributes["app.event.outcome"], "SUCCESS");
       const lineage = ancestors(handler, trace);
-      assert.ok(lineage.some((x) => x.spanId === entry.spanId), `concepts' handler continues triage's request:\n${lineage.map((x) => `${x.service} ${x.name}`).join("\n")}`);
-      assert.ok(lineage.some((x) => x.service === "concepts-service" && !isApp(x)), "…through concepts' sidecar");
+      assert.ok(
+        lineage.some((x) => x.spanId === entry.spanId),
+        `concepts' handler continues triage's request:\n${lineage.map((x) => `${x.service} ${x.name}`).join("\n")}`,
+      );
+      assert.ok(
+        lineage.some((x) => x.service === "concepts-service" && !isApp(x)),
+        "…through concepts' sidecar",
+      );
       // progress's handler in the same trace
       assert.equal(progress(trace)!.attributes["app.event.outcome"], "SUCCESS");
 
@@ -205,7 +218,10 @@ describe("OpenTelemetry from LearnFlow to a real collector", () => {
       });
       for (const p of outcome) assert.ok(p!.value >= 1);
       const requests = collector.points().filter((p) => p.metric === "http.server.request.duration" && p.service === "triage-service");
-      assert.ok(requests.some((p) => p.attributes["http.route"] === "/queries"), "triage's request metric by route");
+      assert.ok(
+        requests.some((p) => p.attributes["http.route"] === "/queries"),
+        "triage's request metric by route",
+      );
     });
   });
 

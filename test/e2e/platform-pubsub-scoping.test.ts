@@ -67,8 +67,7 @@ it("generated pub/sub scoping: undeclared publishes are refused, a subscriber's 
 
     // stock-service's app declares the subscription the generated code declares, and drops every event
     const stockApp = await s.httpApp({
-      "GET /dapr/subscribe": (_q, res) =>
-        json(res, 200, [{ pubsubname: pubsub, topic: topic.name, route: topic.route, deadLetterTopic: topic.deadLetterTopic, metadata: {} }]),
+      "GET /dapr/subscribe": (_q, res) => json(res, 200, [{ pubsubname: pubsub, topic: topic.name, route: topic.route, deadLetterTopic: topic.deadLetterTopic, metadata: {} }]),
       [`POST ${topic.route}`]: (_q, res) => json(res, 200, { status: "DROP" }),
     });
     const watcher = await s.httpApp({
@@ -89,7 +88,10 @@ it("generated pub/sub scoping: undeclared publishes are refused, a subscriber's 
     assert.equal(refused.status, 403, "orders-service does not declare orders.audited");
     assert.match(await refused.text(), /ERR_PUBSUB_FORBIDDEN/);
 
-    for (const [d, t] of [[stockDapr, topic.name], [watcherDapr, topic.deadLetterTopic]] as const) {
+    for (const [d, t] of [
+      [stockDapr, topic.name],
+      [watcherDapr, topic.deadLetterTopic],
+    ] as const) {
       await waitFor(`${d.appId} subscribed to ${t}`, async () => {
         const meta = (await (await fetchT(`${d.url}/v1.0/metadata`)).json()) as { subscriptions?: { topic: string }[] };
         return (meta.subscriptions ?? []).some((x) => x.topic === t);
@@ -101,6 +103,9 @@ it("generated pub/sub scoping: undeclared publishes are refused, a subscriber's 
     await waitFor("the dead letter", () => watcher.requests.some((q) => q.path === "/dead"), { timeoutMs: 30_000 });
     const dead = watcher.requests.filter((q) => q.path === "/dead").map((q) => JSON.parse(q.body) as { data: unknown; topic: string });
     // the original CloudEvent, unchanged: its `topic` still names the topic it was published to
-    assert.deepEqual(dead.map((d) => [d.topic, d.data]), [[topic.name, { order_id: "o-1" }]]);
+    assert.deepEqual(
+      dead.map((d) => [d.topic, d.data]),
+      [[topic.name, { order_id: "o-1" }]],
+    );
   });
 });

@@ -109,7 +109,14 @@ it("stateStore.prod redis: the generated overlay component reads host and passwo
       apiVersion: "dapr.io/v1alpha1",
       kind: "Component",
       metadata: { name: "cluster-secrets" },
-      spec: { type: "secretstores.local.file", version: "v1", metadata: [{ name: "secretsFile", value: secretsFile }, { name: "multiValued", value: "true" }] },
+      spec: {
+        type: "secretstores.local.file",
+        version: "v1",
+        metadata: [
+          { name: "secretsFile", value: secretsFile },
+          { name: "multiValued", value: "true" },
+        ],
+      },
     };
     // the one addition: self-hosted daprd needs to be told which store holds the Secrets
     const resources = writeResources("redis-res", {

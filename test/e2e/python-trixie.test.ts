@@ -94,17 +94,21 @@ describe(`Generated services checked inside ${CONTAINER_IMAGES.python} (Debian t
   for (const options of SAMPLE_SERVICES) {
     it(`${options.name}: ruff check, ruff format --check, mypy and pytest pass on Python ${PYTHON_VERSION}`, { timeout: 600_000 }, async () => {
       assert.ok(checksImage, "the checks image was built by the first test");
-      const checks = [
-        "ruff check --no-cache .",
-        "ruff format --check --no-cache .",
-        "mypy --no-incremental .",
-        "pytest -q -p no:cacheprovider",
-      ];
+      const checks = ["ruff check --no-cache .", "ruff format --check --no-cache .", "mypy --no-incremental .", "pytest -q -p no:cacheprovider"];
       const run = await docker!.tryDocker(
         [
-          "run", "--rm", "--network", "none",
-          "--volume", `${join(out, options.name)}:/srv/service`, "--workdir", "/srv/service",
-          checksImage, "sh", "-ec", checks.map((c) => `echo "== ${c}"; ${c}`).join("\n"),
+          "run",
+          "--rm",
+          "--network",
+          "none",
+          "--volume",
+          `${join(out, options.name)}:/srv/service`,
+          "--workdir",
+          "/srv/service",
+          checksImage,
+          "sh",
+          "-ec",
+          checks.map((c) => `echo "== ${c}"; ${c}`).join("\n"),
         ],
         { timeoutMs: 590_000 },
       );

@@ -2,19 +2,7 @@
 // real daprd + Redis / PostgreSQL / Kafka, Node HTTP apps, two sidecars, conversation.echo.
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import {
-  fetchT,
-  json,
-  loadRuntime,
-  loopbackNameResolutionConfig,
-  reserveDaprPorts,
-  runCase,
-  stopAll,
-  waitFor,
-  writeResources,
-  type Daprd,
-  type Scope,
-} from "./harness/index.js";
+import { fetchT, json, loadRuntime, loopbackNameResolutionConfig, reserveDaprPorts, runCase, stopAll, waitFor, writeResources, type Daprd, type Scope } from "./harness/index.js";
 
 after(async () => {
   await stopAll();
@@ -153,11 +141,7 @@ describe("real Dapr runtime smoke", () => {
   it("pubsub.kafka (KRaft, authType none): publish and deliver to a Node subscriber", async () => {
     await runCase("pubsub.kafka", 180_000, async (s) => {
       const kafka = await s.kafka();
-      await pubsubRoundTrip(
-        s,
-        "pubsub.kafka",
-        component("pubsub", "pubsub.kafka", { brokers: kafka.brokers, authType: "none", initialOffset: "oldest" }),
-      );
+      await pubsubRoundTrip(s, "pubsub.kafka", component("pubsub", "pubsub.kafka", { brokers: kafka.brokers, authType: "none", initialOffset: "oldest" }));
     });
   });
 

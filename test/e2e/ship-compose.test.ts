@@ -70,7 +70,11 @@ async function ps(d: Docker, dir: string): Promise<Record<string, PsEntry>> {
 function assertLoopbackOnly(services: Record<string, PsEntry>): void {
   const published = Object.values(services).flatMap((p) => (p.Publishers ?? []).filter((x) => x.PublishedPort > 0).map((x) => `${p.Service} ${x.URL}:${x.PublishedPort}`));
   assert.ok(published.length > 0, "the project publishes its app ports");
-  assert.deepEqual(published.filter((x) => !x.includes(" 127.0.0.1:")), [], "published on loopback only");
+  assert.deepEqual(
+    published.filter((x) => !x.includes(" 127.0.0.1:")),
+    [],
+    "published on loopback only",
+  );
 }
 
 describe("Generated compose files with docker compose v2", () => {

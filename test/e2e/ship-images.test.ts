@@ -11,30 +11,11 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { startFakeLlm } from "./harness/fake-llm.js";
-import {
-  AS_KUBERNETES_RUNS_IT,
-  containerIp,
-  containerLogs,
-  containerState,
-  networkGateway,
-  startDocker,
-  waitHealthy,
-  type Docker,
-} from "./harness/docker.js";
+import { AS_KUBERNETES_RUNS_IT, containerIp, containerLogs, containerState, networkGateway, startDocker, waitHealthy, type Docker } from "./harness/docker.js";
 import { fetchT, runCase, waitFor, type Scope } from "./harness/index.js";
 import { initLearnflow, components, SERVICES, type Learnflow, type ServiceName } from "./support/learnflow.js";
 import { agentEnv, agentReply, learnerJourney } from "./support/learnflow-journey.js";
-import {
-  bindMounts,
-  buildImage,
-  composeBuilds,
-  containerPort,
-  envArgs,
-  inBatches,
-  newService,
-  readCompose,
-  removeLabelled,
-} from "./support/shipping.js";
+import { bindMounts, buildImage, composeBuilds, containerPort, envArgs, inBatches, newService, readCompose, removeLabelled } from "./support/shipping.js";
 
 const RUN = `fastdapr-ship-images-${process.pid}`;
 const LABEL = `dev.fastdapr.test=${RUN}`;
@@ -164,11 +145,22 @@ describe("Generated images, built unmodified and run as Kubernetes runs them", (
         const sidecar = compose.services[`${svc}-dapr`]!;
         assert.equal(sidecar.network_mode, `service:${svc}`);
         await d.docker([
-          "run", "--detach", "--name", `${RUN}-${svc}-dapr`, "--label", LABEL,
-          "--network", `container:${RUN}-${svc}`,
-          "--read-only", "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
+          "run",
+          "--detach",
+          "--name",
+          `${RUN}-${svc}-dapr`,
+          "--label",
+          LABEL,
+          "--network",
+          `container:${RUN}-${svc}`,
+          "--read-only",
+          "--cap-drop",
+          "ALL",
+          "--security-opt",
+          "no-new-privileges",
           ...bindMounts(root, sidecar).flatMap((v) => ["--volume", v]),
-          sidecar.image, ...(sidecar.command ?? []),
+          sidecar.image,
+          ...(sidecar.command ?? []),
         ]);
       }
       for (const svc of SERVICES) {

@@ -126,7 +126,10 @@ function assertDescribesManifest(doc: AsyncAPIDocumentInterface, manifest: Manif
     assert.deepEqual(on("send", true), (svc.subscribes ?? []).map((t) => `${t}-dlq`).sort(), `${name}: its sidecar dead-letters what it subscribes to`);
   }
   assert.ok(!ops.some((o) => o.action === "receive" && o.channel.endsWith("-dlq")), "nobody subscribes to a dead-letter topic");
-  assert.ok(ops.every((o) => o.appId !== undefined), "every operation names the app id that performs it");
+  assert.ok(
+    ops.every((o) => o.appId !== undefined),
+    "every operation names the app id that performs it",
+  );
 }
 
 test("LearnFlow's asyncapi.yaml parses without errors and describes every topic, payload and operation", async () => {
@@ -158,7 +161,10 @@ test("LearnFlow's asyncapi.yaml parses without errors and describes every topic,
       ["prod", "kafka-secure", "kafka-kafka-bootstrap.kafka.svc.cluster.local:9093"],
     ],
   );
-  const prodSecurity = servers.get("prod")!.security().flatMap((req) => req.all().map((r) => r.scheme().type()));
+  const prodSecurity = servers
+    .get("prod")!
+    .security()
+    .flatMap((req) => req.all().map((r) => r.scheme().type()));
   assert.deepEqual(prodSecurity, ["scramSha512"]);
   assert.equal(servers.get("dev")!.security().length, 0);
 
@@ -217,10 +223,7 @@ test("a small platform: a schemaless topic is any object, an unsubscribed topic 
       ["prod", "kafka-secure", "kafka-kafka-bootstrap.kafka.svc.cluster.local:9093"],
     ],
   );
-  assert.equal(
-    operationsOf(doc).filter((o) => o.appId === "idle-service").length,
-    0,
-  );
+  assert.equal(operationsOf(doc).filter((o) => o.appId === "idle-service").length, 0);
 });
 
 test("init --preset blank writes a valid asyncapi.yaml with no channels", async () => {

@@ -11,7 +11,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { FastdaprError } from "../../src/core/errors.js";
+import type { FastdaprError } from "../../src/core/errors.js";
 import { buildServiceModel } from "../../src/model/build-service.js";
 import { ruffRuns } from "../../src/render/python-format.js";
 import { renderService } from "../../src/render/service.js";
@@ -42,5 +42,8 @@ test("no generated .py file needs a formatter: each is already what ruff format 
 
 test("a topic that makes no Python name (a part starting with a digit) is refused before anything renders", () => {
   // the formatter's parse error used to stop it; now the topic rule refuses it (E_TOPIC)
-  assert.throws(() => renderService(buildServiceModel({ name: "x-service", subscribes: ["1a.b"] }), new Tree()), (e: FastdaprError) => e.code === "E_TOPIC");
+  assert.throws(
+    () => renderService(buildServiceModel({ name: "x-service", subscribes: ["1a.b"] }), new Tree()),
+    (e: FastdaprError) => e.code === "E_TOPIC",
+  );
 });

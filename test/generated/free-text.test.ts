@@ -28,7 +28,7 @@ const HOSTILE = [
   "a backslash \\ in the middle",
   "ends with a backslash\\",
   "\\N{BULLET} \\u12 \\x \\0 \\",
-  "{braces} {{doubled}} {0} f\"{x}\" %s %(name)s ${x} #{x}",
+  '{braces} {{doubled}} {0} f"{x}" %s %(name)s ${x} #{x}',
   "<% it %> <%= it.svc %> <%~ include('x') %> %>",
   "first line\nsecond line\n\nnew paragraph",
   "\n\n  leading and trailing blank lines  \n\n",
@@ -132,7 +132,9 @@ const FIXED: Texts = {
   // three values a topic, so every one lands in a docstring while each service stays quick to test
   topics: Array.from({ length: Math.ceil(HOSTILE.length / 3) }, (_, i) => fitting(HOSTILE.slice(3 * i, 3 * i + 3))),
   fields: HOSTILE,
-  names: HOSTILE.slice(0, 12).map(oneLineOf).map((n, i) => `${i}${n}`), // distinct Python fields
+  names: HOSTILE.slice(0, 12)
+    .map(oneLineOf)
+    .map((n, i) => `${i}${n}`), // distinct Python fields
   enums: [...new Set(HOSTILE.map(oneLineOf))],
   prompt: HOSTILE.join("\n"),
 };
@@ -145,7 +147,9 @@ function randomTexts(seed: number): Texts {
     services: many(3),
     topics: many(4, 200),
     fields: many(6),
-    names: many(6, 30).map(oneLineOf).map((n, i) => `${i}${n}`),
+    names: many(6, 30)
+      .map(oneLineOf)
+      .map((n, i) => `${i}${n}`),
     enums: [...new Set(many(5, 20).map(oneLineOf))],
     prompt: randomText(next, 2000),
   };
@@ -198,7 +202,10 @@ async function generateAndCheck(label: string, t: Texts): Promise<string> {
   // every Python file compiles, and ruff (lint and format) is clean on every service
   const compiled = spawnSync(python, ["-m", "compileall", "-q", "services"], { cwd: root, encoding: "utf8" });
   assert.equal(compiled.status, 0, `${label}: ${compiled.stdout}${compiled.stderr}`);
-  for (const args of [["check", "--no-cache", "services"], ["format", "--check", "--no-cache", "services"]]) {
+  for (const args of [
+    ["check", "--no-cache", "services"],
+    ["format", "--check", "--no-cache", "services"],
+  ]) {
     const ruff = spawnSync(join(venv, "bin", "ruff"), args, { cwd: root, encoding: "utf8" });
     assert.equal(ruff.status, 0, `${label}: ruff ${args.join(" ")}\n${ruff.stdout}${ruff.stderr}`);
   }
@@ -237,7 +244,10 @@ test("the literal helpers hold exactly the text (Python) and open no construct (
   const samples = [...HOSTILE, ...Array.from({ length: 300 }, () => randomText(next, 120))];
   // Python: a string literal evaluates to the text; a docstring to its cleandoc form
   const program = samples
-    .map((s, i) => `s${i} = ${pythonString(s)}\n\n\ndef f${i}() -> None:\n    ${pythonDocstring(s, "    ")}\n\n\ndef g${i}() -> None:\n    """Prefix: ${docstringText(s, "    ")}\n\n    Suffix.\n    """\n`)
+    .map(
+      (s, i) =>
+        `s${i} = ${pythonString(s)}\n\n\ndef f${i}() -> None:\n    ${pythonDocstring(s, "    ")}\n\n\ndef g${i}() -> None:\n    """Prefix: ${docstringText(s, "    ")}\n\n    Suffix.\n    """\n`,
+    )
     .join("\n\n");
   writeFileSync(join(work, "literals.py"), program);
   const got = JSON.parse(
@@ -258,7 +268,15 @@ test("the literal helpers hold exactly the text (Python) and open no construct (
   const unescape = (md: string) => md.replace(/\\([!-/:-@[-`{-~])/g, "$1");
   for (const s of samples) {
     for (const [md, expected] of [
-      [markdownText(s), s.trim().split("\n").map((l) => l.trim()).join("\n").replace(/\n{3,}/g, "\n\n")],
+      [
+        markdownText(s),
+        s
+          .trim()
+          .split("\n")
+          .map((l) => l.trim())
+          .join("\n")
+          .replace(/\n{3,}/g, "\n\n"),
+      ],
       [markdownInline(s), s.replace(/\s+/g, " ").trim()],
     ] as const) {
       assert.equal(unescape(md), expected, `markdown of ${JSON.stringify(s)}`);

@@ -99,8 +99,16 @@ for (const overlay of ["dev", "prod"] as const) {
       assert.deepEqual(policy.spec.policyTypes, ["Ingress", "Egress"]);
       const inbound = rulesFor(policy.spec.ingress, 50002);
       const outbound = rulesFor(policy.spec.egress, 50002);
-      assert.deepEqual(inbound.flatMap((r) => podNames(r.from)), CALLERS[svc] ?? [], `${svc}: 50002 ingress`);
-      assert.deepEqual(outbound.flatMap((r) => podNames(r.to)), CALLEES[svc] ?? [], `${svc}: 50002 egress`);
+      assert.deepEqual(
+        inbound.flatMap((r) => podNames(r.from)),
+        CALLERS[svc] ?? [],
+        `${svc}: 50002 ingress`,
+      );
+      assert.deepEqual(
+        outbound.flatMap((r) => podNames(r.to)),
+        CALLEES[svc] ?? [],
+        `${svc}: 50002 egress`,
+      );
       // every rule that opens 50002 names its peers: never "from/to anywhere"
       for (const r of [...inbound, ...outbound]) assert.ok((r.from ?? r.to)?.length > 0, svc);
     }
@@ -171,18 +179,14 @@ test("dev: every service may reach the in-cluster Redis (state and Redis Streams
   for (const o of stores) {
     assert.deepEqual(o.spec.policyTypes, ["Egress"]);
     assert.deepEqual(o.spec.podSelector.matchExpressions, [{ key: "app.kubernetes.io/name", operator: "In", values: SERVICES }]);
-    assert.deepEqual(o.spec.egress, [
-      { to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "default" } } }], ports: [{ protocol: "TCP", port: 6379 }] },
-    ]);
+    assert.deepEqual(o.spec.egress, [{ to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "default" } } }], ports: [{ protocol: "TCP", port: 6379 }] }]);
   }
 });
 
 test("prod: Kafka in its namespace on the TLS listener, PostgreSQL (address in a Secret) on 5432 anywhere", () => {
   const { objects } = rendered.prod!;
   const kafka = find(objects, "NetworkPolicy", "pubsub-egress");
-  assert.deepEqual(kafka.spec.egress, [
-    { to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kafka" } } }], ports: [{ protocol: "TCP", port: 9093 }] },
-  ]);
+  assert.deepEqual(kafka.spec.egress, [{ to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kafka" } } }], ports: [{ protocol: "TCP", port: 9093 }] }]);
   const postgres = find(objects, "NetworkPolicy", "state-store-egress");
   assert.deepEqual(postgres.spec.egress, [{ ports: [{ protocol: "TCP", port: 5432 }] }]);
 });
@@ -210,8 +214,14 @@ test("add invoke opens exactly the new edge: the callee's ACL and both services'
   assert.deepEqual(acl("progress-service"), ["triage-service", "concepts-service"]);
   assert.deepEqual(acl("concepts-service"), [], "being a caller grants no inbound access");
   const policy = (svc: string) => find(objects, "NetworkPolicy", svc).spec;
-  assert.deepEqual(rulesFor(policy("progress-service").ingress, 50002).flatMap((r) => podNames(r.from)), ["concepts-service", "triage-service"]);
-  assert.deepEqual(rulesFor(policy("concepts-service").egress, 50002).flatMap((r) => podNames(r.to)), ["progress-service"]);
+  assert.deepEqual(
+    rulesFor(policy("progress-service").ingress, 50002).flatMap((r) => podNames(r.from)),
+    ["concepts-service", "triage-service"],
+  );
+  assert.deepEqual(
+    rulesFor(policy("concepts-service").egress, 50002).flatMap((r) => podNames(r.to)),
+    ["progress-service"],
+  );
   assert.deepEqual(rulesFor(policy("concepts-service").ingress, 50002), []);
   // the unrelated services' policies are unchanged
   for (const svc of ["code-review-service", "debug-service", "exercise-service"]) {
@@ -227,9 +237,10 @@ test("add service --public on an existing service admits the ingress controller 
   const { text, objects } = kustomized(platform, "prod");
   assert.deepEqual(validateKubernetesSet([{ file: "prod.yaml", text }]), []);
   const policy = find(objects, "NetworkPolicy", "concepts-service").spec;
-  assert.deepEqual(rulesFor(policy.ingress, PORTS["concepts-service"]!).map((r) => r.from), [
-    [{ namespaceSelector: { matchLabels: { "fastdapr.io/ingress-controller": "true" } } }],
-  ]);
+  assert.deepEqual(
+    rulesFor(policy.ingress, PORTS["concepts-service"]!).map((r) => r.from),
+    [[{ namespaceSelector: { matchLabels: { "fastdapr.io/ingress-controller": "true" } } }]],
+  );
   for (const o of objects.filter((x) => x.kind === "NetworkPolicy" && x.metadata.name !== "concepts-service")) {
     assert.deepEqual(o, find(before, "NetworkPolicy", o.metadata.name), o.metadata.name);
   }

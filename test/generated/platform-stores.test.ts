@@ -219,8 +219,7 @@ for (const c of CHOICES) {
 
     // the README names what each environment runs and the Secrets the overlays read
     const readme = read("README.md");
-    const secrets = (env: "dev" | "prod") =>
-      [expectedPubsub(c, env), expectedState(c, env)].flatMap((e) => e.metadata.map((m) => m.secretKeyRef?.name).filter(Boolean));
+    const secrets = (env: "dev" | "prod") => [expectedPubsub(c, env), expectedState(c, env)].flatMap((e) => e.metadata.map((m) => m.secretKeyRef?.name).filter(Boolean));
     for (const env of ["dev", "prod"] as const) {
       for (const name of new Set(secrets(env))) assert.match(readme, new RegExp(`- for ${env}: [^\\n]*\`${name}\``), `${env}: ${name}`);
       if (secrets(env).length === 0) assert.doesNotMatch(readme, new RegExp(`- for ${env}:`));

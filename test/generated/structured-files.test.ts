@@ -63,8 +63,9 @@ for (const options of SAMPLE_SERVICES) {
 
 test("the validators are not vacuous: a broken Deployment is caught", () => {
   const tree = renderServiceTree(buildServiceModel({ name: "x" }));
-  const deployment = tree.get("k8s/deployment.yaml")!.content
-    .replace("readOnlyRootFilesystem: true", "readOnlyRootFilesystem: false")
+  const deployment = tree
+    .get("k8s/deployment.yaml")!
+    .content.replace("readOnlyRootFilesystem: true", "readOnlyRootFilesystem: false")
     .replace('dapr.io/app-port: "8000"', 'dapr.io/app-port: "9000"');
   const rules = validateFile("k8s/deployment.yaml", deployment).map((p) => p.rule);
   assert.ok(rules.includes("container-read-only-root-fs"), rules.join(","));

@@ -70,11 +70,7 @@ export function spawnSourceCli(argv: string[], cwd: string, env: NodeJS.ProcessE
  * The CLI from source, running in the background. `stopped` resolves once the child suspended
  * itself (SIGSTOP: state "T" in /proc), `exit` when it ends.
  */
-export function spawnSourceCliAsync(
-  argv: string[],
-  cwd: string,
-  env: NodeJS.ProcessEnv = {},
-): { child: ChildProcess; stopped: Promise<void>; exit: Promise<CliRun> } {
+export function spawnSourceCliAsync(argv: string[], cwd: string, env: NodeJS.ProcessEnv = {}): { child: ChildProcess; stopped: Promise<void>; exit: Promise<CliRun> } {
   const child = spawn(process.execPath, ["--import", TSX, CHILD, ...argv], { cwd, env: { ...process.env, ...env } });
   let stdout = "";
   let stderr = "";

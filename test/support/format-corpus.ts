@@ -85,7 +85,15 @@ function longPayload(next: () => number, topic: string): PayloadModel {
   const identifier = (length: number) => word(next, length, LOWER, false);
   const fields: PayloadField[] = [
     { name: identifier(MAX_PROPERTY_NAME_LENGTH), alias: null, pyType: "str", required: true, description: null, defaultRepr: null, example: '"example"' },
-    { name: identifier(40), alias: `${identifier(MAX_PROPERTY_NAME_LENGTH - 1)}X`, pyType: "int", required: true, description: descriptionOf(next, MAX_DESCRIPTION_LENGTH).replace(/[^ -~]/g, "x"), defaultRepr: null, example: "1" },
+    {
+      name: identifier(40),
+      alias: `${identifier(MAX_PROPERTY_NAME_LENGTH - 1)}X`,
+      pyType: "int",
+      required: true,
+      description: descriptionOf(next, MAX_DESCRIPTION_LENGTH).replace(/[^ -~]/g, "x"),
+      defaultRepr: null,
+      example: "1",
+    },
     { name: "note", alias: null, pyType: "str | None", required: false, description: descriptionOf(next, 60).replace(/[^ -~]/g, "x"), defaultRepr: "None", example: "None" },
     { name: identifier(70), alias: null, pyType: "list[str]", required: false, description: null, defaultRepr: "[]", example: "[]" },
   ];

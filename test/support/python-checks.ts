@@ -28,10 +28,6 @@ export function assertPythonChecksPass(dir: string, venv: string, label: string)
     // the generated tests must not depend on a developer's Dapr variables
     for (const name of ["DAPR_HTTP_PORT", "DAPR_API_TOKEN", "APP_API_TOKEN", "DAPR_CONTRACT_HTTP_PORT"]) delete env[name];
     const run = spawnSync(join(venv, "bin", tool), args, { cwd: dir, env, encoding: "utf8", timeout: 300_000 });
-    assert.equal(
-      run.status,
-      0,
-      `${tool} ${args.join(" ")} failed in ${label}:\n${run.stdout}\n${run.stderr}${run.error ? String(run.error) : ""}`,
-    );
+    assert.equal(run.status, 0, `${tool} ${args.join(" ")} failed in ${label}:\n${run.stdout}\n${run.stderr}${run.error ? String(run.error) : ""}`);
   }
 }

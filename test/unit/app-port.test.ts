@@ -21,7 +21,10 @@ const text = (path: string) => {
 
 /** Dockerfile instructions of the final stage, continuation lines joined. */
 function finalStage(dockerfile: string): string[] {
-  const lines = dockerfile.replace(/\\\n\s*/g, "").split("\n").filter((l) => l.trim() && !l.startsWith("#"));
+  const lines = dockerfile
+    .replace(/\\\n\s*/g, "")
+    .split("\n")
+    .filter((l) => l.trim() && !l.startsWith("#"));
   const from = lines.map((l, i) => (l.startsWith("FROM ") ? i : -1)).filter((i) => i >= 0);
   return lines.slice(from.at(-1));
 }
@@ -30,7 +33,10 @@ test("the image runs `python -m app` in exec form, its port an environment varia
   const stage = finalStage(text("Dockerfile"));
   const instruction = (keyword: string) => stage.filter((l) => l.startsWith(`${keyword} `));
   assert.deepEqual(instruction("CMD"), ['CMD ["python", "-m", "app"]']);
-  assert.deepEqual(instruction("ENV").filter((l) => l.includes("PORT=")), [`ENV HOST=0.0.0.0 PORT=${PORT}`]);
+  assert.deepEqual(
+    instruction("ENV").filter((l) => l.includes("PORT=")),
+    [`ENV HOST=0.0.0.0 PORT=${PORT}`],
+  );
   assert.deepEqual(instruction("EXPOSE"), [`EXPOSE ${PORT}`]);
   const [healthcheck] = instruction("HEALTHCHECK");
   assert.ok(healthcheck);

@@ -31,17 +31,83 @@ const manifest =
 const BOMB = ["a: &a [x, x, x, x, x, x, x, x, x]", ...["b", "c", "d", "e", "f"].map((k, i) => `${k}: &${k} [${Array(9).fill(`*${"abcde"[i]}`).join(", ")}]`)].join("\n");
 
 const CASES: Case[] = [
-  { name: "--out naming a regular file", argv: ["new", "x-service", "--out", "notes.txt"], code: "E_BAD_PATH", says: /"notes\.txt" is not a folder/, location: "--out", setup: (cwd) => writeFileSync(join(cwd, "notes.txt"), "mine\n") },
-  { name: "init into a regular file", argv: ["init", "notes.txt/platform"], code: "E_BAD_PATH", says: /notes\.txt is a file/, location: "[DIR]", setup: (cwd) => writeFileSync(join(cwd, "notes.txt"), "mine\n") },
-  { name: "--manifest naming a folder (check)", argv: ["check", "--manifest", "shop"], code: "E_MANIFEST_FILE", says: /shop is a folder, not a manifest file/, location: "shop", setup: (cwd) => mkdirSync(join(cwd, "shop")) },
-  { name: "--manifest naming a folder (generate)", argv: ["generate", "--manifest", "shop"], code: "E_MANIFEST_FILE", says: /shop is a folder/, location: "shop", setup: (cwd) => mkdirSync(join(cwd, "shop")) },
+  {
+    name: "--out naming a regular file",
+    argv: ["new", "x-service", "--out", "notes.txt"],
+    code: "E_BAD_PATH",
+    says: /"notes\.txt" is not a folder/,
+    location: "--out",
+    setup: (cwd) => writeFileSync(join(cwd, "notes.txt"), "mine\n"),
+  },
+  {
+    name: "init into a regular file",
+    argv: ["init", "notes.txt/platform"],
+    code: "E_BAD_PATH",
+    says: /notes\.txt is a file/,
+    location: "[DIR]",
+    setup: (cwd) => writeFileSync(join(cwd, "notes.txt"), "mine\n"),
+  },
+  {
+    name: "--manifest naming a folder (check)",
+    argv: ["check", "--manifest", "shop"],
+    code: "E_MANIFEST_FILE",
+    says: /shop is a folder, not a manifest file/,
+    location: "shop",
+    setup: (cwd) => mkdirSync(join(cwd, "shop")),
+  },
+  {
+    name: "--manifest naming a folder (generate)",
+    argv: ["generate", "--manifest", "shop"],
+    code: "E_MANIFEST_FILE",
+    says: /shop is a folder/,
+    location: "shop",
+    setup: (cwd) => mkdirSync(join(cwd, "shop")),
+  },
   { name: "--manifest /dev/zero", argv: ["check", "--manifest", "/dev/zero"], code: "E_MANIFEST_FILE", says: /not a regular file/ },
-  { name: "a manifest over 1 MiB", argv: ["check"], code: "E_MANIFEST_FILE", says: /at most 1048576 \(1 MiB\)/, setup: (cwd) => writeFileSync(join(cwd, "fastdapr.yaml"), `apiVersion: fastdapr/v1\nname: big\n${"# padding\n".repeat(110_000)}`) },
-  { name: "a C1 control character in a description", argv: ["check"], code: "E_MANIFEST_VALUE", says: /control characters other than line breaks and tabs/, location: "fastdapr.yaml:4:33", setup: manifest('  orders.created: {description: "next\\u0085line"}') },
-  { name: "a lone surrogate in a description", argv: ["generate"], code: "E_MANIFEST_VALUE", says: /lone surrogate/, location: "fastdapr.yaml:4:33", setup: manifest('  orders.created: {description: "half \\ud800 a pair"}') },
-  { name: "a payload property name with a line break", argv: ["generate"], code: "E_MANIFEST_KEY", says: /a property name is one line/, setup: manifest('  orders.created: {schema: {type: object, properties: {"user\\nid": {type: string}}}}') },
-  { name: "a control character in a system prompt", argv: ["generate"], code: "E_MANIFEST_VALUE", says: /control characters/, setup: manifest("  orders.created: {}", '    agent: {systemPrompt: "You are\\u0007 kind."}') },
-  { name: "a YAML alias bomb", argv: ["check"], code: "E_MANIFEST_SYNTAX", says: /aliases \(\*name\) expand too far/, setup: (cwd) => writeFileSync(join(cwd, "fastdapr.yaml"), `${BOMB}\n`) },
+  {
+    name: "a manifest over 1 MiB",
+    argv: ["check"],
+    code: "E_MANIFEST_FILE",
+    says: /at most 1048576 \(1 MiB\)/,
+    setup: (cwd) => writeFileSync(join(cwd, "fastdapr.yaml"), `apiVersion: fastdapr/v1\nname: big\n${"# padding\n".repeat(110_000)}`),
+  },
+  {
+    name: "a C1 control character in a description",
+    argv: ["check"],
+    code: "E_MANIFEST_VALUE",
+    says: /control characters other than line breaks and tabs/,
+    location: "fastdapr.yaml:4:33",
+    setup: manifest('  orders.created: {description: "next\\u0085line"}'),
+  },
+  {
+    name: "a lone surrogate in a description",
+    argv: ["generate"],
+    code: "E_MANIFEST_VALUE",
+    says: /lone surrogate/,
+    location: "fastdapr.yaml:4:33",
+    setup: manifest('  orders.created: {description: "half \\ud800 a pair"}'),
+  },
+  {
+    name: "a payload property name with a line break",
+    argv: ["generate"],
+    code: "E_MANIFEST_KEY",
+    says: /a property name is one line/,
+    setup: manifest('  orders.created: {schema: {type: object, properties: {"user\\nid": {type: string}}}}'),
+  },
+  {
+    name: "a control character in a system prompt",
+    argv: ["generate"],
+    code: "E_MANIFEST_VALUE",
+    says: /control characters/,
+    setup: manifest("  orders.created: {}", '    agent: {systemPrompt: "You are\\u0007 kind."}'),
+  },
+  {
+    name: "a YAML alias bomb",
+    argv: ["check"],
+    code: "E_MANIFEST_SYNTAX",
+    says: /aliases \(\*name\) expand too far/,
+    setup: (cwd) => writeFileSync(join(cwd, "fastdapr.yaml"), `${BOMB}\n`),
+  },
 ];
 
 for (const c of CASES) {
@@ -63,7 +129,8 @@ for (const c of CASES) {
   });
 }
 
-const PLATFORM = "apiVersion: fastdapr/v1\nname: shop\ntopics:\n  orders.created: {}\nservices:\n  orders-service: {port: 8001, publishes: [orders.created]}\n  stock-service: {port: 8002, subscribes: [orders.created]}\n";
+const PLATFORM =
+  "apiVersion: fastdapr/v1\nname: shop\ntopics:\n  orders.created: {}\nservices:\n  orders-service: {port: 8001, publishes: [orders.created]}\n  stock-service: {port: 8002, subscribes: [orders.created]}\n";
 
 async function shop(): Promise<string> {
   const root = workdir();
@@ -113,19 +180,85 @@ const manifestWith = (service: string, topics = "  orders.created: {}\n") =>
   `apiVersion: fastdapr/v1\nname: shop\ntopics:\n${topics}services:\n  orders-service:\n    port: 8001\n    publishes: [orders.created]\n${service}`;
 
 const LIMITS: Case[] = [
-  { name: "a state-key placeholder that is a Python keyword (flag)", argv: ["new", "x-service", "--state-key", "a:{import}"], code: "E_STATE_KEY", says: /placeholder \{import\} in "a:\{import\}" is a Python keyword/, location: "--state-key" },
-  { name: "{class} in a manifest", argv: ["generate"], code: "E_STATE_KEY", says: /\{class\}/, setup: (cwd) => writeFileSync(join(cwd, "fastdapr.yaml"), manifestWith("    state: ['user:{class}']\n")) },
-  { name: "{def} through add state", argv: ["add", "state", "orders-service", "--key", "a:{def}"], code: "E_STATE_KEY", says: /\{def\}/, setup: (cwd) => writeFileSync(join(cwd, "fastdapr.yaml"), manifestWith("")) },
+  {
+    name: "a state-key placeholder that is a Python keyword (flag)",
+    argv: ["new", "x-service", "--state-key", "a:{import}"],
+    code: "E_STATE_KEY",
+    says: /placeholder \{import\} in "a:\{import\}" is a Python keyword/,
+    location: "--state-key",
+  },
+  {
+    name: "{class} in a manifest",
+    argv: ["generate"],
+    code: "E_STATE_KEY",
+    says: /\{class\}/,
+    setup: (cwd) => writeFileSync(join(cwd, "fastdapr.yaml"), manifestWith("    state: ['user:{class}']\n")),
+  },
+  {
+    name: "{def} through add state",
+    argv: ["add", "state", "orders-service", "--key", "a:{def}"],
+    code: "E_STATE_KEY",
+    says: /\{def\}/,
+    setup: (cwd) => writeFileSync(join(cwd, "fastdapr.yaml"), manifestWith("")),
+  },
   { name: "a placeholder twice", argv: ["new", "x-service", "--state-key", "a:{id}:{id}"], code: "E_STATE_KEY", says: /\{id\} appears twice/ },
   { name: "a state key over 128 characters", argv: ["new", "x-service", "--state-key", `k${"a".repeat(130)}`], code: "E_STATE_KEY", says: /131 characters; at most 128/ },
-  { name: "an agent model with a newline (flag)", argv: ["new", "x-service", "--agent-model", "gpt-4o\nimport os"], code: "E_AGENT_SETTING", says: /no spaces or line breaks/, location: "--agent-model" },
-  { name: "an agent model with a newline (add agent)", argv: ["add", "agent", "orders-service", "--model", "gpt\nx"], code: "E_AGENT_SETTING", says: /no spaces or line breaks/, setup: (cwd) => writeFileSync(join(cwd, "fastdapr.yaml"), manifestWith("")) },
-  { name: "an agent model with a newline (manifest)", argv: ["check"], code: "E_MANIFEST_VALUE", says: /agent\.model: a model name is letters/, setup: (cwd) => writeFileSync(join(cwd, "fastdapr.yaml"), manifestWith('    agent: {model: "gpt\\nx"}\n')) },
-  { name: "a topic part starting with a digit (flag)", argv: ["new", "x-service", "--subscribe", "2fa.request"], code: "E_TOPIC", says: /each starting with a letter/, location: "--subscribe" },
-  { name: "a 300-character topic (flag)", argv: ["new", "x-service", "--subscribe", `orders.${"a".repeat(293)}`], code: "E_TOPIC", says: /is 300 characters; at most 100 fit/, location: "--subscribe" },
-  { name: "a 300-character topic (manifest)", argv: ["generate"], code: "E_MANIFEST_KEY", says: /at most 100 characters/, setup: (cwd) => writeFileSync(join(cwd, "fastdapr.yaml"), manifestWith("", `  orders.${"a".repeat(293)}: {}\n  orders.created: {}\n`)) },
-  { name: "a 600-character service description", argv: ["check"], code: "E_MANIFEST_VALUE", says: /description: at most 500 characters/, setup: (cwd) => writeFileSync(join(cwd, "fastdapr.yaml"), manifestWith(`    description: "${"x".repeat(600)}"\n`)) },
-  { name: "a control character in a topic description", argv: ["check"], code: "E_MANIFEST_VALUE", says: /control characters/, setup: (cwd) => writeFileSync(join(cwd, "fastdapr.yaml"), manifestWith("", '  orders.created: {description: "bell \\u0007"}\n')) },
+  {
+    name: "an agent model with a newline (flag)",
+    argv: ["new", "x-service", "--agent-model", "gpt-4o\nimport os"],
+    code: "E_AGENT_SETTING",
+    says: /no spaces or line breaks/,
+    location: "--agent-model",
+  },
+  {
+    name: "an agent model with a newline (add agent)",
+    argv: ["add", "agent", "orders-service", "--model", "gpt\nx"],
+    code: "E_AGENT_SETTING",
+    says: /no spaces or line breaks/,
+    setup: (cwd) => writeFileSync(join(cwd, "fastdapr.yaml"), manifestWith("")),
+  },
+  {
+    name: "an agent model with a newline (manifest)",
+    argv: ["check"],
+    code: "E_MANIFEST_VALUE",
+    says: /agent\.model: a model name is letters/,
+    setup: (cwd) => writeFileSync(join(cwd, "fastdapr.yaml"), manifestWith('    agent: {model: "gpt\\nx"}\n')),
+  },
+  {
+    name: "a topic part starting with a digit (flag)",
+    argv: ["new", "x-service", "--subscribe", "2fa.request"],
+    code: "E_TOPIC",
+    says: /each starting with a letter/,
+    location: "--subscribe",
+  },
+  {
+    name: "a 300-character topic (flag)",
+    argv: ["new", "x-service", "--subscribe", `orders.${"a".repeat(293)}`],
+    code: "E_TOPIC",
+    says: /is 300 characters; at most 100 fit/,
+    location: "--subscribe",
+  },
+  {
+    name: "a 300-character topic (manifest)",
+    argv: ["generate"],
+    code: "E_MANIFEST_KEY",
+    says: /at most 100 characters/,
+    setup: (cwd) => writeFileSync(join(cwd, "fastdapr.yaml"), manifestWith("", `  orders.${"a".repeat(293)}: {}\n  orders.created: {}\n`)),
+  },
+  {
+    name: "a 600-character service description",
+    argv: ["check"],
+    code: "E_MANIFEST_VALUE",
+    says: /description: at most 500 characters/,
+    setup: (cwd) => writeFileSync(join(cwd, "fastdapr.yaml"), manifestWith(`    description: "${"x".repeat(600)}"\n`)),
+  },
+  {
+    name: "a control character in a topic description",
+    argv: ["check"],
+    code: "E_MANIFEST_VALUE",
+    says: /control characters/,
+    setup: (cwd) => writeFileSync(join(cwd, "fastdapr.yaml"), manifestWith("", '  orders.created: {description: "bell \\u0007"}\n')),
+  },
 ];
 
 for (const c of LIMITS) {
@@ -153,7 +286,10 @@ test("every manifest problem is shown, with and without --json, not only the fir
     assert.equal(json.code, 2);
     const body = JSON.parse(json.stdout);
     assert.match(body.error.message, /\(and 2 more problems\)$/);
-    assert.deepEqual(body.problems.map((p: { location: string }) => p.location.replace(/:\d+$/, "")), ["fastdapr.yaml:4", "fastdapr.yaml:5", "fastdapr.yaml:6"]);
+    assert.deepEqual(
+      body.problems.map((p: { location: string }) => p.location.replace(/:\d+$/, "")),
+      ["fastdapr.yaml:4", "fastdapr.yaml:5", "fastdapr.yaml:6"],
+    );
     assert.equal(body.problems[2].hint, 'did you mean "port"?');
     const human = await runCli(argv, cwd);
     assert.equal(human.stderr.match(/^error: /gm)?.length, 3, human.stderr);
@@ -189,7 +325,11 @@ test('a description with """, backslashes, braces, quotes, a newline and <% is n
   const run = await runCli(["generate", "--json"], cwd);
   assert.equal(run.code, 0, run.stdout);
   // the generated Python parses (the compile-and-lint fuzzing is test/generated/free-text.test.ts)
-  for (const path of ["services/orders-service/app/models/schemas.py", "services/orders-service/app/services/publisher.py", "services/stock-service/app/handlers/orders_created.py"]) {
+  for (const path of [
+    "services/orders-service/app/models/schemas.py",
+    "services/orders-service/app/services/publisher.py",
+    "services/stock-service/app/handlers/orders_created.py",
+  ]) {
     const check = spawnSync("python3", ["-c", "import ast, sys; ast.parse(open(sys.argv[1], encoding='utf-8').read())", join(cwd, path)], { encoding: "utf8" });
     assert.equal(check.status, 0, `${path}: ${check.stderr}`);
   }

@@ -50,7 +50,10 @@ test("every --help ends with examples that start with the command itself", async
 });
 
 test("contradictory flags are refused, in either order, and nothing is written", async () => {
-  for (const argv of [["new", "x-service", "--agent", "--no-agent"], ["new", "x-service", "--no-agent", "--agent"]]) {
+  for (const argv of [
+    ["new", "x-service", "--agent", "--no-agent"],
+    ["new", "x-service", "--no-agent", "--agent"],
+  ]) {
     const cwd = workdir();
     const run = await runCli([...argv, "--json"], cwd);
     assert.equal(run.code, 2, run.stdout);

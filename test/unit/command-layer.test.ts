@@ -44,8 +44,14 @@ async function cliAnswer(argv: string[], cwd: string): Promise<Answer> {
 test("a command's rules throw errors keyed by its spec's parameter, not by a flag's spelling", async () => {
   const cwd = mkdtempSync(join(tmpdir(), "fastdapr-app-"));
   await inFolder(cwd, async () => {
-    await assert.rejects(runNew({ ...base, port: "eighty" }), (e: unknown) => e instanceof FastdaprError && e.code === "E_PORT" && e.param?.key === "port" && e.location === undefined);
-    await assert.rejects(runNew({ ...base, agent: false, agentModel: "m" }), (e: unknown) => e instanceof FastdaprError && e.code === "E_AGENT_FLAGS" && e.param?.key === "agent" && e.param.negated === true);
+    await assert.rejects(
+      runNew({ ...base, port: "eighty" }),
+      (e: unknown) => e instanceof FastdaprError && e.code === "E_PORT" && e.param?.key === "port" && e.location === undefined,
+    );
+    await assert.rejects(
+      runNew({ ...base, agent: false, agentModel: "m" }),
+      (e: unknown) => e instanceof FastdaprError && e.code === "E_AGENT_FLAGS" && e.param?.key === "agent" && e.param.negated === true,
+    );
     const { answer, exitCode } = await runNew({ ...base, port: 8123 });
     assert.deepEqual([answer.ok, answer.command, answer.path, answer.dryRun, exitCode], [true, "new", "x-service", true, 0]);
   });
@@ -115,7 +121,10 @@ test("errors raised below the command layer are keyed by the parameter, each int
   const cwd = mkdtempSync(join(tmpdir(), "fastdapr-app-"));
   // the library: keys of its own options
   await assert.rejects(newService({ name: "x-service", stateKeys: ["a||b"], dryRun: true, cwd }), (e: unknown) => e instanceof FastdaprError && e.param?.key === "stateKeys");
-  await assert.rejects(newService({ name: "x-service", out: "../elsewhere", dryRun: true, cwd }), (e: unknown) => e instanceof FastdaprError && e.code === "E_UNSAFE_PATH" && e.param?.key === "out");
+  await assert.rejects(
+    newService({ name: "x-service", out: "../elsewhere", dryRun: true, cwd }),
+    (e: unknown) => e instanceof FastdaprError && e.code === "E_UNSAFE_PATH" && e.param?.key === "out",
+  );
   // the command layer: its spec's keys; the CLI: flags and operands; a tool call: argument names
   const cases: [string[], string, Record<string, unknown>, string, string][] = [
     [["new", "x-service", "--state-key", "a||b"], "new_service", { name: "x-service", stateKey: ["a||b"] }, "--state-key", "stateKey"],

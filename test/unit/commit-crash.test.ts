@@ -76,9 +76,16 @@ for (const at of ["the first move", "half way", "the last file, before the lock"
     assert.equal(killed.signal, "SIGKILL", killed.stdout + killed.stderr);
     const half = state(root);
     assert.notDeepEqual(half, new Map([...previous, ["fastdapr.yaml", manifestState!]]), "the kill left the folder half-written");
-    assert.ok(readdirSync(join(root, ".fastdapr")).some((n) => n.startsWith("txn-")), "with its journal");
+    assert.ok(
+      readdirSync(join(root, ".fastdapr")).some((n) => n.startsWith("txn-")),
+      "with its journal",
+    );
 
-    for (const argv of [["generate", "--check", "--json"], ["generate", "--dry-run", "--json"], ["check", "--json"]]) {
+    for (const argv of [
+      ["generate", "--check", "--json"],
+      ["generate", "--dry-run", "--json"],
+      ["check", "--json"],
+    ]) {
       const refused = await runCli(argv, root);
       assert.equal(refused.code, 1, argv.join(" "));
       assert.equal(JSON.parse(refused.stdout).error.code, "E_INTERRUPTED_COMMIT", argv.join(" "));

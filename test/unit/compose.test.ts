@@ -36,7 +36,10 @@ test("compose pins only the wiring the sidecar depends on, so the service's .env
       for (const tunable of ["LOG_LEVEL", "OPENAI_MODEL", "ACCESS_LOG", "OPENAI_BASE_URL"]) {
         assert.equal(environment[tunable], undefined, `${which} ${name}: ${tunable} would override the .env`);
       }
-      assert.ok(app.env_file?.some((f) => f.path.endsWith(".env")), `${which} ${name}`);
+      assert.ok(
+        app.env_file?.some((f) => f.path.endsWith(".env")),
+        `${which} ${name}`,
+      );
     }
   }
 });

@@ -18,7 +18,12 @@ test("the install commands pin the runtime version and drop the sidecar's capabi
   assert.equal(DAPR_HELM.version, pinned);
   assert.deepEqual(DAPR_HELM.values, { "dapr_sidecar_injector.sidecarDropALLCapabilities": "true" });
   assert.equal(daprInitCommand(), `dapr init -k --runtime-version ${pinned} --set dapr_sidecar_injector.sidecarDropALLCapabilities=true --wait`);
-  assert.match(helmInstallCommands()[1]!, new RegExp(`^helm upgrade --install dapr dapr/dapr --version ${pinned.replace(/\./g, "\\.")} --namespace dapr-system .*--set dapr_sidecar_injector\\.sidecarDropALLCapabilities=true$`));
+  assert.match(
+    helmInstallCommands()[1]!,
+    new RegExp(
+      `^helm upgrade --install dapr dapr/dapr --version ${pinned.replace(/\./g, "\\.")} --namespace dapr-system .*--set dapr_sidecar_injector\\.sidecarDropALLCapabilities=true$`,
+    ),
+  );
   assert.deepEqual(POD_SECURITY_RESTRICTED, { "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/warn": "restricted" });
 });
 

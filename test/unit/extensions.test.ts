@@ -8,7 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "../support/cli.js";
 
-const MANIFEST = "apiVersion: fastdapr/v1\nname: shop\ntopics:\n  orders.created: {}\nservices:\n  orders-service: {port: 8001, publishes: [orders.created]}\n  stock-service: {port: 8002, subscribes: [orders.created], agent: true}\n";
+const MANIFEST =
+  "apiVersion: fastdapr/v1\nname: shop\ntopics:\n  orders.created: {}\nservices:\n  orders-service: {port: 8001, publishes: [orders.created]}\n  stock-service: {port: 8002, subscribes: [orders.created], agent: true}\n";
 
 test("main.py calls the user's app/extensions.py, which regeneration keeps and drift checks ignore", async () => {
   const root = mkdtempSync(join(tmpdir(), "fastdapr-ext-"));

@@ -47,7 +47,8 @@ function serviceDigest(options: ServiceOptions): Digest {
 
 const cases: Record<string, () => Digest> = {};
 for (const preset of PRESET_NAMES) cases[`preset ${preset}`] = () => platformDigest(PRESETS[preset]());
-for (const tier of TIERS) cases[`new --tier ${tier}`] = () => serviceDigest({ name: `${tier}-service`, tier, subscribes: ["a.b"], publishes: ["c.d"], stateKeys: ["k:{id}"], invokes: ["other-service"] });
+for (const tier of TIERS)
+  cases[`new --tier ${tier}`] = () => serviceDigest({ name: `${tier}-service`, tier, subscribes: ["a.b"], publishes: ["c.d"], stateKeys: ["k:{id}"], invokes: ["other-service"] });
 for (const backend of AGENT_BACKENDS) cases[`new --agent-backend ${backend}`] = () => serviceDigest({ name: "agent-service", agent: true, agentBackend: backend });
 for (const python of PYTHON_VERSIONS) cases[`new --python ${python}`] = () => serviceDigest({ name: "py-service", pythonVersion: python });
 for (const sample of SAMPLE_SERVICES) cases[`sample ${sample.name}`] = () => serviceDigest(sample);

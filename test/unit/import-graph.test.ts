@@ -80,12 +80,33 @@ test("the import reader sees static, re-exported, dynamic and type-only imports,
 });
 
 test("the cycle finder finds a circle and passes a tree", () => {
-  assert.deepEqual(cycles(new Map([["a.ts", ["b.ts"]], ["b.ts", ["c.ts"]], ["c.ts", ["a.ts"]]])), [["a.ts", "b.ts", "c.ts", "a.ts"]]);
-  assert.deepEqual(cycles(new Map([["a.ts", ["b.ts", "c.ts"]], ["b.ts", ["c.ts"]], ["c.ts", []]])), []);
+  assert.deepEqual(
+    cycles(
+      new Map([
+        ["a.ts", ["b.ts"]],
+        ["b.ts", ["c.ts"]],
+        ["c.ts", ["a.ts"]],
+      ]),
+    ),
+    [["a.ts", "b.ts", "c.ts", "a.ts"]],
+  );
+  assert.deepEqual(
+    cycles(
+      new Map([
+        ["a.ts", ["b.ts", "c.ts"]],
+        ["b.ts", ["c.ts"]],
+        ["c.ts", []],
+      ]),
+    ),
+    [],
+  );
 });
 
 test("no import cycle among src/ modules", () => {
-  assert.deepEqual(cycles(graph()).map((c) => c.join(" → ")), []);
+  assert.deepEqual(
+    cycles(graph()).map((c) => c.join(" → ")),
+    [],
+  );
 });
 
 test("src/cli and src/mcp never import each other; the command layer (src/app) imports neither", () => {

@@ -54,7 +54,11 @@ test("every error code the source raises is in the registry, and every registere
   const registered = Object.keys(ERROR_CODES);
   const missing = [...used].filter((c) => !registered.includes(c));
   assert.deepEqual(missing, [], "add these codes (meaning and a general hint) to src/app/error-codes.ts, then run scripts/write-schema.ts");
-  assert.deepEqual(registered.filter((c) => !used.has(c)), [], "registered codes nothing raises");
+  assert.deepEqual(
+    registered.filter((c) => !used.has(c)),
+    [],
+    "registered codes nothing raises",
+  );
 });
 
 test("docs/agent-interface.md lists every error code", () => {
@@ -73,7 +77,20 @@ test("success answers: one line each, valid, and typical ones within 240 charact
     assert.ok(line.length <= 240, `${argv.join(" ")}: ${line.length} characters: ${line}`);
     return body;
   };
-  await typical(["new", "exercise-service", "--tier", "agent", "--subscribe", "exercise.request", "--publish", "exercise.response", "--state-key", "attempts:{user_id}", "--invoke", "progress-service"]);
+  await typical([
+    "new",
+    "exercise-service",
+    "--tier",
+    "agent",
+    "--subscribe",
+    "exercise.request",
+    "--publish",
+    "exercise.response",
+    "--state-key",
+    "attempts:{user_id}",
+    "--invoke",
+    "progress-service",
+  ]);
   await typical(["init", "learnflow", "--preset", "learnflow"]);
   const lf = join(cwd, "learnflow");
   await typical(["generate"], lf);
@@ -110,12 +127,16 @@ test("warnings travel in the success line (code, message, location), only when t
   const p = join(cwd, "p");
   const warningsOf = (a: Answer): Warning[] => ("warnings" in a && a.warnings) || [];
   const { body } = await answer(["add", "service", "lonely-service", "--publish", "orders.created"], p);
-  assert.deepEqual(warningsOf(body).map((w) => w.code), ["W_NO_SUBSCRIBER"]);
+  assert.deepEqual(
+    warningsOf(body).map((w) => w.code),
+    ["W_NO_SUBSCRIBER"],
+  );
   assert.match(warningsOf(body)[0]?.location ?? "", /^fastdapr\.yaml:\d+:\d+$/);
   assert.equal(warningsOf((await answer(["check"], p)).body).length, 1);
 });
 
-const TINY = "apiVersion: fastdapr/v1\nname: tiny\ntopics:\n  orders.created: {}\nservices:\n  triage-service: {port: 8001, publishes: [orders.created]}\n  order-service: {port: 8002, subscribes: [orders.created]}\n";
+const TINY =
+  "apiVersion: fastdapr/v1\nname: tiny\ntopics:\n  orders.created: {}\nservices:\n  triage-service: {port: 8001, publishes: [orders.created]}\n  order-service: {port: 8002, subscribes: [orders.created]}\n";
 
 /** A small generated platform in `cwd`. */
 async function tinyPlatform(cwd: string): Promise<void> {
@@ -133,7 +154,14 @@ const ERRORS: { name: string; argv: string[]; code: string; exit: number; locati
   { name: "bad topic", argv: ["new", "x", "--subscribe", "learning"], code: "E_TOPIC", exit: 2, location: /^--subscribe$/ },
   { name: "unsafe path", argv: ["init", "../elsewhere"], code: "E_UNSAFE_PATH", exit: 2, location: /^\[DIR\]$/ },
   { name: "no manifest", argv: ["generate"], code: "E_MANIFEST_NOT_FOUND", exit: 2, location: /fastdapr\.yaml$/ },
-  { name: "invalid manifest", argv: ["check"], code: "E_MANIFEST_VALUE", exit: 2, location: /^fastdapr\.yaml:\d+:\d+$/, setup: (cwd) => writeFileSync(join(cwd, "fastdapr.yaml"), "apiVersion: fastdapr/v1\nname: Bad Name\n") },
+  {
+    name: "invalid manifest",
+    argv: ["check"],
+    code: "E_MANIFEST_VALUE",
+    exit: 2,
+    location: /^fastdapr\.yaml:\d+:\d+$/,
+    setup: (cwd) => writeFileSync(join(cwd, "fastdapr.yaml"), "apiVersion: fastdapr/v1\nname: Bad Name\n"),
+  },
   {
     name: "graph error in check",
     argv: ["check"],
@@ -143,7 +171,14 @@ const ERRORS: { name: string; argv: string[]; code: string; exit: number; locati
     setup: (cwd) => writeFileSync(join(cwd, "fastdapr.yaml"), "apiVersion: fastdapr/v1\nname: p\nservices:\n  a-service: {port: 8001, subscribes: [x.y]}\n"),
   },
   { name: "unknown service", argv: ["add", "agent", "ghost-service"], code: "E_UNKNOWN_SERVICE", exit: 2, setup: tinyPlatform },
-  { name: "unknown invoke target", argv: ["add", "invoke", "triage-service", "--target", "ghost-service"], code: "E_INVOKE_TARGET", exit: 2, location: /^--target$/, setup: tinyPlatform },
+  {
+    name: "unknown invoke target",
+    argv: ["add", "invoke", "triage-service", "--target", "ghost-service"],
+    code: "E_INVOKE_TARGET",
+    exit: 2,
+    location: /^--target$/,
+    setup: tinyPlatform,
+  },
   {
     name: "drift",
     argv: ["generate", "--check"],
@@ -214,7 +249,11 @@ test("no colours, even with FORCE_COLOR set and help requested", () => {
 test("on a terminal: --json is still one line, nothing styled, no prompt (stdin is a terminal that never answers)", () => {
   const cwd = workdir();
   const bin = join(ROOT, "bin/fastdapr.js");
-  for (const args of [["new", "tty-service", "--json"], ["new", "--json"], ["init", "--json"]]) {
+  for (const args of [
+    ["new", "tty-service", "--json"],
+    ["new", "--json"],
+    ["init", "--json"],
+  ]) {
     const command = [process.execPath, bin, ...args].map((a) => `'${a}'`).join(" ");
     // `script` gives the command a pseudo-terminal for stdin, stdout and stderr
     const run = spawnSync("script", ["-qec", command, "/dev/null"], { cwd, encoding: "utf8", timeout: 60_000 });

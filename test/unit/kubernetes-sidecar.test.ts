@@ -8,7 +8,6 @@ import { learnflowPreset } from "../../src/manifest/presets/learnflow.js";
 import { buildServiceModel } from "../../src/model/build-service.js";
 import { renderServiceTree } from "../../src/commands/new.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
 
 test("pods without a service-account token disable daprd's built-in Kubernetes secret store", () => {

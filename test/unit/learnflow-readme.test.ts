@@ -16,9 +16,7 @@ function learnflowFiles() {
 
 test("the README's example answer to sum-list solves it without the built-in sum()", () => {
   const tree = learnflowFiles();
-  const statement = /id="sum-list"[\s\S]*?statement=([\s\S]*?),\n\s*concept=/.exec(
-    tree.get("services/exercise-service/app/domain/exercises.py")!.content,
-  )![1]!;
+  const statement = /id="sum-list"[\s\S]*?statement=([\s\S]*?),\n\s*concept=/.exec(tree.get("services/exercise-service/app/domain/exercises.py")!.content)![1]!;
   assert.match(statement, /without using the built-in sum\(\)/, "the rule the answer must follow");
 
   const readme = tree.get("README.md")!.content;

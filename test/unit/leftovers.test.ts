@@ -10,7 +10,8 @@ import { generatePlatform } from "../../src/commands/platform.js";
 import { runCli, spawnSourceCli } from "../support/cli.js";
 import { fullSnapshot } from "../support/fs-snapshot.js";
 
-const MANIFEST = "apiVersion: fastdapr/v1\nname: shop\ntopics:\n  orders.created: {}\nservices:\n  orders-service: {port: 8001, publishes: [orders.created]}\n  stock-service: {port: 8002, subscribes: [orders.created]}\n";
+const MANIFEST =
+  "apiVersion: fastdapr/v1\nname: shop\ntopics:\n  orders.created: {}\nservices:\n  orders-service: {port: 8001, publishes: [orders.created]}\n  stock-service: {port: 8002, subscribes: [orders.created]}\n";
 
 async function generated(): Promise<string> {
   const root = mkdtempSync(join(tmpdir(), "fastdapr-leftovers-"));
@@ -43,7 +44,9 @@ function state(root: string): Map<string, unknown> {
 /** The paths whose state differs, so a failure names them instead of printing two whole trees. */
 function changed(before: Map<string, unknown>, after: Map<string, unknown>): string[] {
   const paths = new Set([...before.keys(), ...after.keys()]);
-  return [...paths].filter((p) => JSON.stringify(before.get(p), (_k, v) => (typeof v === "bigint" ? String(v) : v)) !== JSON.stringify(after.get(p), (_k, v) => (typeof v === "bigint" ? String(v) : v)));
+  return [...paths].filter(
+    (p) => JSON.stringify(before.get(p), (_k, v) => (typeof v === "bigint" ? String(v) : v)) !== JSON.stringify(after.get(p), (_k, v) => (typeof v === "bigint" ? String(v) : v)),
+  );
 }
 
 const debris = (root: string) => readdirSync(join(root, ".fastdapr")).filter((n) => n !== "lock.json");

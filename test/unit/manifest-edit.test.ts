@@ -115,9 +115,15 @@ test("addService appends a service with the next free port, declares its topics,
     added,
   );
   assert.equal(addService(doc, "mail-service", { tier: "lightweight", subscribes: ["stock.reserved"] }), added);
-  assert.throws(() => addService(doc, "mail-service", { port: 9000 }), (e: FastdaprError) => e.code === "E_SERVICE_EXISTS");
+  assert.throws(
+    () => addService(doc, "mail-service", { port: 9000 }),
+    (e: FastdaprError) => e.code === "E_SERVICE_EXISTS",
+  );
   const platform = buildPlatform(parseManifest(added).manifest);
-  assert.deepEqual(platform.services.map((s) => s.port), [8001, 8002, 8003]);
+  assert.deepEqual(
+    platform.services.map((s) => s.port),
+    [8001, 8002, 8003],
+  );
 });
 
 test("addService into the blank preset creates the first service at 8001 in block style", () => {
@@ -136,11 +142,14 @@ test("addService --public writes public: true after the port, on a new or an exi
   assert.equal(addService(doc, "orders-service", { public: true }), marked, "idempotent");
   assert.equal(addService(doc, "orders-service", {}), marked, "without --public the flag stays");
   const platform = buildPlatform(parseManifest(marked).manifest);
-  assert.deepEqual(platform.services.map((s) => [s.name, s.public]), [
-    ["orders-service", true],
-    ["stock-service", false],
-    ["web-service", true],
-  ]);
+  assert.deepEqual(
+    platform.services.map((s) => [s.name, s.public]),
+    [
+      ["orders-service", true],
+      ["stock-service", false],
+      ["web-service", true],
+    ],
+  );
 });
 
 test("edits reject an unknown service (listing the services), bad names and taken ports", () => {
@@ -150,10 +159,25 @@ test("edits reject an unknown service (listing the services), bad names and take
     () => addPubsub(doc, "payment-service", { publish: ["payments.done"] }),
     (e: FastdaprError) => e.code === "E_UNKNOWN_SERVICE" && e.hint === "services: orders-service, stock-service" && e.exitCode === 2,
   );
-  assert.throws(() => addPubsub(doc, "orders-service", { publish: ["Payments"] }), (e: FastdaprError) => e.code === "E_TOPIC");
-  assert.throws(() => addState(doc, "orders-service", "a||b"), (e: FastdaprError) => e.code === "E_STATE_KEY");
-  assert.throws(() => addInvoke(doc, "orders-service", "ghost-service"), (e: FastdaprError) => e.code === "E_INVOKE_TARGET");
-  assert.throws(() => addService(doc, "1-service"), (e: FastdaprError) => e.code === "E_SERVICE_NAME");
-  assert.throws(() => addService(doc, "x-service", { port: 8002 }), (e: FastdaprError) => e.code === "E_DUPLICATE_PORT");
+  assert.throws(
+    () => addPubsub(doc, "orders-service", { publish: ["Payments"] }),
+    (e: FastdaprError) => e.code === "E_TOPIC",
+  );
+  assert.throws(
+    () => addState(doc, "orders-service", "a||b"),
+    (e: FastdaprError) => e.code === "E_STATE_KEY",
+  );
+  assert.throws(
+    () => addInvoke(doc, "orders-service", "ghost-service"),
+    (e: FastdaprError) => e.code === "E_INVOKE_TARGET",
+  );
+  assert.throws(
+    () => addService(doc, "1-service"),
+    (e: FastdaprError) => e.code === "E_SERVICE_NAME",
+  );
+  assert.throws(
+    () => addService(doc, "x-service", { port: 8002 }),
+    (e: FastdaprError) => e.code === "E_DUPLICATE_PORT",
+  );
   assert.equal(addState(doc, "orders-service", "order:{id}"), before, "failed edits left the document alone");
 });

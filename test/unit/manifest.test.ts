@@ -153,7 +153,10 @@ test("a misspelt required field is reported as the unknown field, not as the mis
 
 test("empty manifest and missing file", () => {
   assertManifestError("# nothing\n", { code: "E_MANIFEST_EMPTY", at: "1:1", message: /empty/ });
-  assert.throws(() => loadManifest("/nonexistent/fastdapr.yaml"), (e: FastdaprError) => e.code === "E_MANIFEST_NOT_FOUND" && e.exitCode === 2);
+  assert.throws(
+    () => loadManifest("/nonexistent/fastdapr.yaml"),
+    (e: FastdaprError) => e.code === "E_MANIFEST_NOT_FOUND" && e.exitCode === 2,
+  );
 });
 
 test("payload: required, optional, enum, array, date-time, nullable, default and alias", () => {
@@ -190,12 +193,15 @@ test("payload: required, optional, enum, array, date-time, nullable, default and
 
 test("payload: no schema gives an open model; unsupported constructs are errors at their node", () => {
   assert.deepEqual(payloadModel("a.b", "d", undefined), { className: "AB", description: "d", fields: [], open: true });
-  const text = `${base.replace("    description: An order was placed.\n", `    schema:
+  const text = `${base.replace(
+    "    description: An order was placed.\n",
+    `    schema:
       type: object
       required: [ order_id, total ]
       properties:
         order_id: { type: string }
-`)}`;
+`,
+  )}`;
   assertManifestError(text.replace("      type: object\n", "      type: object\n      oneOf: []\n"), {
     code: "E_MANIFEST_UNKNOWN_FIELD",
     at: "7:7",
@@ -203,10 +209,7 @@ test("payload: no schema gives an open model; unsupported constructs are errors 
   });
   const { manifest, positions } = parseManifest(text);
   assert.throws(
-    () =>
-      payloadModel("orders.created", "", manifest.topics["orders.created"]!.schema, (p, o) =>
-        positions.at(["topics", "orders.created", "schema", ...p], o),
-      ),
+    () => payloadModel("orders.created", "", manifest.topics["orders.created"]!.schema, (p, o) => positions.at(["topics", "orders.created", "schema", ...p], o)),
     (e: FastdaprError) => e.code === "E_MANIFEST_SCHEMA" && e.location === "fastdapr.yaml:7:29" && /"total" is required but not listed/.test(e.message),
   );
   assert.throws(() => payloadModel("a.b", "", { type: "string" }), /an event payload is a JSON object/);
@@ -216,25 +219,15 @@ test("payload: no schema gives an open model; unsupported constructs are errors 
 test("the LearnFlow preset has the seed's services, app ids, tiers and state keys", () => {
   const { manifest } = parseManifest(learnflowPreset());
   const services = manifest.services;
-  assert.deepEqual(Object.keys(services), [
-    "triage-service",
-    "concepts-service",
-    "code-review-service",
-    "debug-service",
-    "exercise-service",
-    "progress-service",
-  ]);
-  assert.deepEqual(
-    Object.fromEntries(Object.entries(services).map(([name, s]) => [name, [s.tier, s.port, s.state]])),
-    {
-      "triage-service": ["lightweight", 8001, ["session:{id}"]],
-      "concepts-service": ["standard", 8002, ["cache:concept:{name}", "mastery:{user_id}"]],
-      "code-review-service": ["agent", 8003, ["review:{id}", "patterns:{user_id}"]],
-      "debug-service": ["agent", 8004, ["error:{hash}", "attempts:{user_id}"]],
-      "exercise-service": ["agent", 8005, ["exercise:{id}", "attempts:{user_id}:{exercise_id}"]],
-      "progress-service": ["standard", 8006, ["progress:{user_id}", "streak:{user_id}"]],
-    },
-  );
+  assert.deepEqual(Object.keys(services), ["triage-service", "concepts-service", "code-review-service", "debug-service", "exercise-service", "progress-service"]);
+  assert.deepEqual(Object.fromEntries(Object.entries(services).map(([name, s]) => [name, [s.tier, s.port, s.state]])), {
+    "triage-service": ["lightweight", 8001, ["session:{id}"]],
+    "concepts-service": ["standard", 8002, ["cache:concept:{name}", "mastery:{user_id}"]],
+    "code-review-service": ["agent", 8003, ["review:{id}", "patterns:{user_id}"]],
+    "debug-service": ["agent", 8004, ["error:{hash}", "attempts:{user_id}"]],
+    "exercise-service": ["agent", 8005, ["exercise:{id}", "attempts:{user_id}:{exercise_id}"]],
+    "progress-service": ["standard", 8006, ["progress:{user_id}", "streak:{user_id}"]],
+  });
   assert.deepEqual(Object.keys(manifest.topics).sort(), [
     "code.error-hint",
     "code.error-request",

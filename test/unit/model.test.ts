@@ -83,8 +83,14 @@ test("errors are keyed by the option (each caller names it its way) and say what
   );
   assert.throws(() => buildServiceModel({ name: "ok", tier: "huge" }), /lightweight, standard, agent/);
   assert.throws(() => buildServiceModel({ name: "ok", subscribes: ["a.b", "a.b"] }), /twice/);
-  assert.throws(() => buildServiceModel({ name: "ok", invokes: ["Not_Valid"] }), (e: unknown) => (e as FastdaprError).param?.key === "invokes");
-  assert.throws(() => buildServiceModel({ name: "ok", pubsubName: "Bad Name" }), (e: unknown) => (e as FastdaprError).param?.key === "pubsubName");
+  assert.throws(
+    () => buildServiceModel({ name: "ok", invokes: ["Not_Valid"] }),
+    (e: unknown) => (e as FastdaprError).param?.key === "invokes",
+  );
+  assert.throws(
+    () => buildServiceModel({ name: "ok", pubsubName: "Bad Name" }),
+    (e: unknown) => (e as FastdaprError).param?.key === "pubsubName",
+  );
 });
 
 test("name conversions", () => {

@@ -51,7 +51,10 @@ test("a callee's ACL allows each of its callers, in its namespace, and denies th
       { appId: "mail-service", defaultAction: "allow", trustDomain: "public", namespace: "shop-dev" },
     ],
   });
-  assert.deepEqual(configs["configuration-orders-service.yaml"].spec.accessControl.policies.map((p: Obj) => p.appId), ["mail-service"]);
+  assert.deepEqual(
+    configs["configuration-orders-service.yaml"].spec.accessControl.policies.map((p: Obj) => p.appId),
+    ["mail-service"],
+  );
   assert.deepEqual(configs["configuration-mail-service.yaml"].spec.accessControl, { defaultAction: "deny", trustDomain: "public", policies: [] });
 });
 
@@ -60,7 +63,10 @@ test("NetworkPolicy: 50002 from both callers into the callee, out to each callee
   const stock = serviceNetworkPolicy(shop, svc("stock-service")) as Obj;
   assert.deepEqual(peers(stock.spec.ingress[0], "from"), ["orders-service", "mail-service"]);
   assert.deepEqual(stock.spec.ingress[0].ports, [{ protocol: "TCP", port: 50002 }]);
-  assert.equal(stock.spec.egress.some((r: Obj) => r.ports.some((p: Obj) => p.port === 50002 || p.port === 443)), false);
+  assert.equal(
+    stock.spec.egress.some((r: Obj) => r.ports.some((p: Obj) => p.port === 50002 || p.port === 443)),
+    false,
+  );
   const mail = serviceNetworkPolicy(shop, svc("mail-service")) as Obj;
   assert.equal(mail.spec.ingress, undefined, "nobody invokes mail and it is not public: no ingress rule at all (deny-all)");
   assert.deepEqual(mail.spec.policyTypes, ["Ingress", "Egress"]);
@@ -68,13 +74,14 @@ test("NetworkPolicy: 50002 from both callers into the callee, out to each callee
   assert.deepEqual(peers(out, "to"), ["stock-service", "orders-service"]);
   assert.deepEqual(mail.spec.egress.at(-1), { ports: [{ protocol: "TCP", port: 443 }] });
   const orders = serviceNetworkPolicy(shop, svc("orders-service")) as Obj;
-  assert.equal(orders.spec.egress.some((r: Obj) => r.ports.some((p: Obj) => p.port === 443)), false);
+  assert.equal(
+    orders.spec.egress.some((r: Obj) => r.ports.some((p: Obj) => p.port === 443)),
+    false,
+  );
 });
 
 test("component endpoints: in-cluster Service hosts give a namespace, other hosts and Secrets any destination", () => {
-  const kafka = component("pubsub", "pubsub.kafka", "v1", [
-    { name: "brokers", value: "b0.kafka.svc.cluster.local:9093, b1.kafka.svc:9094,external.example.com" },
-  ]) as Obj;
+  const kafka = component("pubsub", "pubsub.kafka", "v1", [{ name: "brokers", value: "b0.kafka.svc.cluster.local:9093, b1.kafka.svc:9094,external.example.com" }]) as Obj;
   assert.deepEqual(componentEndpoints(kafka), [
     { namespace: "kafka", port: 9093 },
     { namespace: "kafka", port: 9094 },
@@ -100,7 +107,10 @@ test("store egress selects the pods of the component's scopes and groups ports b
   assert.deepEqual(pubsub.spec.egress, [
     {
       to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kafka" } } }],
-      ports: [{ protocol: "TCP", port: 9093 }, { protocol: "TCP", port: 9094 }],
+      ports: [
+        { protocol: "TCP", port: 9093 },
+        { protocol: "TCP", port: 9094 },
+      ],
     },
   ]);
   assert.deepEqual(policies["state-egress.yaml"].spec.podSelector.matchExpressions[0].values, ["orders-service", "mail-service", "stock-service"]);
@@ -157,7 +167,10 @@ test("a lone service: deny-by-default for its pods with its sidecar's needs, sto
   assert.equal(own.spec.ingress, undefined, "not public, callers unknown: nothing may come in");
   const namespaces = (rule: Obj) => (rule.to ?? []).map((peer: Obj) => peer.namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"]);
   assert.deepEqual(own.spec.egress.map(namespaces), [["kube-system"], ["dapr-system"], [undefined]]);
-  assert.deepEqual(own.spec.egress[1].ports.map((p: Obj) => p.port), [50001, 6500, 50005, 50006]);
+  assert.deepEqual(
+    own.spec.egress[1].ports.map((p: Obj) => p.port),
+    [50001, 6500, 50005, 50006],
+  );
   // the callee is deployed elsewhere: its pods are found by the app id label Dapr's injector adds
   assert.deepEqual(own.spec.egress[2], {
     to: [{ podSelector: { matchLabels: { "dapr.io/app-id": "stock-service" } } }],
@@ -167,9 +180,7 @@ test("a lone service: deny-by-default for its pods with its sidecar's needs, sto
   // the stores of k8s/dapr: Kafka in namespace kafka on 9093, PostgreSQL from a Secret (any destination, 5432)
   const kafka = yamlOf(tree, "k8s/network/solo-service-pubsub-egress.yaml");
   assert.deepEqual(kafka.spec.podSelector.matchExpressions[0].values, ["solo-service"]);
-  assert.deepEqual(kafka.spec.egress, [
-    { to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kafka" } } }], ports: [{ protocol: "TCP", port: 9093 }] },
-  ]);
+  assert.deepEqual(kafka.spec.egress, [{ to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kafka" } } }], ports: [{ protocol: "TCP", port: 9093 }] }]);
   assert.deepEqual(yamlOf(tree, "k8s/network/solo-service-state-store-egress.yaml").spec.egress, [{ ports: [{ protocol: "TCP", port: 5432 }] }]);
 
   const publicOwn = yamlOf(renderServiceTree(buildServiceModel({ name: "solo-service", port: 8010, public: true })), "k8s/networkpolicy.yaml");

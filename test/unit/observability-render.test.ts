@@ -9,7 +9,6 @@ import { learnflowPreset } from "../../src/manifest/presets/learnflow.js";
 import { renderedPlatform } from "../support/platforms.js";
 import type { Tree } from "../../src/tree/tree.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
 
 function doc(tree: Tree, path: string): Obj {
@@ -45,7 +44,13 @@ test("defaults: compose and dev export to their own collector, dapr run and prod
   assert.equal(devConfig.spec.tracing.otel.endpointAddress, "otel-collector:4318");
   assert.ok(devConfig.spec.accessControl, "the access-control list is kept beside the tracing");
   const devKustomization = doc(tree, "deploy/overlays/dev/kustomization.yaml");
-  for (const file of ["otel-collector/deployment.yaml", "otel-collector/service.yaml", "otel-collector/configmap.yaml", "otel-collector/networkpolicy.yaml", "network/otel-collector-egress.yaml"]) {
+  for (const file of [
+    "otel-collector/deployment.yaml",
+    "otel-collector/service.yaml",
+    "otel-collector/configmap.yaml",
+    "otel-collector/networkpolicy.yaml",
+    "network/otel-collector-egress.yaml",
+  ]) {
     assert.ok(devKustomization.resources.includes(file), file);
   }
   const patch = devKustomization.patches.find((p: Obj) => p.target.name === "triage-service-config");
@@ -67,7 +72,12 @@ test("the dev collector: reachable on 4318 from the platform's pods only, harden
   assert.equal(policy.spec.egress, undefined, "the debug exporter sends nowhere");
   assert.deepEqual(policy.spec.ingress[0].ports, [{ protocol: "TCP", port: 4318 }]);
   assert.deepEqual(policy.spec.ingress[0].from[0].podSelector.matchExpressions[0].values, [
-    "triage-service", "concepts-service", "code-review-service", "debug-service", "exercise-service", "progress-service",
+    "triage-service",
+    "concepts-service",
+    "code-review-service",
+    "debug-service",
+    "exercise-service",
+    "progress-service",
   ]);
   const deployment = doc(tree, "deploy/overlays/dev/otel-collector/deployment.yaml");
   const container = deployment.spec.template.spec.containers[0];
@@ -75,9 +85,7 @@ test("the dev collector: reachable on 4318 from the platform's pods only, harden
   assert.deepEqual(container.securityContext.capabilities, { drop: ["ALL"] });
   assert.equal(deployment.spec.template.spec.securityContext.runAsNonRoot, true);
   const egress = doc(tree, "deploy/overlays/dev/network/otel-collector-egress.yaml");
-  assert.deepEqual(egress.spec.egress, [
-    { to: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "otel-collector" } } }], ports: [{ protocol: "TCP", port: 4318 }] },
-  ]);
+  assert.deepEqual(egress.spec.egress, [{ to: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "otel-collector" } } }], ports: [{ protocol: "TCP", port: 4318 }] }]);
 });
 
 test("a prod endpoint in another namespace: Configurations, ConfigMaps and the egress to that namespace only", () => {
@@ -129,8 +137,6 @@ test("Prometheus in a labelled namespace may scrape every sidecar's metrics port
   assert.ok(doc(tree, "deploy/base/kustomization.yaml").resources.includes("networkpolicy-metrics-scrape.yaml"));
   const policy = doc(tree, "deploy/base/networkpolicy-metrics-scrape.yaml");
   assert.deepEqual(policy.spec.policyTypes, ["Ingress"]);
-  assert.deepEqual(policy.spec.ingress, [
-    { from: [{ namespaceSelector: { matchLabels: { "fastdapr.io/metrics-scraper": "true" } } }], ports: [{ protocol: "TCP", port: 9090 }] },
-  ]);
+  assert.deepEqual(policy.spec.ingress, [{ from: [{ namespaceSelector: { matchLabels: { "fastdapr.io/metrics-scraper": "true" } } }], ports: [{ protocol: "TCP", port: 9090 }] }]);
   assert.equal(policy.spec.podSelector.matchExpressions[0].values.length, 6);
 });

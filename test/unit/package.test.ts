@@ -46,14 +46,29 @@ test("the packed tarball installs into an empty prefix and runs --help, new and 
 
   assert.ok(files.includes("LICENSE"), "the Apache-2.0 text package.json names");
   assert.match(readFileSync(join(source, "LICENSE"), "utf8"), /Apache License\s+Version 2\.0, January 2004/);
-  assert.deepEqual(files.filter((f) => f.endsWith(".map")), [], "no source maps pointing at sources the package does not ship");
-  assert.deepEqual(files.filter((f) => f.startsWith("src/") || f.startsWith("test/")), [], "compiled code only");
-  assert.deepEqual([...citedDocs()].filter((d) => !files.includes(d)), [], "every docs file an error hint cites is in the package");
+  assert.deepEqual(
+    files.filter((f) => f.endsWith(".map")),
+    [],
+    "no source maps pointing at sources the package does not ship",
+  );
+  assert.deepEqual(
+    files.filter((f) => f.startsWith("src/") || f.startsWith("test/")),
+    [],
+    "compiled code only",
+  );
+  assert.deepEqual(
+    [...citedDocs()].filter((d) => !files.includes(d)),
+    [],
+    "every docs file an error hint cites is in the package",
+  );
   assert.ok(files.includes("dist/src/cli/main.js") && files.includes("bin/fastdapr.js"));
   // the bin runs the pre-built CLI (scripts/bundle.mjs): its entry file and the commands' chunks
   assert.match(readFileSync(join(source, "bin", "fastdapr.js"), "utf8"), /dist\/cli\/fastdapr\.js/);
   assert.ok(files.includes("dist/cli/fastdapr.js"), "the pre-built entry file");
-  assert.ok(files.some((f) => f.startsWith("dist/cli/chunks/")), "the commands' chunks");
+  assert.ok(
+    files.some((f) => f.startsWith("dist/cli/chunks/")),
+    "the commands' chunks",
+  );
 
   const prefix = join(work, "prefix");
   const installed = run(NPM, ["install", "--global", "--prefix", prefix, "--prefer-offline", "--no-audit", "--no-fund", join(work, info!.filename)], work);

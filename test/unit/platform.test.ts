@@ -78,7 +78,10 @@ test("LearnFlow builds with six services, no warnings, payloads on every topic",
   const progress = platform.services[5]!;
   assert.ok(progress.subscribes.some((t) => t.name === "exercise.response"));
   assert.ok(progress.subscribes.some((t) => t.name === "code.review-feedback"));
-  assert.deepEqual(progress.publishes.map((t) => t.name), ["struggle.alert"]);
+  assert.deepEqual(
+    progress.publishes.map((t) => t.name),
+    ["struggle.alert"],
+  );
   const response = progress.subscribes.find((t) => t.name === "exercise.response")!.payload;
   assert.equal(response.open, false);
   const fields = Object.fromEntries(response.fields.map((f) => [f.name, f]));
@@ -118,9 +121,7 @@ test("duplicate port: an error at the second occurrence, exit code 1", () => {
 });
 
 test("undeclared topic and unknown invoke target: errors at the list entry, all of them listed", () => {
-  const error = platformError(
-    small.replace("subscribes: [ orders.shipped ]", "subscribes: [ orders.lost ]").replace("invokes: [ stock-service ]", "invokes: [ billing-service ]"),
-  );
+  const error = platformError(small.replace("subscribes: [ orders.shipped ]", "subscribes: [ orders.lost ]").replace("invokes: [ stock-service ]", "invokes: [ billing-service ]"));
   assert.deepEqual(
     error.problems.map((p) => [p.code, p.location]),
     [
@@ -135,10 +136,9 @@ test("undeclared topic and unknown invoke target: errors at the list entry, all 
 });
 
 test("warnings: a published topic nobody subscribes to, a subscription nobody publishes, an unused topic", () => {
-  const text = small.replace("    subscribes: [ orders.shipped ]\n", "    subscribes: [ orders.returned ]\n").replace(
-    "  orders.shipped: {}\n",
-    "  orders.shipped: {}\n  orders.returned: {}\n  orders.cancelled: {}\n",
-  );
+  const text = small
+    .replace("    subscribes: [ orders.shipped ]\n", "    subscribes: [ orders.returned ]\n")
+    .replace("  orders.shipped: {}\n", "  orders.shipped: {}\n  orders.returned: {}\n  orders.cancelled: {}\n");
   const platform = platformOf(text);
   assert.deepEqual(
     platform.warnings.map((w) => [w.code, w.location]),
@@ -154,8 +154,7 @@ test("warnings: a published topic nobody subscribes to, a subscription nobody pu
 test("one service's own rules (buildServiceModel) point at the manifest node", () => {
   assert.throws(
     () => platformOf(small.replace("port: 8003", "port: 3500")),
-    (e: FastdaprError) =>
-      !(e instanceof PlatformError) && e.code === "E_PORT" && e.location === "fastdapr.yaml:25:11" && e.exitCode === 2,
+    (e: FastdaprError) => !(e instanceof PlatformError) && e.code === "E_PORT" && e.location === "fastdapr.yaml:25:11" && e.exitCode === 2,
   );
   assert.throws(
     () => platformOf(small.replace('state: [ "stock:{sku}" ]', 'state: [ "stock:{sku}", "stock:{sku}" ]')),
@@ -198,9 +197,15 @@ test("graph: public services are marked, and only they are reached by the client
   const platform = platformOf(small.replace("  orders-service:\n", "  orders-service:\n    public: true\n"));
   assert.deepEqual(
     platformGraph(platform).services.map((s) => [s.name, s.public]),
-    [["orders-service", true], ["stock-service", false], ["mail-service", false]],
+    [
+      ["orders-service", true],
+      ["stock-service", false],
+      ["mail-service", false],
+    ],
   );
-  const clientLines = mermaidGraph(platform).split("\n").filter((l) => l.includes("ext_clients"));
+  const clientLines = mermaidGraph(platform)
+    .split("\n")
+    .filter((l) => l.includes("ext_clients"));
   assert.deepEqual(clientLines, ['  ext_clients(("clients"))', "  ext_clients -- HTTP --> svc_orders_service"]);
   assert.doesNotMatch(mermaidGraph(platformOf(small)), /clients/);
 });
@@ -257,7 +262,10 @@ test("fastdapr check: warnings keep exit 0 and are printed", async () => {
   assert.deepEqual(human.stderr, [`warning: topics["orders.lost"]: no service publishes or subscribes to it (${file}:12:3)`]);
   assert.deepEqual(human.stdout, [`${file}: 3 services, 3 topics, 1 warning`]);
   const json = JSON.parse((await run(["check", "--manifest", file, "--json"])).stdout[0]!);
-  assert.deepEqual(json.warnings.map((w: { code: string }) => w.code), ["W_UNUSED_TOPIC"]);
+  assert.deepEqual(
+    json.warnings.map((w: { code: string }) => w.code),
+    ["W_UNUSED_TOPIC"],
+  );
 });
 
 test("fastdapr check: exit 1 on a graph error, 2 on an invalid or missing manifest", async () => {
@@ -306,7 +314,12 @@ test("platform README: the services table is one block (a blank line would end t
   assert.ok(header > 0, readme);
   assert.deepEqual(
     lines.slice(header + 1, header + 5).map((l) => l.split(" | ")[0]),
-    ["|---|---|---|---|---|---|", "| [orders-service](services/orders-service/README.md)", "| [stock-service](services/stock-service/README.md)", "| [mail-service](services/mail-service/README.md)"],
+    [
+      "|---|---|---|---|---|---|",
+      "| [orders-service](services/orders-service/README.md)",
+      "| [stock-service](services/stock-service/README.md)",
+      "| [mail-service](services/mail-service/README.md)",
+    ],
   );
   assert.equal(lines[header + 5], "", "and a blank line after it");
 });

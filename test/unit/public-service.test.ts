@@ -18,7 +18,10 @@ const publicTokens = { name: "PUBLIC_API_TOKENS", valueFrom: { secretKeyRef: { n
 test("a public lone service reads its bearer tokens from the optional Secret <service>-public-api", () => {
   const pub = renderServiceTree(buildServiceModel({ name: "shop-api", public: true }));
   const env = appEnv(pub.get("k8s/deployment.yaml")!.content);
-  assert.deepEqual(env.find((e) => e.name === "PUBLIC_API_TOKENS"), publicTokens);
+  assert.deepEqual(
+    env.find((e) => e.name === "PUBLIC_API_TOKENS"),
+    publicTokens,
+  );
   // the Dapr tokens stay required
   assert.deepEqual(
     env.filter((e) => e.valueFrom.secretKeyRef.optional === false).map((e) => e.name),
@@ -29,7 +32,10 @@ test("a public lone service reads its bearer tokens from the optional Secret <se
   assert.match(pub.get("README.md")!.content, /kubectl create secret generic shop-api-public-api --from-literal=tokens=/);
 
   const internal = renderServiceTree(buildServiceModel({ name: "shop-api" }));
-  assert.deepEqual(appEnv(internal.get("k8s/deployment.yaml")!.content).map((e) => e.name), ["DAPR_API_TOKEN", "APP_API_TOKEN"]);
+  assert.deepEqual(
+    appEnv(internal.get("k8s/deployment.yaml")!.content).map((e) => e.name),
+    ["DAPR_API_TOKEN", "APP_API_TOKEN"],
+  );
   for (const file of [".env.example", "app/core/config.py", "app/main.py", "README.md"]) {
     assert.doesNotMatch(internal.get(file)!.content, /PUBLIC_API_TOKENS|public_api_tokens|bearer_tokens|public-api/, file);
   }

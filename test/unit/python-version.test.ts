@@ -127,10 +127,7 @@ test("new --python with an unsupported version: exit 2, E_PYTHON_VERSION naming 
     const answer = JSON.parse(run.stdout) as Obj;
     assert.equal(answer.error.code, "E_PYTHON_VERSION");
     assert.equal(answer.error.location, "--python");
-    assert.equal(
-      answer.error.message,
-      `Python "${value}" is not supported by the generated code and its pinned dependencies; supported: 3.11, 3.12, 3.13`,
-    );
+    assert.equal(answer.error.message, `Python "${value}" is not supported by the generated code and its pinned dependencies; supported: 3.11, 3.12, 3.13`);
     assert.match(answer.error.hint, /use one of 3\.11, 3\.12, 3\.13 \(default 3\.13\)/);
     assert.equal(existsSync(join(cwd, "orders-service")), false, "nothing written");
   }
@@ -175,9 +172,13 @@ test("provision-docker.sh builds the Python stand-in from the Debian release and
   const script = readFileSync(join(PACKAGE_ROOT, "scripts", "provision-docker.sh"), "utf8");
   const lines = script.split("\n").filter((line) => /^PYTHON_(TAG|SUITE|MINOR)=/.test(line));
   assert.equal(lines.length, 3, "the script derives the tag, the suite and the minor version from the image name");
-  const derived = execFileSync("bash", ["-c", [`declare -A IMAGE=([python]=${JSON.stringify(CONTAINER_IMAGES.python)})`, ...lines, 'echo "$PYTHON_SUITE $PYTHON_MINOR"'].join("\n")], {
-    encoding: "utf8",
-  }).trim();
+  const derived = execFileSync(
+    "bash",
+    ["-c", [`declare -A IMAGE=([python]=${JSON.stringify(CONTAINER_IMAGES.python)})`, ...lines, 'echo "$PYTHON_SUITE $PYTHON_MINOR"'].join("\n")],
+    {
+      encoding: "utf8",
+    },
+  ).trim();
   assert.equal(derived, `trixie ${PYTHON_VERSION}`);
   // and it refuses to import a Debian whose python3 is another version than the name says
   assert.match(script, /python_matches_tag "\$ROOTFS\/python" \\\n\s+&& import_rootfs "\$ROOTFS\/python" "\$\{IMAGE\[python\]\}"/);

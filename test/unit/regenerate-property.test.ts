@@ -134,12 +134,7 @@ function assertModelOnDisk(model: Model, root: string, disk: Map<string, EntrySt
  * generated files, the run must refuse with exactly those files and write nothing; then the user
  * overwrites them with --force.
  */
-async function generateAndCheck(
-  model: Model,
-  real: Real,
-  run: (force: boolean) => Promise<PlatformResult>,
-  rewritesManifest = false,
-): Promise<PlatformResult> {
+async function generateAndCheck(model: Model, real: Real, run: (force: boolean) => Promise<PlatformResult>, rewritesManifest = false): Promise<PlatformResult> {
   const outside = fullSnapshot(real.parent, { skip: real.root });
   const before = fullSnapshot(real.root);
   const lockBefore = readLock(real.root);
@@ -245,10 +240,14 @@ function pickFile(r: Real, owner: "generated" | "scaffolded", index: number): st
 
 const generateStep = fc.constant(null).map(
   () =>
-    new Step("generate", () => true, async (m, r) => {
-      const result = await generateAndCheck(m, r, (force) => generatePlatform({ cwd: r.root, force }));
-      return summary(result);
-    }),
+    new Step(
+      "generate",
+      () => true,
+      async (m, r) => {
+        const result = await generateAndCheck(m, r, (force) => generatePlatform({ cwd: r.root, force }));
+        return summary(result);
+      },
+    ),
 );
 
 /** Files by content, inode and mtime, folders by name: what a rolled-back commit must leave as it was. */
@@ -259,22 +258,26 @@ function filesAndFolders(root: string): Map<string, Partial<EntryState>> {
 /** A generate whose commit fails after `moves` moves: whatever the state, it changes nothing. */
 const failingGenerateStep = fc.integer({ min: 1, max: 60 }).map(
   (moves) =>
-    new Step(`generate failing after ${moves} moves`, () => true, async (_m, r) => {
-      const outside = fullSnapshot(r.parent, { skip: r.root });
-      const before = filesAndFolders(r.root);
-      process.env.FASTDAPR_FAIL_AFTER = String(moves);
-      try {
-        await generatePlatform({ cwd: r.root });
-        return "fewer moves: committed"; // the next generate checks everything
-      } catch (error) {
-        assert.ok(error instanceof ConflictError || /simulated failure/.test(String(error)), String(error));
-        assert.deepEqual(filesAndFolders(r.root), before, "a failed commit leaves every file as it was");
-        return error instanceof ConflictError ? "conflict" : "failed, rolled back";
-      } finally {
-        delete process.env.FASTDAPR_FAIL_AFTER;
-        assert.deepEqual(fullSnapshot(r.parent, { skip: r.root }), outside, "nothing outside the root changed");
-      }
-    }),
+    new Step(
+      `generate failing after ${moves} moves`,
+      () => true,
+      async (_m, r) => {
+        const outside = fullSnapshot(r.parent, { skip: r.root });
+        const before = filesAndFolders(r.root);
+        process.env.FASTDAPR_FAIL_AFTER = String(moves);
+        try {
+          await generatePlatform({ cwd: r.root });
+          return "fewer moves: committed"; // the next generate checks everything
+        } catch (error) {
+          assert.ok(error instanceof ConflictError || /simulated failure/.test(String(error)), String(error));
+          assert.deepEqual(filesAndFolders(r.root), before, "a failed commit leaves every file as it was");
+          return error instanceof ConflictError ? "conflict" : "failed, rolled back";
+        } finally {
+          delete process.env.FASTDAPR_FAIL_AFTER;
+          assert.deepEqual(fullSnapshot(r.parent, { skip: r.root }), outside, "nothing outside the root changed");
+        }
+      },
+    ),
 );
 
 const commands = [
@@ -319,62 +322,86 @@ const commands = [
   ),
   topic.map(
     (t) =>
-      new Step(`toggleSchema(${t})`, () => true, (m, r) => {
-        toggle(m.schemas, t);
-        writeManifest(m, r);
-      }),
+      new Step(
+        `toggleSchema(${t})`,
+        () => true,
+        (m, r) => {
+          toggle(m.schemas, t);
+          writeManifest(m, r);
+        },
+      ),
   ),
   fc.nat().map(
     (i) =>
-      new Step(`editScaffolded(#${i})`, () => true, (m, r) => {
-        const path = pickFile(r, "scaffolded", i);
-        if (!path) return "none";
-        const text = `${readFileSync(join(r.root, path), "utf8")}# hand edit ${++m.edits}\n`;
-        writeFileSync(join(r.root, path), text);
-        m.userFiles.set(path, text);
-        return path;
-      }),
+      new Step(
+        `editScaffolded(#${i})`,
+        () => true,
+        (m, r) => {
+          const path = pickFile(r, "scaffolded", i);
+          if (!path) return "none";
+          const text = `${readFileSync(join(r.root, path), "utf8")}# hand edit ${++m.edits}\n`;
+          writeFileSync(join(r.root, path), text);
+          m.userFiles.set(path, text);
+          return path;
+        },
+      ),
   ),
   fc.tuple(name, fc.constantFrom("app/my_module.py", "notes/todo.md", "deploy-notes.txt")).map(
     ([svc, file]) =>
-      new Step(`userCreates(services/${svc}/${file})`, () => true, (m, r) => {
-        // in a service folder, whether the service exists or not: removing it must leave this file
-        const path = `services/${svc}/${file}`;
-        mkdirSync(dirname(join(r.root, path)), { recursive: true });
-        const text = `mine ${++m.edits}\n`;
-        writeFileSync(join(r.root, path), text);
-        m.ownFiles.set(path, text);
-      }),
+      new Step(
+        `userCreates(services/${svc}/${file})`,
+        () => true,
+        (m, r) => {
+          // in a service folder, whether the service exists or not: removing it must leave this file
+          const path = `services/${svc}/${file}`;
+          mkdirSync(dirname(join(r.root, path)), { recursive: true });
+          const text = `mine ${++m.edits}\n`;
+          writeFileSync(join(r.root, path), text);
+          m.ownFiles.set(path, text);
+        },
+      ),
   ),
   fc.nat().map(
     (i) =>
-      new Step(`deleteScaffolded(#${i})`, () => true, (m, r) => {
-        const path = pickFile(r, "scaffolded", i);
-        if (!path) return "none";
-        unlinkSync(join(r.root, path));
-        m.userFiles.delete(path);
-        return path;
-      }),
+      new Step(
+        `deleteScaffolded(#${i})`,
+        () => true,
+        (m, r) => {
+          const path = pickFile(r, "scaffolded", i);
+          if (!path) return "none";
+          unlinkSync(join(r.root, path));
+          m.userFiles.delete(path);
+          return path;
+        },
+      ),
   ),
   fc.nat().map(
     (i) =>
-      new Step(`editGenerated(#${i})`, () => true, (m, r) => {
-        const path = pickFile(r, "generated", i);
-        if (!path) return "none";
-        writeFileSync(join(r.root, path), `${readFileSync(join(r.root, path), "utf8")}# hand edit ${++m.edits}\n`);
-        m.editedGenerated.add(path);
-        return path;
-      }),
+      new Step(
+        `editGenerated(#${i})`,
+        () => true,
+        (m, r) => {
+          const path = pickFile(r, "generated", i);
+          if (!path) return "none";
+          writeFileSync(join(r.root, path), `${readFileSync(join(r.root, path), "utf8")}# hand edit ${++m.edits}\n`);
+          m.editedGenerated.add(path);
+          return path;
+        },
+      ),
   ),
   fc.nat().map(
     (i) =>
-      new Step(`deleteGenerated(#${i})`, () => true, (m, r) => {
-        const path = pickFile(r, "generated", i);
-        if (!path) return "none";
-        unlinkSync(join(r.root, path));
-        m.editedGenerated.delete(path); // deleted, not edited: it is simply recreated
-        return path;
-      }),
+      new Step(
+        `deleteGenerated(#${i})`,
+        () => true,
+        (m, r) => {
+          const path = pickFile(r, "generated", i);
+          if (!path) return "none";
+          unlinkSync(join(r.root, path));
+          m.editedGenerated.delete(path); // deleted, not edited: it is simply recreated
+          return path;
+        },
+      ),
   ),
   // twice in the list: a user regenerates about as often as they edit
   generateStep,
@@ -389,16 +416,14 @@ const commands = [
           // the command rewrites the manifest: what the user last wrote is no longer the expectation
           m.userFiles.delete(MANIFEST_FILE);
           m.services.get(svc)!.subscribes.add(t);
-          const result = await generateAndCheck(
-            m,
-            r,
-            (force) => editPlatform((doc) => addPubsub(doc, svc, { subscribe: [t] }), { cwd: r.root, force }),
-            true,
-          );
+          const result = await generateAndCheck(m, r, (force) => editPlatform((doc) => addPubsub(doc, svc, { subscribe: [t] }), { cwd: r.root, force }), true);
           const text = readFileSync(join(r.root, MANIFEST_FILE), "utf8");
           m.userFiles.set(MANIFEST_FILE, text);
           const built = buildPlatform(parseManifest(text).manifest).services.find((s) => s.appId === svc)!;
-          assert.ok(built.subscribes.some((s) => s.name === t), "the manifest now subscribes");
+          assert.ok(
+            built.subscribes.some((s) => s.name === t),
+            "the manifest now subscribes",
+          );
           return summary(result);
         },
       ),

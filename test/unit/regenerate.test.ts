@@ -58,7 +58,10 @@ test("an edited generated file stops the run with its diff; --force restores it"
   await assert.rejects(applyTree(root, sampleTree({ "app/new.py": "x = 1\n" })), (error: unknown) => {
     assert.ok(error instanceof ConflictError);
     assert.equal(error.exitCode, 1);
-    assert.deepEqual(error.conflicts.map((c) => c.path), ["app/main.py"]);
+    assert.deepEqual(
+      error.conflicts.map((c) => c.path),
+      ["app/main.py"],
+    );
     return true;
   });
   assert.deepEqual(snapshot(root), before, "nothing was written");
@@ -177,7 +180,10 @@ test("paths cannot leave the root: .., absolute, symlinks, poisoned lock entries
   const lock = JSON.parse(readFileSync(join(root2, LOCK_FILE), "utf8"));
   lock.files["../victim.txt"] = { owner: "generated", sha256: "0" };
   writeFileSync(join(root2, LOCK_FILE), JSON.stringify(lock));
-  assert.throws(() => planFor(root2, sampleTree()), (e: unknown) => (e as FastdaprError).code === "E_UNSAFE_PATH");
+  assert.throws(
+    () => planFor(root2, sampleTree()),
+    (e: unknown) => (e as FastdaprError).code === "E_UNSAFE_PATH",
+  );
 });
 
 test("a second run on the same folder is refused while the first holds the lock", async () => {

@@ -18,7 +18,7 @@ test("Python literals escape exactly the ambiguous and invisible characters, and
   assert.equal(pythonString("a – b × c а"), '"a \\u2013 b \\xd7 c \\u0430"');
   assert.equal(pythonString("zero\u200bwidth \u202e nbsp\u00a0"), '"zero\\u200bwidth \\u202e nbsp\\xa0"');
   assert.equal(pythonString('say "hi" \\ \n\t'), "'say \"hi\" \\\\ \\n\\t'", "quoted as ruff quotes it: single quotes around more double quotes than single");
-  assert.equal(pythonString("it's \"x\""), "'it\\'s \"x\"'");
+  assert.equal(pythonString('it\'s "x"'), "'it\\'s \"x\"'");
   assert.equal(pythonString("it's \"x\" o'k"), '"it\'s \\"x\\" o\'k"', "double quotes unless the text has more of them");
   assert.equal(pythonString("\u{1d7ce}"), '"\\U0001d7ce"', "astral characters get \\U escapes");
 });

@@ -17,8 +17,16 @@ type Obj = any;
 
 /** Flags of `dapr run` that take a value (Dapr CLI v1.16.5, cmd/run.go). */
 const DAPR_RUN_FLAGS = new Set([
-  "--app-id", "--app-port", "--resources-path", "--config", "--app-protocol", "--dapr-http-port",
-  "--dapr-grpc-port", "--log-level", "--metrics-port", "--app-channel-address",
+  "--app-id",
+  "--app-port",
+  "--resources-path",
+  "--config",
+  "--app-protocol",
+  "--dapr-http-port",
+  "--dapr-grpc-port",
+  "--log-level",
+  "--metrics-port",
+  "--app-channel-address",
 ]);
 
 /** The shell lines of the README's ```sh blocks. */
@@ -97,7 +105,10 @@ test("a lone service: dapr run with dapr/local (stores on localhost), the stores
 
 test("a platform's service: dapr run alone with the platform's dapr/local, from its own folder", () => {
   const tree = renderedPlatform(learnflowPreset());
-  for (const [name, port] of [["triage-service", 8001], ["progress-service", 8006]] as const) {
+  for (const [name, port] of [
+    ["triage-service", 8001],
+    ["progress-service", 8006],
+  ] as const) {
     const flags = assertRunsFromReadme(tree, `services/${name}`, { appId: name, port });
     assert.equal(flags.get("--resources-path"), "../../dapr/local");
   }
@@ -114,13 +125,18 @@ test("an agent can be tried offline as its README says: the Conversation API bac
   const svc = buildServiceModel({ name: "tutor-service", tier: "agent", port: 8020, agentBackend: "dapr-conversation" });
   const tree = renderServiceTree(svc);
   const flags = assertRunsFromReadme(tree, "", svc);
-  const components = tree.list().filter((f) => f.path.startsWith(`${flags.get("--resources-path")!.replace("./", "")}/`)).map((f) => parse(f.content) as Obj);
+  const components = tree
+    .list()
+    .filter((f) => f.path.startsWith(`${flags.get("--resources-path")!.replace("./", "")}/`))
+    .map((f) => parse(f.content) as Obj);
   const echo = components.find((c) => c.spec?.type === "conversation.echo");
   assert.ok(echo, "dapr/local has the echo component");
   assert.match(tree.get("app/core/config.py")!.content, new RegExp(`conversation_component: str = "${echo.metadata.name}"`));
   // the README's call reaches the agent's route with the body it takes
   const readme = tree.get("README.md")!.content;
-  const curl = shellLines(readme).join("\n").replace(/\\\n\s*/g, "");
+  const curl = shellLines(readme)
+    .join("\n")
+    .replace(/\\\n\s*/g, "");
   assert.match(curl, /curl -X POST localhost:8020\/agent\/chat -H 'content-type: application\/json' -d '\{"session_id": "s1", "message": "hello"\}'/);
   assert.match(tree.get("app/agents/routes.py")!.content, /prefix="\/agent"[\s\S]*@router\.post\("\/chat"/);
   assert.match(tree.get("app/agents/routes.py")!.content, /session_id/);
@@ -130,7 +146,10 @@ test("an agent can be tried offline as its README says: the Conversation API bac
   const platformReadme = renderedPlatform(text).get("README.md")!.content;
   assert.match(platformReadme, /To try it offline[\s\S]*`backend: dapr-conversation`[\s\S]*`conversation\.echo`/);
   const offline = renderedPlatform(text.replaceAll("      backend: openai", "      backend: dapr-conversation"));
-  const local = offline.list().filter((f) => f.path.startsWith("dapr/local/")).map((f) => parse(f.content) as Obj);
+  const local = offline
+    .list()
+    .filter((f) => f.path.startsWith("dapr/local/"))
+    .map((f) => parse(f.content) as Obj);
   const shared = local.find((c) => c.spec?.type === "conversation.echo");
   assert.deepEqual(shared?.scopes, ["code-review-service", "debug-service", "exercise-service"]);
 });

@@ -51,12 +51,7 @@ test("every example command in the skill runs, in order, in a fresh folder, and 
   assert.ok(commands.length >= 8, `${commands.length} example commands`);
   const cwd = workdir();
   // one shell, so `cd` carries over; `fastdapr` is this checkout's executable; the first failure stops it
-  const script = [
-    "set -euo pipefail",
-    `fastdapr() { "${process.execPath}" "${BIN}" "$@"; }`,
-    ...commands.flatMap((c, i) => [`echo "### ${i}"`, c]),
-    'echo "### done"',
-  ].join("\n");
+  const script = ["set -euo pipefail", `fastdapr() { "${process.execPath}" "${BIN}" "$@"; }`, ...commands.flatMap((c, i) => [`echo "### ${i}"`, c]), 'echo "### done"'].join("\n");
   const run = spawnSync("bash", ["-c", script], { cwd, encoding: "utf8", timeout: 300_000 });
   assert.equal(run.status, 0, `failed after: ${run.stdout.split("### ").pop()}\n${run.stderr}`);
   assert.match(run.stdout, /### done\n$/);

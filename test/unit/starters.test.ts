@@ -30,8 +30,14 @@ test("every LearnFlow service has starter code; other names, presets and _shared
   for (const service of SERVICES) {
     const starter = starterFor("learnflow", service);
     assert.ok(starter, service);
-    assert.ok([...starter.files.keys()].some((p) => p.startsWith("app/handlers/")), `${service} has handlers`);
-    assert.ok([...starter.files.keys()].some((p) => p.startsWith("tests/")), `${service} has tests`);
+    assert.ok(
+      [...starter.files.keys()].some((p) => p.startsWith("app/handlers/")),
+      `${service} has handlers`,
+    );
+    assert.ok(
+      [...starter.files.keys()].some((p) => p.startsWith("tests/")),
+      `${service} has tests`,
+    );
   }
   assert.equal(starterFor("learnflow", "billing-service"), null);
   assert.equal(starterFor("learnflow", "_shared"), null);
@@ -95,8 +101,7 @@ test("the manifest's preset must be one with starter code: a clear error at its 
   const line = text.split("\n").findIndex((l) => l.startsWith("preset:")) + 1;
   assert.throws(
     () => parseManifest(text),
-    (e: FastdaprError) =>
-      e.code === "E_MANIFEST_VALUE" && e.exitCode === 2 && /expected "learnflow"/.test(e.message) && e.location === `fastdapr.yaml:${line}:9`,
+    (e: FastdaprError) => e.code === "E_MANIFEST_VALUE" && e.exitCode === 2 && /expected "learnflow"/.test(e.message) && e.location === `fastdapr.yaml:${line}:9`,
   );
 });
 

@@ -98,7 +98,11 @@ describe("Kubernetes: Deployment rules", () => {
     { name: "image :latest", fn: (d) => (app(d).image = "ghcr.io/acme/order-processor:latest"), rules: ["image-latest-tag"] },
     { name: "untagged image", fn: (d) => (app(d).image = "ghcr.io/acme/order-processor"), rules: ["image-latest-tag"] },
     { name: "inline API key", fn: (d) => app(d).env.push({ name: "OPENAI_API_KEY_2", value: "sk-123" }), rules: ["env-secret-literal"], msg: "OPENAI_API_KEY_2" },
-    { name: "password from a ConfigMap", fn: (d) => app(d).env.push({ name: "DB_PASSWORD", valueFrom: { configMapKeyRef: { name: "c", key: "k" } } }), rules: ["env-secret-literal"] },
+    {
+      name: "password from a ConfigMap",
+      fn: (d) => app(d).env.push({ name: "DB_PASSWORD", valueFrom: { configMapKeyRef: { name: "c", key: "k" } } }),
+      rules: ["env-secret-literal"],
+    },
     {
       name: "Dapr annotations on the Deployment metadata",
       fn: (d) => {
@@ -140,7 +144,13 @@ describe("Kubernetes: Deployment rules", () => {
     assertRules(validateKubernetesYaml("cm.yaml", text), ["yaml-parse"]);
   });
   it("unsupported apiVersion/kind", () => {
-    assertRules(validateKubernetesYaml("x.yaml", mutate(base, (d) => (d[0].apiVersion = "apps/v1beta1"))), ["k8s-unknown-kind"]);
+    assertRules(
+      validateKubernetesYaml(
+        "x.yaml",
+        mutate(base, (d) => (d[0].apiVersion = "apps/v1beta1")),
+      ),
+      ["k8s-unknown-kind"],
+    );
   });
   it("a document without apiVersion/kind", () => {
     assertRules(validateKubernetesYaml("x.yaml", "metadata: {name: x}\n"), ["k8s-missing-kind"]);
@@ -159,7 +169,11 @@ describe("Kubernetes: HPA and PDB rules", () => {
     { name: "minReplicas 1", text: mutate(hpa, (d) => (d[0].spec.minReplicas = 1)), rules: ["hpa-min-replicas"] },
     { name: "maxReplicas < minReplicas", text: mutate(hpa, (d) => (d[0].spec.maxReplicas = 1)), rules: ["hpa-max-replicas"] },
     { name: "no memory metric", text: mutate(hpa, (d) => d[0].spec.metrics.pop()), rules: ["hpa-metrics"] },
-    { name: "AverageValue instead of Utilization", text: mutate(hpa, (d) => (d[0].spec.metrics[0].resource.target = { type: "AverageValue", averageValue: "500m" })), rules: ["hpa-metrics"] },
+    {
+      name: "AverageValue instead of Utilization",
+      text: mutate(hpa, (d) => (d[0].spec.metrics[0].resource.target = { type: "AverageValue", averageValue: "500m" })),
+      rules: ["hpa-metrics"],
+    },
     { name: "no scale-down stabilization", text: mutate(hpa, (d) => delete d[0].spec.behavior), rules: ["hpa-scale-down-stabilization"] },
     { name: "typo spec.behaviour", text: mutate(hpa, (d) => (d[0].spec.behaviour = d[0].spec.behavior)), rules: ["k8s-unknown-field"] },
     { name: "PDB policy/v1beta1", text: mutate(pdb, (d) => (d[0].apiVersion = "policy/v1beta1")), rules: ["pdb-api-version"] },
@@ -170,8 +184,7 @@ describe("Kubernetes: HPA and PDB rules", () => {
 
 describe("Kubernetes: cross-object rules (validateKubernetesSet)", () => {
   const names = ["deployment.yaml", "service.yaml", "hpa.yaml", "pdb.yaml", "networkpolicy.yaml"];
-  const set = (over: Record<string, (d: Docs) => void> = {}) =>
-    names.map((f) => ({ file: f, text: over[f] ? mutate(read(`k8s/${f}`), over[f]) : read(`k8s/${f}`) }));
+  const set = (over: Record<string, (d: Docs) => void> = {}) => names.map((f) => ({ file: f, text: over[f] ? mutate(read(`k8s/${f}`), over[f]) : read(`k8s/${f}`) }));
   it("good set", () => assert.deepEqual(validateKubernetesSet(set()), []));
   const cases: { name: string; over: Record<string, (d: Docs) => void>; rules: string[] }[] = [
     { name: "Service selector matches no Deployment", over: { "service.yaml": (d) => (d[0].spec.selector = { app: "nope" }) }, rules: ["service-selector-match"] },
@@ -180,7 +193,11 @@ describe("Kubernetes: cross-object rules (validateKubernetesSet)", () => {
     { name: "HPA targets a missing Deployment", over: { "hpa.yaml": (d) => (d[0].spec.scaleTargetRef.name = "orders") }, rules: ["hpa-target-missing"] },
     { name: "PDB selects no pods", over: { "pdb.yaml": (d) => (d[0].spec.selector.matchLabels = { app: "nope" }) }, rules: ["pdb-target-missing"] },
     { name: "Deployment sets replicas while an HPA owns it", over: { "deployment.yaml": (d) => (d[0].spec.replicas = 3) }, rules: ["deployment-replicas-with-hpa"] },
-    { name: "NetworkPolicy podSelector selects no pods", over: { "networkpolicy.yaml": (d) => (d[1].spec.podSelector.matchLabels = { "app.kubernetes.io/name": "orders" }) }, rules: ["networkpolicy-selector-match"] },
+    {
+      name: "NetworkPolicy podSelector selects no pods",
+      over: { "networkpolicy.yaml": (d) => (d[1].spec.podSelector.matchLabels = { "app.kubernetes.io/name": "orders" }) },
+      rules: ["networkpolicy-selector-match"],
+    },
     {
       name: "NetworkPolicy peer (same namespace) selects no pods",
       over: { "networkpolicy.yaml": (d) => d[1].spec.ingress[0].from.push({ podSelector: { matchLabels: { "app.kubernetes.io/name": "checkout" } } }) },
@@ -236,12 +253,29 @@ describe("Dapr resources", () => {
       msg: "metdata",
     },
     { name: "metadata item without name", text: mutate(store, (d) => d[0].spec.metadata.push({ value: "x" })), rules: ["dapr-schema"] },
-    { name: "typo secretKeyRef.nam", text: mutate(store, (d) => (d[0].spec.metadata[1].secretKeyRef = { nam: "redis-secret", key: "password" })), rules: ["dapr-schema", "dapr-unknown-field"] },
+    {
+      name: "typo secretKeyRef.nam",
+      text: mutate(store, (d) => (d[0].spec.metadata[1].secretKeyRef = { nam: "redis-secret", key: "password" })),
+      rules: ["dapr-schema", "dapr-unknown-field"],
+    },
     { name: "scopes at spec level", text: mutate(store, (d) => (d[0].spec.scopes = ["a"])), rules: ["dapr-unknown-field"] },
     { name: "no metadata.name", text: mutate(store, (d) => (d[0].metadata = { namespace: "shop" })), rules: ["dapr-metadata-name"] },
-    { name: "inline password", text: mutate(store, (d) => (d[0].spec.metadata[1] = { name: "redisPassword", value: "hunter2" })), rules: ["component-inline-secret"], msg: "redisPassword" },
-    { name: "inline connectionString", text: mutate(store, (d) => d[0].spec.metadata.push({ name: "connectionString", value: "host=db user=u password=p" })), rules: ["component-inline-secret"] },
-    { name: "inline connection URL with a password", text: mutate(store, (d) => d[0].spec.metadata.push({ name: "connectionString", value: "postgres://u:p@db:5432/app" })), rules: ["component-inline-secret"] },
+    {
+      name: "inline password",
+      text: mutate(store, (d) => (d[0].spec.metadata[1] = { name: "redisPassword", value: "hunter2" })),
+      rules: ["component-inline-secret"],
+      msg: "redisPassword",
+    },
+    {
+      name: "inline connectionString",
+      text: mutate(store, (d) => d[0].spec.metadata.push({ name: "connectionString", value: "host=db user=u password=p" })),
+      rules: ["component-inline-secret"],
+    },
+    {
+      name: "inline connection URL with a password",
+      text: mutate(store, (d) => d[0].spec.metadata.push({ name: "connectionString", value: "postgres://u:p@db:5432/app" })),
+      rules: ["component-inline-secret"],
+    },
     { name: "value and secretKeyRef together", text: mutate(store, (d) => (d[0].spec.metadata[1].value = "")), rules: ["component-metadata-source"] },
     { name: "duplicate metadata name", text: mutate(store, (d) => d[0].spec.metadata.push({ name: "redisHost", value: "other:6379" })), rules: ["component-metadata-duplicate"] },
     { name: "kafka without authType", text: mutate(kafka, (d) => (d[0].spec.metadata = d[0].spec.metadata.filter((m: any) => m.name !== "authType"))), rules: ["kafka-auth-type"] },
@@ -264,7 +298,14 @@ describe("Dapr resources", () => {
       rules: ["dapr-schema", "dapr-unknown-field"],
     },
     { name: "Subscription v2alpha1 without routes", text: mutate(subs, (d) => delete d[0].spec.routes), rules: ["dapr-schema"], msg: "routes" },
-    { name: "Subscription typo pubsubName", text: mutate(subs, (d) => { d[0].spec.pubsubName = d[0].spec.pubsubname; delete d[0].spec.pubsubname; }), rules: ["dapr-schema", "dapr-unknown-field"] },
+    {
+      name: "Subscription typo pubsubName",
+      text: mutate(subs, (d) => {
+        d[0].spec.pubsubName = d[0].spec.pubsubname;
+        delete d[0].spec.pubsubname;
+      }),
+      rules: ["dapr-schema", "dapr-unknown-field"],
+    },
     { name: "unknown Dapr kind", text: mutate(store, (d) => (d[0].kind = "Componnent")), rules: ["dapr-unknown-kind"] },
   ];
   for (const c of cases) {
@@ -318,9 +359,21 @@ describe("docker-compose", () => {
   it("good fixture has no problems", () => assert.deepEqual(validateComposeYaml("docker-compose.yml", good), []));
   const svc = (d: Docs, n: string) => d[0].services[n];
   const cases: { name: string; fn: (d: Docs) => void; rules: string[]; msg?: string }[] = [
-    { name: "typo helthcheck", fn: (d) => { svc(d, "redis").helthcheck = svc(d, "redis").healthcheck; delete svc(d, "redis").healthcheck; }, rules: ["compose-unknown-field"], msg: "helthcheck" },
+    {
+      name: "typo helthcheck",
+      fn: (d) => {
+        svc(d, "redis").helthcheck = svc(d, "redis").healthcheck;
+        delete svc(d, "redis").healthcheck;
+      },
+      rules: ["compose-unknown-field"],
+      msg: "helthcheck",
+    },
     { name: "depends_on a missing service (list)", fn: (d) => svc(d, "order-processor-dapr").depends_on.push("postgres"), rules: ["compose-depends-on-missing"], msg: "postgres" },
-    { name: "depends_on a missing service (map)", fn: (d) => (svc(d, "order-processor").depends_on.kafka = { condition: "service_started" }), rules: ["compose-depends-on-missing"] },
+    {
+      name: "depends_on a missing service (map)",
+      fn: (d) => (svc(d, "order-processor").depends_on.kafka = { condition: "service_started" }),
+      rules: ["compose-depends-on-missing"],
+    },
     { name: "depends_on with an invalid condition", fn: (d) => (svc(d, "order-processor").depends_on.redis.condition = "healthy"), rules: ["compose-schema"] },
     { name: "daprd without network_mode", fn: (d) => delete svc(d, "order-processor-dapr").network_mode, rules: ["compose-daprd-network-mode"] },
     { name: "daprd network_mode to a missing service", fn: (d) => (svc(d, "order-processor-dapr").network_mode = "service:orders"), rules: ["compose-daprd-network-mode"] },
@@ -333,7 +386,12 @@ describe("docker-compose", () => {
       rules: ["compose-daprd-command"],
       msg: "resources-path",
     },
-    { name: "daprd string command without --app-port", fn: (d) => (svc(d, "order-processor-dapr").command = "./daprd --app-id order-processor --resources-path /components"), rules: ["compose-daprd-command"], msg: "app-port" },
+    {
+      name: "daprd string command without --app-port",
+      fn: (d) => (svc(d, "order-processor-dapr").command = "./daprd --app-id order-processor --resources-path /components"),
+      rules: ["compose-daprd-command"],
+      msg: "app-port",
+    },
     { name: "image :latest", fn: (d) => (svc(d, "redis").image = "redis:latest"), rules: ["image-latest-tag"] },
     { name: "top-level typo servces", fn: (d) => (d[0].servces = {}), rules: ["compose-unknown-field"] },
   ];
@@ -367,7 +425,11 @@ describe("Dockerfile", () => {
     { name: "shell-form CMD", text: sub(/^CMD \[.*\]$/m, "CMD uvicorn app.main:app --host 0.0.0.0 --port 8000"), rules: ["dockerfile-cmd-exec-form"] },
     { name: "shell-form ENTRYPOINT", text: `${good}ENTRYPOINT python -m app\n`, rules: ["dockerfile-cmd-exec-form"] },
     { name: "no HEALTHCHECK", text: sub(/^HEALTHCHECK[^\n]*\\\n[^\n]*\n/m, ""), rules: ["dockerfile-healthcheck"] },
-    { name: "HEALTHCHECK with curl", text: sub(/^HEALTHCHECK[^\n]*\\\n[^\n]*\n/m, "HEALTHCHECK CMD curl -f http://127.0.0.1:8000/livez || exit 1\n"), rules: ["dockerfile-healthcheck"] },
+    {
+      name: "HEALTHCHECK with curl",
+      text: sub(/^HEALTHCHECK[^\n]*\\\n[^\n]*\n/m, "HEALTHCHECK CMD curl -f http://127.0.0.1:8000/livez || exit 1\n"),
+      rules: ["dockerfile-healthcheck"],
+    },
     { name: "EXPOSE differs from app port", text: sub("EXPOSE 8000", "EXPOSE 8080"), rules: ["dockerfile-expose"] },
     { name: "EXPOSE missing", text: sub("EXPOSE 8000\n", ""), rules: ["dockerfile-expose"] },
     { name: "ADD of a URL", text: sub("WORKDIR /app\nCOPY --from", "WORKDIR /app\nADD https://example.com/tool.tar.gz /opt/\nCOPY --from"), rules: ["dockerfile-add-url"] },
@@ -387,12 +449,24 @@ describe("Dockerfile", () => {
 
 // ------------------------------------------------------------------------------------------------
 describe("validateFile dispatch", () => {
-  it("Dockerfile by name", () => assertRules(validateFile("services/a/Dockerfile", "FROM python:3.12-slim\n"), ["dockerfile-cmd-exec-form", "dockerfile-healthcheck", "dockerfile-multi-stage", "dockerfile-user"]));
+  it("Dockerfile by name", () =>
+    assertRules(validateFile("services/a/Dockerfile", "FROM python:3.12-slim\n"), [
+      "dockerfile-cmd-exec-form",
+      "dockerfile-healthcheck",
+      "dockerfile-multi-stage",
+      "dockerfile-user",
+    ]));
   it("compose by name", () => assertRules(validateFile("docker-compose.yml", "services:\n  a:\n    image: x:1\n    helthcheck: {}\n"), ["compose-unknown-field"]));
   it("compose by content", () => assertRules(validateFile("local/stack.yaml", "services:\n  a:\n    image: x:1\n    helthcheck: {}\n"), ["compose-unknown-field"]));
   it("kustomization.yaml is skipped", () => assert.deepEqual(validateFile("deploy/base/kustomization.yaml", "resources: [nope]\nbogus: 1\n"), []));
   it("Dapr resources by apiVersion, any file name", () => {
-    assertRules(validateFile("deploy/overlays/dev/components/statestore.yaml", mutate(read("dapr/statestore.yaml"), (d) => delete d[0].spec.version)), ["dapr-schema"]);
+    assertRules(
+      validateFile(
+        "deploy/overlays/dev/components/statestore.yaml",
+        mutate(read("dapr/statestore.yaml"), (d) => delete d[0].spec.version),
+      ),
+      ["dapr-schema"],
+    );
   });
   it("a file mixing Kubernetes and Dapr documents checks both", () => {
     const text = `${read("k8s/configmap.yaml")}---\n${read("dapr/statestore.yaml")}`;
@@ -426,7 +500,10 @@ describe("helpers", () => {
       process.env.FASTDAPR_SHARED_DIR = schemasFolder;
       assert.equal(schemasDir(), schemasFolder, "a schemas folder itself is accepted");
     } finally {
-      for (const [name, value] of [["FASTDAPR_SHARED_DIR", saved.shared], ["FASTDAPR_CACHE", saved.cache]] as const) {
+      for (const [name, value] of [
+        ["FASTDAPR_SHARED_DIR", saved.shared],
+        ["FASTDAPR_CACHE", saved.cache],
+      ] as const) {
         if (value === undefined) delete process.env[name];
         else process.env[name] = value;
       }

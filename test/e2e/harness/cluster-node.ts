@@ -107,7 +107,8 @@ export function createNode(): Node {
       // deletes them after the test ends instead of in it (nothing is mounted there any more), and
       // the cgroups still busy a moment ago (killed tasks not yet reaped by this machine's init)
       const cgroups = CONTROLLERS.map((c) => join(CGROUP_FS, c, cgroupRoot)).join(" ");
-      const later = `for i in 1 2 3 4 5 6 7 8 9 10; do ` +
+      const later =
+        `for i in 1 2 3 4 5 6 7 8 9 10; do ` +
         `for c in ${cgroups}; do if [ -d "$c" ]; then find "$c" -depth -type d -exec rmdir {} + 2>/dev/null; fi; done; sleep 3; done; ` +
         `rm -rf '${dir}'`;
       try {
@@ -147,7 +148,9 @@ function cgroupDirs(root: string): string[] {
   const walk = (d: string) => {
     let entries: string[] = [];
     try {
-      entries = readdirSync(d, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => join(d, e.name));
+      entries = readdirSync(d, { withFileTypes: true })
+        .filter((e) => e.isDirectory())
+        .map((e) => join(d, e.name));
     } catch {
       return;
     }

@@ -39,8 +39,16 @@ export function writeClusterPki(dir: string, server: string): ClusterPki {
   };
   const apiserver = serving(
     "apiserver",
-    [`IP:${NODE_IP}`, `IP:${KUBERNETES_SERVICE_IP}`, "IP:127.0.0.1", "DNS:localhost", "DNS:kubernetes", "DNS:kubernetes.default",
-      "DNS:kubernetes.default.svc", "DNS:kubernetes.default.svc.cluster.local"].join(","),
+    [
+      `IP:${NODE_IP}`,
+      `IP:${KUBERNETES_SERVICE_IP}`,
+      "IP:127.0.0.1",
+      "DNS:localhost",
+      "DNS:kubernetes",
+      "DNS:kubernetes.default",
+      "DNS:kubernetes.default.svc",
+      "DNS:kubernetes.default.svc.cluster.local",
+    ].join(","),
   );
   const kubeletServing = serving("kubelet-serving", `IP:${NODE_IP},DNS:${NODE_NAME}`);
   const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
@@ -72,13 +80,16 @@ export function writeClusterPki(dir: string, server: string): ClusterPki {
 }
 
 function writeKubeconfig(file: string, server: string, ca: string, user: ClientCert): string {
-  writeFileSync(file, stringify({
-    apiVersion: "v1",
-    kind: "Config",
-    clusters: [{ name: "fastdapr", cluster: { server, "certificate-authority": ca } }],
-    users: [{ name: "fastdapr", user: { "client-certificate": user.cert, "client-key": user.key } }],
-    contexts: [{ name: "fastdapr", context: { cluster: "fastdapr", user: "fastdapr" } }],
-    "current-context": "fastdapr",
-  }));
+  writeFileSync(
+    file,
+    stringify({
+      apiVersion: "v1",
+      kind: "Config",
+      clusters: [{ name: "fastdapr", cluster: { server, "certificate-authority": ca } }],
+      users: [{ name: "fastdapr", user: { "client-certificate": user.cert, "client-key": user.key } }],
+      contexts: [{ name: "fastdapr", context: { cluster: "fastdapr", user: "fastdapr" } }],
+      "current-context": "fastdapr",
+    }),
+  );
   return file;
 }

@@ -26,9 +26,18 @@ export async function installDapr(c: Cluster): Promise<string> {
     "dapr_placement.cluster.forceInMemoryLog": "true",
   };
   const args = [
-    "upgrade", "--install", DAPR_HELM.release, c.runtime.daprChart,
-    "--namespace", DAPR_NAMESPACE, "--create-namespace", "--wait", "--timeout", "10m",
-    "--kubeconfig", c.kubeconfig,
+    "upgrade",
+    "--install",
+    DAPR_HELM.release,
+    c.runtime.daprChart,
+    "--namespace",
+    DAPR_NAMESPACE,
+    "--create-namespace",
+    "--wait",
+    "--timeout",
+    "10m",
+    "--kubeconfig",
+    c.kubeconfig,
     ...Object.entries(set).flatMap(([k, v]) => ["--set", `${k}=${v}`]),
   ];
   const home = join(c.node.dir, "helm");
@@ -53,13 +62,15 @@ export function redisManifest(image: string): string {
         template: {
           metadata: { labels },
           spec: {
-            containers: [{
-              name: "redis",
-              image,
-              imagePullPolicy: "IfNotPresent",
-              ports: [{ name: "redis", containerPort: 6379 }],
-              readinessProbe: { tcpSocket: { port: 6379 }, periodSeconds: 2 },
-            }],
+            containers: [
+              {
+                name: "redis",
+                image,
+                imagePullPolicy: "IfNotPresent",
+                ports: [{ name: "redis", containerPort: 6379 }],
+                readinessProbe: { tcpSocket: { port: 6379 }, periodSeconds: 2 },
+              },
+            ],
           },
         },
       },
@@ -70,7 +81,9 @@ export function redisManifest(image: string): string {
       metadata: { name: "redis-master", namespace: "default", labels },
       spec: { selector: labels, ports: [{ name: "redis", port: 6379, targetPort: 6379 }] },
     },
-  ].map((d) => stringify(d)).join("---\n");
+  ]
+    .map((d) => stringify(d))
+    .join("---\n");
 }
 
 /** `kubectl create namespace` + the Pod Security labels, as the README says */
@@ -94,14 +107,17 @@ export async function secret(c: Cluster, ns: string, name: string, data: Record<
 export function cpuRequestOverlay(root: string, overlay: string, deployments: string[], cpu: string): string {
   const dir = join(root, "deploy", "overlays", "e2e-cluster");
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "kustomization.yaml"), stringify({
-    apiVersion: "kustomize.config.k8s.io/v1beta1",
-    kind: "Kustomization",
-    resources: [`../${overlay}`],
-    patches: deployments.map((name) => ({
-      target: { kind: "Deployment", name },
-      patch: stringify([{ op: "replace", path: "/spec/template/spec/containers/0/resources/requests/cpu", value: cpu }]),
-    })),
-  }));
+  writeFileSync(
+    join(dir, "kustomization.yaml"),
+    stringify({
+      apiVersion: "kustomize.config.k8s.io/v1beta1",
+      kind: "Kustomization",
+      resources: [`../${overlay}`],
+      patches: deployments.map((name) => ({
+        target: { kind: "Deployment", name },
+        patch: stringify([{ op: "replace", path: "/spec/template/spec/containers/0/resources/requests/cpu", value: cpu }]),
+      })),
+    }),
+  );
   return dir;
 }

@@ -111,30 +111,56 @@ export async function startCluster(): Promise<Cluster> {
 
     // ---- control plane
     const etcd = inNode("etcd", kube.etcd, [
-      "--name", "fastdapr", "--data-dir", d("etcd"),
-      "--listen-client-urls", "http://127.0.0.1:2379", "--advertise-client-urls", "http://127.0.0.1:2379",
-      "--listen-peer-urls", "http://127.0.0.1:2380", "--initial-advertise-peer-urls", "http://127.0.0.1:2380",
-      "--initial-cluster", "fastdapr=http://127.0.0.1:2380",
+      "--name",
+      "fastdapr",
+      "--data-dir",
+      d("etcd"),
+      "--listen-client-urls",
+      "http://127.0.0.1:2379",
+      "--advertise-client-urls",
+      "http://127.0.0.1:2379",
+      "--listen-peer-urls",
+      "http://127.0.0.1:2380",
+      "--initial-advertise-peer-urls",
+      "http://127.0.0.1:2380",
+      "--initial-cluster",
+      "fastdapr=http://127.0.0.1:2380",
     ]);
     const apiserver = inNode("kube-apiserver", kube.kubeApiserver, [
-      "--etcd-servers", "http://127.0.0.1:2379",
-      "--bind-address", "0.0.0.0",
-      "--advertise-address", NODE_IP,
-      "--secure-port", "6443",
-      "--tls-cert-file", pki.apiserver.cert,
-      "--tls-private-key-file", pki.apiserver.key,
-      "--client-ca-file", pki.ca,
-      "--kubelet-client-certificate", pki.apiserverKubeletClient.cert,
-      "--kubelet-client-key", pki.apiserverKubeletClient.key,
+      "--etcd-servers",
+      "http://127.0.0.1:2379",
+      "--bind-address",
+      "0.0.0.0",
+      "--advertise-address",
+      NODE_IP,
+      "--secure-port",
+      "6443",
+      "--tls-cert-file",
+      pki.apiserver.cert,
+      "--tls-private-key-file",
+      pki.apiserver.key,
+      "--client-ca-file",
+      pki.ca,
+      "--kubelet-client-certificate",
+      pki.apiserverKubeletClient.cert,
+      "--kubelet-client-key",
+      pki.apiserverKubeletClient.key,
       // the node's name resolves nowhere (there is no DNS for nodes): use its address
-      "--kubelet-preferred-address-types", "InternalIP",
-      "--authorization-mode", "Node,RBAC",
-      "--enable-admission-plugins", "NodeRestriction",
+      "--kubelet-preferred-address-types",
+      "InternalIP",
+      "--authorization-mode",
+      "Node,RBAC",
+      "--enable-admission-plugins",
+      "NodeRestriction",
       "--allow-privileged=true",
-      "--service-account-issuer", "https://kubernetes.default.svc.cluster.local",
-      "--service-account-key-file", pki.serviceAccountPublic,
-      "--service-account-signing-key-file", pki.serviceAccountPrivate,
-      "--service-cluster-ip-range", SERVICE_CIDR,
+      "--service-account-issuer",
+      "https://kubernetes.default.svc.cluster.local",
+      "--service-account-key-file",
+      pki.serviceAccountPublic,
+      "--service-account-signing-key-file",
+      pki.serviceAccountPrivate,
+      "--service-cluster-ip-range",
+      SERVICE_CIDR,
       "--profiling=false",
     ]);
     await waitFor("kube-apiserver /readyz", async () => (await kubectl(["get", "--raw", "/readyz"])).stdout.trim() === "ok", {
@@ -144,49 +170,73 @@ export async function startCluster(): Promise<Cluster> {
     });
     mark("apiserver");
     const cm = inNode("kube-controller-manager", kube.kubeControllerManager, [
-      "--kubeconfig", pki.kubeconfigs.controllerManager,
-      "--authentication-kubeconfig", pki.kubeconfigs.controllerManager,
-      "--authorization-kubeconfig", pki.kubeconfigs.controllerManager,
-      "--bind-address", "127.0.0.1",
+      "--kubeconfig",
+      pki.kubeconfigs.controllerManager,
+      "--authentication-kubeconfig",
+      pki.kubeconfigs.controllerManager,
+      "--authorization-kubeconfig",
+      pki.kubeconfigs.controllerManager,
+      "--bind-address",
+      "127.0.0.1",
       "--leader-elect=false",
       "--use-service-account-credentials",
-      "--service-account-private-key-file", pki.serviceAccountPrivate,
-      "--root-ca-file", pki.ca,
-      "--cluster-signing-cert-file", pki.ca,
-      "--cluster-signing-key-file", pki.caKey,
+      "--service-account-private-key-file",
+      pki.serviceAccountPrivate,
+      "--root-ca-file",
+      pki.ca,
+      "--cluster-signing-cert-file",
+      pki.ca,
+      "--cluster-signing-key-file",
+      pki.caKey,
       // the node's podCIDR, read by kube-router; the CNI bridge uses the same range
-      "--allocate-node-cidrs", "--cluster-cidr", "10.244.0.0/16", "--node-cidr-mask-size", "24",
-      "--service-cluster-ip-range", SERVICE_CIDR,
+      "--allocate-node-cidrs",
+      "--cluster-cidr",
+      "10.244.0.0/16",
+      "--node-cidr-mask-size",
+      "24",
+      "--service-cluster-ip-range",
+      SERVICE_CIDR,
       "--profiling=false",
     ]);
     const scheduler = inNode("kube-scheduler", rt.kubeScheduler, [
-      "--kubeconfig", pki.kubeconfigs.scheduler,
-      "--authentication-kubeconfig", pki.kubeconfigs.scheduler,
-      "--authorization-kubeconfig", pki.kubeconfigs.scheduler,
-      "--bind-address", "127.0.0.1",
+      "--kubeconfig",
+      pki.kubeconfigs.scheduler,
+      "--authentication-kubeconfig",
+      pki.kubeconfigs.scheduler,
+      "--authorization-kubeconfig",
+      pki.kubeconfigs.scheduler,
+      "--bind-address",
+      "127.0.0.1",
       "--leader-elect=false",
       "--profiling=false",
     ]);
 
     // ---- node: containerd, images, kubelet
     mkdirSync(d("cni", "conf"), { recursive: true });
-    writeFileSync(d("cni", "conf", "10-fastdapr.conflist"), JSON.stringify({
-      cniVersion: "0.4.0",
-      name: "fastdapr",
-      plugins: [
+    writeFileSync(
+      d("cni", "conf", "10-fastdapr.conflist"),
+      JSON.stringify(
         {
-          type: "bridge",
-          bridge: BRIDGE,
-          isGateway: true,
-          isDefaultGateway: true,
-          // no masquerading: there is nowhere off the node to go
-          ipMasq: false,
-          hairpinMode: true,
-          ipam: { type: "host-local", ranges: [[{ subnet: POD_CIDR, gateway: POD_GATEWAY }]], dataDir: d("cni", "ipam") },
+          cniVersion: "0.4.0",
+          name: "fastdapr",
+          plugins: [
+            {
+              type: "bridge",
+              bridge: BRIDGE,
+              isGateway: true,
+              isDefaultGateway: true,
+              // no masquerading: there is nowhere off the node to go
+              ipMasq: false,
+              hairpinMode: true,
+              ipam: { type: "host-local", ranges: [[{ subnet: POD_CIDR, gateway: POD_GATEWAY }]], dataDir: d("cni", "ipam") },
+            },
+            { type: "portmap", capabilities: { portMappings: true } },
+          ],
         },
-        { type: "portmap", capabilities: { portMappings: true } },
-      ],
-    }, null, 2));
+        null,
+        2,
+      ),
+    );
     const sock = d("containerd.sock");
     writeFileSync(d("containerd.toml"), containerdConfig(node.dir, sock, rt));
     const containerd = inNode("containerd", rt.containerd, ["--config", d("containerd.toml")]);
@@ -202,82 +252,107 @@ export async function startCluster(): Promise<Cluster> {
     for (const tar of rt.imageTars) await importImage(tar);
     mark("containerd+images");
 
-    writeFileSync(d("kubelet.yaml"), stringify({
-      apiVersion: "kubelet.config.k8s.io/v1beta1",
-      kind: "KubeletConfiguration",
-      // this machine boots cgroup v1, which kubelets from 1.35 on refuse unless told
-      failCgroupV1: false,
-      // containerd 1.6 does not answer the RuntimeConfig call; the kubelet falls back to this
-      cgroupDriver: "cgroupfs",
-      cgroupRoot: node.cgroupRoot,
-      failSwapOn: false,
-      containerRuntimeEndpoint: `unix://${sock}`,
-      address: NODE_IP,
-      port: 10250,
-      readOnlyPort: 0,
-      healthzBindAddress: "127.0.0.1",
-      healthzPort: 10248,
-      tlsCertFile: pki.kubeletServing.cert,
-      tlsPrivateKeyFile: pki.kubeletServing.key,
-      authentication: { anonymous: { enabled: false }, webhook: { enabled: true }, x509: { clientCAFile: pki.ca } },
-      authorization: { mode: "Webhook" },
-      clusterDNS: [DNS_SERVICE_IP],
-      clusterDomain: "cluster.local",
-      // the pods' resolver is CoreDNS only: no host resolv.conf, no upstream
-      resolvConf: "",
-      podLogsDir: d("pod-logs"),
-      // a shared disk: never evict or collect images because other work filled it
-      evictionHard: { "memory.available": "50Mi", "nodefs.available": "1%", "imagefs.available": "1%", "nodefs.inodesFree": "1%" },
-      imageGCHighThresholdPercent: 100,
-      imageGCLowThresholdPercent: 99,
-      serializeImagePulls: false,
-      maxPods: 60,
-    }));
+    writeFileSync(
+      d("kubelet.yaml"),
+      stringify({
+        apiVersion: "kubelet.config.k8s.io/v1beta1",
+        kind: "KubeletConfiguration",
+        // this machine boots cgroup v1, which kubelets from 1.35 on refuse unless told
+        failCgroupV1: false,
+        // containerd 1.6 does not answer the RuntimeConfig call; the kubelet falls back to this
+        cgroupDriver: "cgroupfs",
+        cgroupRoot: node.cgroupRoot,
+        failSwapOn: false,
+        containerRuntimeEndpoint: `unix://${sock}`,
+        address: NODE_IP,
+        port: 10250,
+        readOnlyPort: 0,
+        healthzBindAddress: "127.0.0.1",
+        healthzPort: 10248,
+        tlsCertFile: pki.kubeletServing.cert,
+        tlsPrivateKeyFile: pki.kubeletServing.key,
+        authentication: { anonymous: { enabled: false }, webhook: { enabled: true }, x509: { clientCAFile: pki.ca } },
+        authorization: { mode: "Webhook" },
+        clusterDNS: [DNS_SERVICE_IP],
+        clusterDomain: "cluster.local",
+        // the pods' resolver is CoreDNS only: no host resolv.conf, no upstream
+        resolvConf: "",
+        podLogsDir: d("pod-logs"),
+        // a shared disk: never evict or collect images because other work filled it
+        evictionHard: { "memory.available": "50Mi", "nodefs.available": "1%", "imagefs.available": "1%", "nodefs.inodesFree": "1%" },
+        imageGCHighThresholdPercent: 100,
+        imageGCLowThresholdPercent: 99,
+        serializeImagePulls: false,
+        maxPods: 60,
+      }),
+    );
     const kubelet = inNode("kubelet", rt.kubelet, [
-      "--config", d("kubelet.yaml"),
-      "--kubeconfig", pki.kubeconfigs.kubelet,
-      "--root-dir", d("kubelet"),
-      "--cert-dir", d("kubelet-pki"),
-      "--hostname-override", NODE_NAME,
-      "--node-ip", NODE_IP,
+      "--config",
+      d("kubelet.yaml"),
+      "--kubeconfig",
+      pki.kubeconfigs.kubelet,
+      "--root-dir",
+      d("kubelet"),
+      "--cert-dir",
+      d("kubelet-pki"),
+      "--hostname-override",
+      NODE_NAME,
+      "--node-ip",
+      NODE_IP,
     ]);
-    await waitFor(`node ${NODE_NAME} registered with a podCIDR`, async () => {
-      const r = await kubectl(["get", "node", NODE_NAME, "-o", "jsonpath={.spec.podCIDR}"]);
-      return r.code === 0 && r.stdout.trim() !== "";
-    }, { timeoutMs: 180_000, intervalMs: 1000, abortIf: () => exited(kubelet)() ?? exited(cm)() ?? exited(scheduler)() ?? exited(containerd)() });
+    await waitFor(
+      `node ${NODE_NAME} registered with a podCIDR`,
+      async () => {
+        const r = await kubectl(["get", "node", NODE_NAME, "-o", "jsonpath={.spec.podCIDR}"]);
+        return r.code === 0 && r.stdout.trim() !== "";
+      },
+      { timeoutMs: 180_000, intervalMs: 1000, abortIf: () => exited(kubelet)() ?? exited(cm)() ?? exited(scheduler)() ?? exited(containerd)() },
+    );
     mark("kubelet");
 
     // ---- services and policies
-    writeFileSync(d("kube-proxy.yaml"), stringify({
-      apiVersion: "kubeproxy.config.k8s.io/v1alpha1",
-      kind: "KubeProxyConfiguration",
-      clientConnection: { kubeconfig: pki.kubeconfigs.proxy },
-      mode: "iptables",
-      clusterCIDR: "10.244.0.0/16",
-      hostnameOverride: NODE_NAME,
-      healthzBindAddress: "127.0.0.1:10256",
-      metricsBindAddress: "127.0.0.1:10249",
-      // conntrack's table size is a host-wide setting: leave it alone
-      conntrack: { maxPerCore: 0, tcpEstablishedTimeout: "0s", tcpCloseWaitTimeout: "0s" },
-    }));
+    writeFileSync(
+      d("kube-proxy.yaml"),
+      stringify({
+        apiVersion: "kubeproxy.config.k8s.io/v1alpha1",
+        kind: "KubeProxyConfiguration",
+        clientConnection: { kubeconfig: pki.kubeconfigs.proxy },
+        mode: "iptables",
+        clusterCIDR: "10.244.0.0/16",
+        hostnameOverride: NODE_NAME,
+        healthzBindAddress: "127.0.0.1:10256",
+        metricsBindAddress: "127.0.0.1:10249",
+        // conntrack's table size is a host-wide setting: leave it alone
+        conntrack: { maxPerCore: 0, tcpEstablishedTimeout: "0s", tcpCloseWaitTimeout: "0s" },
+      }),
+    );
     const proxy = inNode("kube-proxy", rt.kubeProxy, ["--config", d("kube-proxy.yaml")]);
     const router = inNode("kube-router", rt.kubeRouter, [
-      "--kubeconfig", pki.kubeconfigs.router,
-      "--hostname-override", NODE_NAME,
+      "--kubeconfig",
+      pki.kubeconfigs.router,
+      "--hostname-override",
+      NODE_NAME,
       "--run-firewall=true",
       "--run-router=false",
       "--run-service-proxy=false",
-      "--service-cluster-ip-range", SERVICE_CIDR,
-      "--health-port", "20244",
-      "--metrics-port", "0",
+      "--service-cluster-ip-range",
+      SERVICE_CIDR,
+      "--health-port",
+      "20244",
+      "--metrics-port",
+      "0",
     ]);
     await kubectlOk(["apply", "-f", "-"], { input: coreDnsManifest(rt.corednsImage, DNS_SERVICE_IP) });
-    await waitFor("node Ready and CoreDNS Ready", async () => {
-      const ready = await kubectl(["get", "node", NODE_NAME, "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}"]);
-      if (ready.stdout.trim() !== "True") return false;
-      const dns = await kubectl(["-n", "kube-system", "get", "deploy", "coredns", "-o", "jsonpath={.status.readyReplicas}"]);
-      return dns.stdout.trim() === "1";
-    }, { timeoutMs: 300_000, intervalMs: 1000, abortIf: () => exited(kubelet)() ?? exited(proxy)() ?? exited(router)() ?? exited(containerd)() });
+    await waitFor(
+      "node Ready and CoreDNS Ready",
+      async () => {
+        const ready = await kubectl(["get", "node", NODE_NAME, "-o", 'jsonpath={.status.conditions[?(@.type=="Ready")].status}']);
+        if (ready.stdout.trim() !== "True") return false;
+        const dns = await kubectl(["-n", "kube-system", "get", "deploy", "coredns", "-o", "jsonpath={.status.readyReplicas}"]);
+        return dns.stdout.trim() === "1";
+      },
+      { timeoutMs: 300_000, intervalMs: 1000, abortIf: () => exited(kubelet)() ?? exited(proxy)() ?? exited(router)() ?? exited(containerd)() },
+    );
     mark("node-ready+dns");
 
     return {

@@ -58,19 +58,31 @@ export async function startDaprd(opts: StartDaprdOptions): Promise<Daprd> {
   const ports = opts.ports ?? (await reserveDaprPorts());
   const configPath = effectiveConfig(opts.configPath, { ...opts.peers, [opts.appId]: ports.internalGrpcPort });
   const args = [
-    "--app-id", opts.appId,
-    "--mode", "standalone",
-    "--dapr-http-port", String(ports.httpPort),
-    "--dapr-grpc-port", String(ports.grpcPort),
-    "--dapr-internal-grpc-port", String(ports.internalGrpcPort),
-    "--dapr-listen-addresses", "127.0.0.1",
-    "--dapr-internal-grpc-listen-address", "127.0.0.1",
-    "--app-channel-address", "127.0.0.1",
-    "--resources-path", opts.resourcesPath,
+    "--app-id",
+    opts.appId,
+    "--mode",
+    "standalone",
+    "--dapr-http-port",
+    String(ports.httpPort),
+    "--dapr-grpc-port",
+    String(ports.grpcPort),
+    "--dapr-internal-grpc-port",
+    String(ports.internalGrpcPort),
+    "--dapr-listen-addresses",
+    "127.0.0.1",
+    "--dapr-internal-grpc-listen-address",
+    "127.0.0.1",
+    "--app-channel-address",
+    "127.0.0.1",
+    "--resources-path",
+    opts.resourcesPath,
     "--enable-metrics=false",
-    "--log-level", opts.logLevel ?? "info",
-    "--dapr-graceful-shutdown-seconds", "1",
-    "--config", configPath,
+    "--log-level",
+    opts.logLevel ?? "info",
+    "--dapr-graceful-shutdown-seconds",
+    "1",
+    "--config",
+    configPath,
   ];
   if (opts.appPort !== undefined) args.push("--app-port", String(opts.appPort), "--app-protocol", "http");
   const mtlsEnv: Record<string, string> = {};
@@ -78,10 +90,13 @@ export async function startDaprd(opts: StartDaprdOptions): Promise<Daprd> {
     const { sentry, namespace } = opts.mtls;
     args.push(
       "--enable-mtls",
-      "--sentry-address", sentry.address,
+      "--sentry-address",
+      sentry.address,
       // the identity daprd expects Sentry to present
-      "--control-plane-trust-domain", sentry.trustDomain,
-      "--control-plane-namespace", sentry.namespace,
+      "--control-plane-trust-domain",
+      sentry.trustDomain,
+      "--control-plane-namespace",
+      sentry.namespace,
     );
     // NAMESPACE is the namespace daprd asks Sentry to certify (in a pod the injector sets it)
     Object.assign(mtlsEnv, { DAPR_TRUST_ANCHORS: sentry.trustAnchors, NAMESPACE: namespace });
@@ -96,14 +111,10 @@ export async function startDaprd(opts: StartDaprdOptions): Promise<Daprd> {
     deadlineMs: opts.deadlineMs,
   });
   const url = `http://127.0.0.1:${ports.httpPort}`;
-  await waitFor(
-    `daprd ${opts.appId} /v1.0/healthz/outbound`,
-    async () => (await fetchT(`${url}/v1.0/healthz/outbound`, { timeoutMs: 2000 })).status === 204,
-    {
-      timeoutMs: opts.readyTimeoutMs ?? 30_000,
-      abortIf: () => (proc.hasExited() ? `daprd exited early; log:\n${proc.logs().slice(-6000)}` : undefined),
-    },
-  );
+  await waitFor(`daprd ${opts.appId} /v1.0/healthz/outbound`, async () => (await fetchT(`${url}/v1.0/healthz/outbound`, { timeoutMs: 2000 })).status === 204, {
+    timeoutMs: opts.readyTimeoutMs ?? 30_000,
+    abortIf: () => (proc.hasExited() ? `daprd exited early; log:\n${proc.logs().slice(-6000)}` : undefined),
+  });
   return { appId: opts.appId, ...ports, url, proc, logs: () => proc.logs(), stop: () => proc.stop(5000) };
 }
 

@@ -89,13 +89,7 @@ export async function startDocker(): Promise<Docker> {
 }
 
 /** the options Kubernetes' restricted Pod Security profile and the generated Deployments impose */
-export const AS_KUBERNETES_RUNS_IT = [
-  "--read-only",
-  "--tmpfs", "/tmp",
-  "--user", "10001:10001",
-  "--cap-drop", "ALL",
-  "--security-opt", "no-new-privileges",
-];
+export const AS_KUBERNETES_RUNS_IT = ["--read-only", "--tmpfs", "/tmp", "--user", "10001:10001", "--cap-drop", "ALL", "--security-opt", "no-new-privileges"];
 
 export interface ContainerState {
   Status: string;

@@ -18,9 +18,7 @@ export interface ChatRequestRecord {
 }
 
 /** What the fake answers to one request: a reply text, or a provider error. */
-export type FakeReply =
-  | { text: string; delayMs?: number }
-  | { status: number; error: { message: string; type?: string; code?: string }; retryAfter?: string; delayMs?: number };
+export type FakeReply = { text: string; delayMs?: number } | { status: number; error: { message: string; type?: string; code?: string }; retryAfter?: string; delayMs?: number };
 
 /** May wait (return a promise), e.g. to hold every answer until several requests have arrived. */
 export type Responder = (req: ChatRequestRecord, index: number) => FakeReply | Promise<FakeReply>;

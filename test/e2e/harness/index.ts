@@ -72,7 +72,10 @@ export async function startHttpApp(routes: Record<string, HttpHandler>, host = "
       const found = requests.find(match);
       if (found) return Promise.resolve(found);
       return new Promise((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error(`no matching request within ${timeoutMs} ms; got: ${requests.map((r) => `${r.method} ${r.path}`).join(", ") || "none"}`)), timeoutMs);
+        const t = setTimeout(
+          () => reject(new Error(`no matching request within ${timeoutMs} ms; got: ${requests.map((r) => `${r.method} ${r.path}`).join(", ") || "none"}`)),
+          timeoutMs,
+        );
         waiters.push({ match, resolve: (r) => (clearTimeout(t), resolve(r)) });
       });
     },
@@ -157,7 +160,7 @@ export async function runCase<T>(label: string, deadlineMs: number, fn: (s: Scop
   try {
     return await Promise.race([fn(scope), deadline]);
   } catch (e) {
-    process.stderr.write(`\n[harness] ${label} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+    process.stderr.write(`\n[harness] ${label} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     // the case's processes, plus any whose start failed (cases run one at a time)
     dumpLogs(new Set([...scope.procs, ...liveProcesses()]));
     throw e;

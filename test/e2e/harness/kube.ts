@@ -85,13 +85,20 @@ export async function startControlPlane(): Promise<ControlPlane> {
       name: `etcd-${etcdPort}`,
       command: rt.etcd,
       args: [
-        "--name", "fastdapr",
-        "--data-dir", etcdData,
-        "--listen-client-urls", `http://127.0.0.1:${etcdPort}`,
-        "--advertise-client-urls", `http://127.0.0.1:${etcdPort}`,
-        "--listen-peer-urls", `http://127.0.0.1:${peerPort}`,
-        "--initial-advertise-peer-urls", `http://127.0.0.1:${peerPort}`,
-        "--initial-cluster", `fastdapr=http://127.0.0.1:${peerPort}`,
+        "--name",
+        "fastdapr",
+        "--data-dir",
+        etcdData,
+        "--listen-client-urls",
+        `http://127.0.0.1:${etcdPort}`,
+        "--advertise-client-urls",
+        `http://127.0.0.1:${etcdPort}`,
+        "--listen-peer-urls",
+        `http://127.0.0.1:${peerPort}`,
+        "--initial-advertise-peer-urls",
+        `http://127.0.0.1:${peerPort}`,
+        "--initial-cluster",
+        `fastdapr=http://127.0.0.1:${peerPort}`,
       ],
     });
     processes.push(etcd);
@@ -103,31 +110,48 @@ export async function startControlPlane(): Promise<ControlPlane> {
     const apiPort = await freePort();
     const server = `https://127.0.0.1:${apiPort}`;
     const egressConfig = join(dir, "egress-selector.yaml");
-    writeFileSync(egressConfig, stringify({
-      apiVersion: "apiserver.k8s.io/v1beta1",
-      kind: "EgressSelectorConfiguration",
-      egressSelections: [{ name: "cluster", connection: { proxyProtocol: "HTTPConnect", transport: { uds: { udsName: egress.socket } } } }],
-    }));
+    writeFileSync(
+      egressConfig,
+      stringify({
+        apiVersion: "apiserver.k8s.io/v1beta1",
+        kind: "EgressSelectorConfiguration",
+        egressSelections: [{ name: "cluster", connection: { proxyProtocol: "HTTPConnect", transport: { uds: { udsName: egress.socket } } } }],
+      }),
+    );
     const apiserver = spawnManaged({
       name: `kube-apiserver-${apiPort}`,
       command: rt.kubeApiserver,
       args: [
-        "--etcd-servers", `http://127.0.0.1:${etcdPort}`,
-        "--bind-address", "127.0.0.1",
-        "--advertise-address", "127.0.0.1",
+        "--etcd-servers",
+        `http://127.0.0.1:${etcdPort}`,
+        "--bind-address",
+        "127.0.0.1",
+        "--advertise-address",
+        "127.0.0.1",
         // the default reconciler publishes the advertise address as the `kubernetes` Service's
         // endpoint, and endpoints may not be loopback addresses
-        "--endpoint-reconciler-type", "none",
-        "--secure-port", String(apiPort),
-        "--tls-cert-file", pki.apiserverCert,
-        "--tls-private-key-file", pki.apiserverKey,
-        "--client-ca-file", pki.ca,
-        "--authorization-mode", "RBAC",
-        "--service-account-issuer", "https://kubernetes.default.svc.cluster.local",
-        "--service-account-key-file", pki.serviceAccountPublic,
-        "--service-account-signing-key-file", pki.serviceAccountPrivate,
-        "--service-cluster-ip-range", SERVICE_CIDR,
-        "--egress-selector-config-file", egressConfig,
+        "--endpoint-reconciler-type",
+        "none",
+        "--secure-port",
+        String(apiPort),
+        "--tls-cert-file",
+        pki.apiserverCert,
+        "--tls-private-key-file",
+        pki.apiserverKey,
+        "--client-ca-file",
+        pki.ca,
+        "--authorization-mode",
+        "RBAC",
+        "--service-account-issuer",
+        "https://kubernetes.default.svc.cluster.local",
+        "--service-account-key-file",
+        pki.serviceAccountPublic,
+        "--service-account-signing-key-file",
+        pki.serviceAccountPrivate,
+        "--service-cluster-ip-range",
+        SERVICE_CIDR,
+        "--egress-selector-config-file",
+        egressConfig,
         "--profiling=false",
       ],
     });
@@ -146,17 +170,24 @@ export async function startControlPlane(): Promise<ControlPlane> {
       name: `kube-controller-manager-${cmPort}`,
       command: rt.kubeControllerManager,
       args: [
-        "--kubeconfig", cmKubeconfig,
-        "--authentication-kubeconfig", cmKubeconfig,
-        "--authorization-kubeconfig", cmKubeconfig,
-        "--bind-address", "127.0.0.1",
-        "--secure-port", String(cmPort),
+        "--kubeconfig",
+        cmKubeconfig,
+        "--authentication-kubeconfig",
+        cmKubeconfig,
+        "--authorization-kubeconfig",
+        cmKubeconfig,
+        "--bind-address",
+        "127.0.0.1",
+        "--secure-port",
+        String(cmPort),
         "--leader-elect=false",
         // each controller acts as its own service account (kube-system:replicaset-controller
         // creates the Pods), which is what Dapr's injector checks before it injects
         "--use-service-account-credentials",
-        "--service-account-private-key-file", pki.serviceAccountPrivate,
-        "--root-ca-file", pki.ca,
+        "--service-account-private-key-file",
+        pki.serviceAccountPrivate,
+        "--root-ca-file",
+        pki.ca,
         "--profiling=false",
       ],
     });
@@ -253,14 +284,17 @@ function writePki(dir: string): Pki {
 }
 
 function writeKubeconfig(file: string, server: string, ca: string, user: ClientCert): string {
-  writeFileSync(file, stringify({
-    apiVersion: "v1",
-    kind: "Config",
-    clusters: [{ name: "e2e", cluster: { server, "certificate-authority": ca } }],
-    users: [{ name: "e2e", user: { "client-certificate": user.cert, "client-key": user.key } }],
-    contexts: [{ name: "e2e", context: { cluster: "e2e", user: "e2e" } }],
-    "current-context": "e2e",
-  }));
+  writeFileSync(
+    file,
+    stringify({
+      apiVersion: "v1",
+      kind: "Config",
+      clusters: [{ name: "e2e", cluster: { server, "certificate-authority": ca } }],
+      users: [{ name: "e2e", user: { "client-certificate": user.cert, "client-key": user.key } }],
+      contexts: [{ name: "e2e", context: { cluster: "e2e", user: "e2e" } }],
+      "current-context": "e2e",
+    }),
+  );
   return file;
 }
 

@@ -59,9 +59,7 @@ export function spawnManaged(opts: SpawnOptions): ManagedProcess {
     // coreutils `timeout` enforces the deadline even if this Node process dies
     // without running its exit hooks (e.g. SIGKILL of the test runner).
     const deadlineS = Math.ceil((opts.deadlineMs ?? DEFAULT_DEADLINE_MS) / 1000) + 5;
-    const [command, args] = TIMEOUT_BIN
-      ? [TIMEOUT_BIN, ["--kill-after=5", `${deadlineS}s`, opts.command, ...(opts.args ?? [])]]
-      : [opts.command, opts.args ?? []];
+    const [command, args] = TIMEOUT_BIN ? [TIMEOUT_BIN, ["--kill-after=5", `${deadlineS}s`, opts.command, ...(opts.args ?? [])]] : [opts.command, opts.args ?? []];
     child = spawn(command, args, {
       cwd: opts.cwd,
       env: opts.env ?? process.env,
@@ -139,7 +137,6 @@ export function spawnManaged(opts: SpawnOptions): ManagedProcess {
 
 const DEFAULT_DEADLINE_MS = 10 * 60_000;
 const TIMEOUT_BIN = ["/usr/bin/timeout", "/bin/timeout"].find((p) => existsSync(p));
-
 
 /** stop every process still running (used by after hooks) */
 export async function stopAll(): Promise<void> {

@@ -66,27 +66,31 @@ export async function startSentry(opts: StartSentryOptions = {}): Promise<Sentry
     name: `sentry-${port}`,
     command: rt.sentry,
     args: [
-      "--mode", "standalone",
-      "--config", config,
-      "--issuer-credentials", creds,
-      "--listen-address", "127.0.0.1",
-      "--port", String(port),
-      "--healthz-port", String(healthzPort),
-      "--trust-domain", trustDomain,
+      "--mode",
+      "standalone",
+      "--config",
+      config,
+      "--issuer-credentials",
+      creds,
+      "--listen-address",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--healthz-port",
+      String(healthzPort),
+      "--trust-domain",
+      trustDomain,
       "--enable-metrics=false",
-      "--log-level", "debug",
+      "--log-level",
+      "debug",
     ],
     env: { ...process.env, NAMESPACE: namespace },
     deadlineMs: opts.deadlineMs,
   });
-  await waitFor(
-    "sentry /healthz",
-    async () => (await fetchT(`http://127.0.0.1:${healthzPort}/healthz`, { timeoutMs: 2000 })).status === 200,
-    {
-      timeoutMs: opts.readyTimeoutMs ?? 30_000,
-      abortIf: () => (proc.hasExited() ? `sentry exited early; log:\n${proc.logs().slice(-6000)}` : undefined),
-    },
-  );
+  await waitFor("sentry /healthz", async () => (await fetchT(`http://127.0.0.1:${healthzPort}/healthz`, { timeoutMs: 2000 })).status === 200, {
+    timeoutMs: opts.readyTimeoutMs ?? 30_000,
+    abortIf: () => (proc.hasExited() ? `sentry exited early; log:\n${proc.logs().slice(-6000)}` : undefined),
+  });
   return {
     address: `127.0.0.1:${port}`,
     trustAnchors: readFileSync(join(creds, "ca.crt"), "utf8"),

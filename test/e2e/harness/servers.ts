@@ -70,7 +70,20 @@ export async function startRedis(opts: { deadlineMs?: number; tls?: TlsFiles; pa
   const proc = spawnManaged({
     name: `redis-${port}`,
     command: rt.redisServer,
-    args: [...listen, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, "--protected-mode", "yes", ...(opts.password ? ["--requirepass", opts.password] : [])],
+    args: [
+      ...listen,
+      "--bind",
+      "127.0.0.1",
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+      "--dir",
+      dir,
+      "--protected-mode",
+      "yes",
+      ...(opts.password ? ["--requirepass", opts.password] : []),
+    ],
     cwd: dir,
     deadlineMs: opts.deadlineMs,
   });
@@ -96,9 +109,7 @@ function postgresIds(): { uid: number; gid: number } | undefined {
   return { uid, gid };
 }
 
-export async function startPostgres(
-  opts: { deadlineMs?: number; database?: string; user?: string; password?: string } = {},
-): Promise<PostgresServer> {
+export async function startPostgres(opts: { deadlineMs?: number; database?: string; user?: string; password?: string } = {}): Promise<PostgresServer> {
   const rt = loadRuntime();
   const ids = postgresIds(); // as root: run initdb/postgres as the 'postgres' user
   const port = await freePort();
@@ -213,10 +224,10 @@ export async function startKafka(opts: { deadlineMs?: number; heapMb?: number } 
     cwd: dir,
     deadlineMs: opts.deadlineMs,
   });
-  await waitFor(
-    `kafka on ${port}`,
-    async () => /Kafka Server started/.test(proc.logs()) && (await tcpOpen(port)),
-    { timeoutMs: 90_000, intervalMs: 300, abortIf: exitedReason(proc) },
-  );
+  await waitFor(`kafka on ${port}`, async () => /Kafka Server started/.test(proc.logs()) && (await tcpOpen(port)), {
+    timeoutMs: 90_000,
+    intervalMs: 300,
+    abortIf: exitedReason(proc),
+  });
   return { port, controllerPort, brokers: `127.0.0.1:${port}`, proc, logs: () => proc.logs(), stop: () => proc.stop(10_000) };
 }

@@ -12,8 +12,24 @@ const EC_KEY = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-n
 
 /** openssl in `dir`: a self-signed CA (ca.key, ca.crt), EC P-256, valid one day */
 export function writeCertificateAuthority(dir: string, commonName: string): void {
-  openssl(dir, "req", "-x509", ...EC_KEY, "-keyout", "ca.key", "-out", "ca.crt", "-days", "1", "-subj", `/O=fastdapr-e2e/CN=${commonName}`,
-    "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
+  openssl(
+    dir,
+    "req",
+    "-x509",
+    ...EC_KEY,
+    "-keyout",
+    "ca.key",
+    "-out",
+    "ca.crt",
+    "-days",
+    "1",
+    "-subj",
+    `/O=fastdapr-e2e/CN=${commonName}`,
+    "-addext",
+    "basicConstraints=critical,CA:TRUE",
+    "-addext",
+    "keyUsage=critical,keyCertSign,cRLSign",
+  );
 }
 
 /**
@@ -24,18 +40,14 @@ export function signCertificate(dir: string, cert: { name: string; commonName: s
   const { name } = cert;
   openssl(dir, "req", "-new", ...EC_KEY, "-keyout", `${name}.key`, "-out", `${name}.csr`, "-subj", cert.subject ?? `/O=fastdapr-e2e/CN=${cert.commonName}`);
   writeFileSync(join(dir, `${name}.ext`), cert.extensions);
-  openssl(dir, "x509", "-req", "-in", `${name}.csr`, "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
-    "-days", "1", "-extfile", `${name}.ext`, "-out", `${name}.crt`);
+  openssl(dir, "x509", "-req", "-in", `${name}.csr`, "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-days", "1", "-extfile", `${name}.ext`, "-out", `${name}.crt`);
 }
 
 /**
  * openssl in `dir`: a self-signed CA (ca.key, ca.crt) and one certificate it signs
  * (<name>.key, <name>.crt) with the given X.509 extensions; EC P-256, valid one day.
  */
-export function writeSignedCertificate(
-  dir: string,
-  cert: { caCommonName: string; name: string; commonName: string; extensions: string },
-): void {
+export function writeSignedCertificate(dir: string, cert: { caCommonName: string; name: string; commonName: string; extensions: string }): void {
   writeCertificateAuthority(dir, cert.caCommonName);
   signCertificate(dir, cert);
 }

@@ -31,10 +31,7 @@ export async function generateProject(): Promise<GeneratedProject> {
   const cwd = mkdtempSync(join(tmpdir(), "fastdapr-kube-e2e-"));
   const init = await runCli(["init", "learnflow", "--preset", "learnflow", "--json"], cwd);
   if (init.code !== 0) throw new Error(`fastdapr init failed: ${init.stdout}${init.stderr}`);
-  const made = await runCli(
-    ["new", NEW_SERVICE, "--subscribe", "orders.created", "--publish", "orders.shipped", "--state-key", "order:{order_id}", "--json"],
-    cwd,
-  );
+  const made = await runCli(["new", NEW_SERVICE, "--subscribe", "orders.created", "--publish", "orders.shipped", "--state-key", "order:{order_id}", "--json"], cwd);
   if (made.code !== 0) throw new Error(`fastdapr new failed: ${made.stdout}${made.stderr}`);
   return {
     platform: join(cwd, "learnflow"),

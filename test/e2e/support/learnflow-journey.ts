@@ -22,9 +22,7 @@ export function agentOf(req: ChatRequestRecord): Agent | undefined {
 
 /** the variables that point an agent service at the fake model */
 export function agentEnv(service: ServiceName, llmBaseUrl: string): Record<string, string> {
-  return (AGENTS as readonly string[]).includes(service)
-    ? { OPENAI_BASE_URL: llmBaseUrl, OPENAI_API_KEY: apiKeyOf(service), OPENAI_MAX_RETRIES: "0" }
-    : {};
+  return (AGENTS as readonly string[]).includes(service) ? { OPENAI_BASE_URL: llmBaseUrl, OPENAI_API_KEY: apiKeyOf(service), OPENAI_MAX_RETRIES: "0" } : {};
 }
 
 const REVIEW = {

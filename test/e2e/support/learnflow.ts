@@ -8,14 +8,7 @@ import { parse, stringify } from "yaml";
 import { runCli } from "../../support/cli.js";
 import { loopbackNameResolutionConfig } from "../harness/index.js";
 
-export const SERVICES = [
-  "triage-service",
-  "concepts-service",
-  "code-review-service",
-  "debug-service",
-  "exercise-service",
-  "progress-service",
-] as const;
+export const SERVICES = ["triage-service", "concepts-service", "code-review-service", "debug-service", "exercise-service", "progress-service"] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
 export interface Learnflow {

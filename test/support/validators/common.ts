@@ -93,7 +93,10 @@ export function describeDoc(obj: JsonObject, index: number): string {
  * So OPENAI_API_KEY, DAPR_API_TOKEN, DB_PASSWORD match; LLM_MAX_TOKENS, SECRET_STORE_NAME don't.
  */
 export function looksLikeSecretName(name: string): boolean {
-  const segs = name.toUpperCase().split(/[_\-.]/).filter(Boolean);
+  const segs = name
+    .toUpperCase()
+    .split(/[_\-.]/)
+    .filter(Boolean);
   if (segs.length === 0) return false;
   const last = segs[segs.length - 1]!;
   if (["NAME", "STORE", "PATH", "FILE", "DIR", "REF", "HEADER"].includes(last)) return false;

@@ -5,18 +5,7 @@ import path from "node:path";
 import type { ValidateFunction } from "ajv";
 import { parse } from "yaml";
 import { makeAjv } from "./ajv.js";
-import {
-  type JsonObject,
-  type Problem,
-  asArray,
-  asObject,
-  describeDoc,
-  formatAjvError,
-  isObject,
-  parseYamlDocs,
-  schemaPath,
-  schemasDir,
-} from "./common.js";
+import { type JsonObject, type Problem, asArray, asObject, describeDoc, formatAjvError, isObject, parseYamlDocs, schemaPath, schemasDir } from "./common.js";
 
 /** The CRD folder of the schemas dir: `dapr-crds-v<version>` (1.18.3 in shared/, the built daprd's when provisioned). */
 export function daprCrdDir(): string {
@@ -68,7 +57,9 @@ export function daprValidators(): Map<string, ValidateFunction> {
   const dir = schemaPath(daprCrdDir());
   const ajv = makeAjv();
   const map = new Map<string, ValidateFunction>();
-  for (const f of readdirSync(dir).filter((x) => x.endsWith(".yaml")).sort()) {
+  for (const f of readdirSync(dir)
+    .filter((x) => x.endsWith(".yaml"))
+    .sort()) {
     const crd = asObject(parse(readFileSync(path.join(dir, f), "utf8")));
     const spec = asObject(crd.spec);
     const group = String(spec.group);
@@ -126,7 +117,12 @@ export function validateDaprObject(file: string, value: unknown, index: number):
   }
   if (!validate(value)) {
     for (const e of validate.errors ?? []) {
-      const rule = e.keyword === "additionalProperties" ? "dapr-unknown-field" : e.instancePath.startsWith("/metadata") || (e.instancePath === "" && e.params.missingProperty === "metadata") ? "dapr-metadata-name" : "dapr-schema";
+      const rule =
+        e.keyword === "additionalProperties"
+          ? "dapr-unknown-field"
+          : e.instancePath.startsWith("/metadata") || (e.instancePath === "" && e.params.missingProperty === "metadata")
+            ? "dapr-metadata-name"
+            : "dapr-schema";
       report(rule, formatAjvError(e));
     }
   }
@@ -167,7 +163,8 @@ function checkConfiguration(spec: JsonObject, report: (rule: string, message: st
   const policies = asArray(asObject(spec.accessControl).policies).map(asObject);
   policies.forEach((p, i) => {
     for (const k of ["appId", "trustDomain", "namespace"]) {
-      if (typeof p[k] !== "string" || p[k] === "") report("acl-policy-fields", `spec.accessControl.policies[${i}].${k} is required (a missing field makes the whole Configuration invalid)`);
+      if (typeof p[k] !== "string" || p[k] === "")
+        report("acl-policy-fields", `spec.accessControl.policies[${i}].${k} is required (a missing field makes the whole Configuration invalid)`);
     }
   });
   const tracing = asObject(spec.tracing);

@@ -65,12 +65,18 @@ export function validateDockerfile(file: string, text: string, opts: DockerfileO
 
   const stageNames = new Set<string>();
   for (const st of stages) {
-    const image = st.from.getArguments().map((a) => a.getValue()).find((a) => !a.startsWith("--"));
+    const image = st.from
+      .getArguments()
+      .map((a) => a.getValue())
+      .find((a) => !a.startsWith("--"));
     if (image !== undefined) {
       const unresolved: string[] = [];
       const resolved = substituteArgs(image, globalArgs, unresolved);
       if (unresolved.length > 0) {
-        report("dockerfile-base-image-tag", `line ${line(st.from)}: base image "${image}" uses ${unresolved.map((u) => `$${u}`).join(", ")} without a default (declare ARG ${unresolved[0]}=<pinned> before the first FROM)`);
+        report(
+          "dockerfile-base-image-tag",
+          `line ${line(st.from)}: base image "${image}" uses ${unresolved.map((u) => `$${u}`).join(", ")} without a default (declare ARG ${unresolved[0]}=<pinned> before the first FROM)`,
+        );
       } else if (!stageNames.has(resolved.toLowerCase()) && resolved !== "scratch") {
         const p = imageTagProblem(resolved);
         if (p) report("dockerfile-base-image-tag", `line ${line(st.from)}: base ${p}`);
@@ -84,13 +90,15 @@ export function validateDockerfile(file: string, text: string, opts: DockerfileO
     const kw = instr.getKeyword();
     if (kw === "ADD") {
       for (const a of instr.getArguments().map((x) => x.getValue())) {
-        if (/^(https?|ftp):\/\//i.test(a) || /^git@/.test(a)) report("dockerfile-add-url", `line ${line(instr)}: ADD of a URL (${a}); download in a RUN step with checksum or COPY`);
+        if (/^(https?|ftp):\/\//i.test(a) || /^git@/.test(a))
+          report("dockerfile-add-url", `line ${line(instr)}: ADD of a URL (${a}); download in a RUN step with checksum or COPY`);
       }
     }
     if (kw === "ENV" || kw === "ARG") {
       const props = (instr as unknown as { getProperties(): { getName(): string }[] }).getProperties();
       for (const p of props) {
-        if (looksLikeSecretName(p.getName())) report("dockerfile-secret-env", `line ${line(instr)}: ${kw} ${p.getName()} looks like a secret; pass secrets at run time or with --mount=type=secret`);
+        if (looksLikeSecretName(p.getName()))
+          report("dockerfile-secret-env", `line ${line(instr)}: ${kw} ${p.getName()} looks like a secret; pass secrets at run time or with --mount=type=secret`);
       }
     }
   }
@@ -98,7 +106,12 @@ export function validateDockerfile(file: string, text: string, opts: DockerfileO
   // pip caches: per stage, ENV PIP_NO_CACHE_DIR earlier in the stage (or in a stage it builds FROM).
   const stageHasNoCacheEnv = new Map<string, boolean>();
   for (const st of stages) {
-    const parentImage = (st.from.getArguments().map((a) => a.getValue()).find((a) => !a.startsWith("--")) ?? "").toLowerCase();
+    const parentImage = (
+      st.from
+        .getArguments()
+        .map((a) => a.getValue())
+        .find((a) => !a.startsWith("--")) ?? ""
+    ).toLowerCase();
     let noCache = stageHasNoCacheEnv.get(parentImage) ?? false;
     for (const instr of st.instructions) {
       const kw = instr.getKeyword();

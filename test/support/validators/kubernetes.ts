@@ -54,12 +54,7 @@ const SCHEMAS: Record<string, CompiledValidator> = {
 
 /** Ports of the Dapr sidecar; app probes must never target them. */
 export const DAPR_PORTS = [3500, 3501, 50001, 50002];
-const SIDECAR_RESOURCE_ANNOTATIONS = [
-  "dapr.io/sidecar-cpu-request",
-  "dapr.io/sidecar-cpu-limit",
-  "dapr.io/sidecar-memory-request",
-  "dapr.io/sidecar-memory-limit",
-];
+const SIDECAR_RESOURCE_ANNOTATIONS = ["dapr.io/sidecar-cpu-request", "dapr.io/sidecar-cpu-limit", "dapr.io/sidecar-memory-request", "dapr.io/sidecar-memory-limit"];
 
 export interface KubernetesOptions {
   /** Require Dapr sidecar annotations on every Deployment (default true: every generated service is a Dapr app). */
@@ -182,7 +177,10 @@ function checkWorkload(obj: JsonObject, report: Report, o: WorkloadOpts): void {
   // Dapr annotations belong on the pod template, not on the workload's own metadata.
   const ownAnn = Object.keys(asObject(asObject(obj.metadata).annotations)).filter((k) => k.startsWith("dapr.io/"));
   if (ownAnn.length > 0) {
-    report("dapr-annotations-on-deployment", `Dapr annotations ${ownAnn.join(", ")} must be on spec.template.metadata.annotations, not on the ${String(obj.kind ?? "workload")} metadata`);
+    report(
+      "dapr-annotations-on-deployment",
+      `Dapr annotations ${ownAnn.join(", ")} must be on spec.template.metadata.annotations, not on the ${String(obj.kind ?? "workload")} metadata`,
+    );
   }
 
   const podSc = asObject(pod.securityContext);
@@ -211,7 +209,9 @@ function checkWorkload(obj: JsonObject, report: Report, o: WorkloadOpts): void {
     const add = asArray(asObject(sc.capabilities).add).filter((x) => x !== "NET_BIND_SERVICE");
     if (add.length > 0) report("container-capabilities-drop-all", `${cname}: capabilities.add ${JSON.stringify(add)} not allowed (only NET_BIND_SERVICE)`);
     if (sc.readOnlyRootFilesystem !== true) report("container-read-only-root-fs", `${cname}: securityContext.readOnlyRootFilesystem must be true`);
-    const tmpMount = asArray(c.volumeMounts).map(asObject).find((m) => m.mountPath === "/tmp");
+    const tmpMount = asArray(c.volumeMounts)
+      .map(asObject)
+      .find((m) => m.mountPath === "/tmp");
     if (!tmpMount || !emptyDirs.has(String(tmpMount.name))) report("pod-tmp-emptydir", `${cname}: needs an emptyDir volume mounted at /tmp (read-only root filesystem)`);
 
     const res = asObject(c.resources);
@@ -350,18 +350,25 @@ function matches(selector: JsonObject, labels: JsonObject): boolean {
 /** A full LabelSelector (matchLabels and matchExpressions); an empty selector selects everything. */
 function selects(selector: JsonObject, labels: JsonObject): boolean {
   const byLabel = Object.entries(asObject(selector.matchLabels)).every(([k, v]) => labels[k] === v);
-  const byExpression = asArray(selector.matchExpressions).map(asObject).every((e) => {
-    const key = String(e.key);
-    const values = asArray(e.values).map(String);
-    const has = Object.hasOwn(labels, key);
-    switch (e.operator) {
-      case "In": return has && values.includes(String(labels[key]));
-      case "NotIn": return !has || !values.includes(String(labels[key]));
-      case "Exists": return has;
-      case "DoesNotExist": return !has;
-      default: return false;
-    }
-  });
+  const byExpression = asArray(selector.matchExpressions)
+    .map(asObject)
+    .every((e) => {
+      const key = String(e.key);
+      const values = asArray(e.values).map(String);
+      const has = Object.hasOwn(labels, key);
+      switch (e.operator) {
+        case "In":
+          return has && values.includes(String(labels[key]));
+        case "NotIn":
+          return !has || !values.includes(String(labels[key]));
+        case "Exists":
+          return has;
+        case "DoesNotExist":
+          return !has;
+        default:
+          return false;
+      }
+    });
   return byLabel && byExpression;
 }
 
@@ -380,14 +387,21 @@ function networkPolicySelectors(spec: JsonObject): { where: string; selector: Js
   const out: { where: string; selector: JsonObject }[] = [];
   const podSelector = asObject(spec.podSelector);
   if (selectorKeys(podSelector).length > 0) out.push({ where: "spec.podSelector", selector: podSelector });
-  for (const [direction, peersKey] of [["ingress", "from"], ["egress", "to"]] as const) {
-    asArray(spec[direction]).map(asObject).forEach((rule, r) => {
-      asArray(rule[peersKey]).map(asObject).forEach((peer, i) => {
-        if (peer.namespaceSelector !== undefined || peer.podSelector === undefined) return;
-        const selector = asObject(peer.podSelector);
-        if (selectorKeys(selector).length > 0) out.push({ where: `spec.${direction}[${r}].${peersKey}[${i}].podSelector`, selector });
+  for (const [direction, peersKey] of [
+    ["ingress", "from"],
+    ["egress", "to"],
+  ] as const) {
+    asArray(spec[direction])
+      .map(asObject)
+      .forEach((rule, r) => {
+        asArray(rule[peersKey])
+          .map(asObject)
+          .forEach((peer, i) => {
+            if (peer.namespaceSelector !== undefined || peer.podSelector === undefined) return;
+            const selector = asObject(peer.podSelector);
+            if (selectorKeys(selector).length > 0) out.push({ where: `spec.${direction}[${r}].${peersKey}[${i}].podSelector`, selector });
+          });
       });
-    });
   }
   return out.filter((s) => !selectorKeys(s.selector).some((k) => k.startsWith("dapr.io/")));
 }
@@ -416,10 +430,12 @@ export function kubernetesSetProblems(objects: Obj[]): Problem[] {
       const cports = containers.flatMap((c) => asArray(c.ports).map(asObject));
       for (const p of asArray(spec.ports).map(asObject)) {
         const tp = p.targetPort ?? p.port;
-        const ok = typeof tp === "number" || /^\d+$/.test(String(tp))
-          ? cports.some((c) => String(c.containerPort) === String(tp))
-          : cports.some((c) => c.name === tp);
-        if (!ok) report("service-target-port", `port ${JSON.stringify(p.name ?? p.port)} targetPort ${JSON.stringify(tp)} matches no container port of ${targets.map((t) => name(t.value)).join(", ")}`);
+        const ok = typeof tp === "number" || /^\d+$/.test(String(tp)) ? cports.some((c) => String(c.containerPort) === String(tp)) : cports.some((c) => c.name === tp);
+        if (!ok)
+          report(
+            "service-target-port",
+            `port ${JSON.stringify(p.name ?? p.port)} targetPort ${JSON.stringify(tp)} matches no container port of ${targets.map((t) => name(t.value)).join(", ")}`,
+          );
       }
     } else if (v.kind === "HorizontalPodAutoscaler") {
       const ref = asObject(spec.scaleTargetRef);
