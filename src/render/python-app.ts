@@ -93,6 +93,7 @@ const APP_FILES: [string, Owner][] = [
   ["app/core/telemetry.py", "generated"],
   ["app/core/metrics.py", "generated"],
   ["app/core/request_telemetry.py", "generated"],
+  ["app/core/routing.py", "generated"],
   ["app/api/__init__.py", "generated"],
   ["app/api/deps.py", "generated"],
   ["app/api/health.py", "generated"],
