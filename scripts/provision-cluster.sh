@@ -18,8 +18,8 @@
 #   5. images, built in the private dockerd and saved as tarballs the harness imports into its
 #      containerd's k8s.io namespace (no registry is reachable): the pod sandbox (pause, from
 #      scripts/lib/cluster-pause), the six Dapr control-plane/sidecar images under the names the
-#      chart composes (<registry>/<name>:<tag>), CoreDNS; the Redis stand-in is saved from
-#      provision-docker.sh's image
+#      chart composes (<registry>/<name>:<tag>), CoreDNS; the Redis and OpenTelemetry Collector stand-ins are saved from
+#      provision-docker.sh's images (the dev overlay runs both)
 #   6. writes $FASTDAPR_CACHE/cluster.json, read by test/e2e/harness/cluster.ts
 #
 # Environment:
@@ -145,7 +145,7 @@ if [ ! -x "$PAUSE_DIR/cluster-pause" ]; then
 fi
 
 # ---------------------------------------------------------------- 5. images
-step "images (pause, dapr, coredns, redis)"
+step "images (pause, dapr, coredns, redis, otelcol)"
 start_output="$(bash scripts/dockerd.sh start)"
 daemon_state="${start_output%%$'\n'*}"
 export DOCKER_HOST="$(bash scripts/dockerd.sh host)"
@@ -186,13 +186,20 @@ for c in operator placement scheduler; do
   scratch_image "$c" "$DAPR_REGISTRY/$c:$DAPR_VERSION" "$DAPR_DIR/$c"
 done
 scratch_image coredns "$COREDNS_IMAGE" "$ROOT/coredns-${COREDNS_VERSION}/coredns"
-redis_id="$(docker image inspect -f '{{.Id}}' "$REDIS_IMAGE" 2>/dev/null)" || die "no $REDIS_IMAGE in the private dockerd: run scripts/provision-docker.sh"
-redis_key="${redis_id#sha256:}"; redis_key="${redis_key:0:12}"
-if [ ! -f "$IMAGES/redis-$redis_key.tar" ]; then
-  rm -f "$IMAGES"/redis-*.tar
-  docker save -o "$IMAGES/redis-$redis_key.tar" "$REDIS_IMAGE" || die "docker save $REDIS_IMAGE failed"
-  built+=("$REDIS_IMAGE")
-fi
+# standin_tar <tar> <image>: one of provision-docker.sh's stand-in images, saved for the node
+standin_tar() {
+  local tar="$1" tag="$2" id key
+  id="$(docker image inspect -f '{{.Id}}' "$tag" 2>/dev/null)" || die "no $tag in the private dockerd: run scripts/provision-docker.sh"
+  key="${id#sha256:}"; key="${key:0:12}"
+  [ -f "$IMAGES/$tar-$key.tar" ] && return 0
+  rm -f "$IMAGES/$tar"-*.tar
+  docker save -o "$IMAGES/$tar-$key.tar" "$tag" || die "docker save $tag failed"
+  built+=("$tag")
+}
+standin_tar redis "$REDIS_IMAGE"
+# the dev overlay's OpenTelemetry Collector
+OTELCOL_IMAGE="$(node --import tsx --input-type=module -e 'import { CONTAINER_IMAGES } from "./src/versions.ts"; console.log(CONTAINER_IMAGES.otelCollector)')"
+standin_tar otelcol "$OTELCOL_IMAGE"
 done_step "${built[*]:-all cached}"
 
 # ---------------------------------------------------------------- 6. cluster.json
@@ -216,7 +223,7 @@ cat > "$CACHE/cluster.json.tmp" <<JSON
   "pauseImage": "$PAUSE_IMAGE",
   "corednsImage": "$COREDNS_IMAGE",
   "redisImage": "$REDIS_IMAGE",
-  "imageTars": ["$(one pause)", "$(one daprd)", "$(one sentry)", "$(one injector)", "$(one operator)", "$(one placement)", "$(one scheduler)", "$(one coredns)", "$(one redis)"]
+  "imageTars": ["$(one pause)", "$(one daprd)", "$(one sentry)", "$(one injector)", "$(one operator)", "$(one placement)", "$(one scheduler)", "$(one coredns)", "$(one redis)", "$(one otelcol)"]
 }
 JSON
 mv -f "$CACHE/cluster.json.tmp" "$CACHE/cluster.json"

@@ -327,7 +327,8 @@ describe("the LearnFlow platform on a Kubernetes node with Dapr's control plane"
  * daprd. The chart registers the injector's webhook with `failurePolicy: Ignore` and a 10 s
  * timeout: on this shared two-core machine a call sometimes times out and the API server admits
  * the pod without a sidecar (it then never gets Ready). Such a pod is deleted, so its ReplicaSet
- * creates it again through the webhook, and counted in the test's output.
+ * creates it again through the webhook, and counted in the test's output. The overlay's collector
+ * (no sidecar) must be Running and Ready too; the answer lists the services' pods.
  */
 async function injectedAndReady(c: Cluster): Promise<PodList> {
   const recreated: string[] = [];
@@ -336,12 +337,15 @@ async function injectedAndReady(c: Cluster): Promise<PodList> {
     async () => {
       const l = JSON.parse(await c.kubectlOk(["-n", NS, "get", "pods", "-o", "json"])) as PodList;
       for (const p of l.items) {
-        if (p.metadata.deletionTimestamp || p.spec.containers.some((x) => x.name === "daprd")) continue;
+        if (p.metadata.deletionTimestamp || isCollector(p) || p.spec.containers.some((x) => x.name === "daprd")) continue;
         recreated.push(p.metadata.name);
         await c.kubectl(["-n", NS, "delete", "pod", p.metadata.name, "--wait=false"]);
       }
       const live = l.items.filter((p) => !p.metadata.deletionTimestamp);
-      return live.length === SERVICES.length && live.every(podReady) ? l : undefined;
+      // the overlay's OpenTelemetry Collector runs beside the services, without a sidecar
+      const apps = live.filter((p) => !isCollector(p));
+      const collectors = live.filter(isCollector);
+      return apps.length === SERVICES.length && collectors.length === 1 && live.every(podReady) ? { items: apps } : undefined;
     },
     { timeoutMs: 600_000, intervalMs: 3000 },
   );
@@ -487,4 +491,5 @@ interface Hpa {
 interface PodList {
   items: Pod[];
 }
+const isCollector = (p: Pod) => p.metadata.labels?.["app.kubernetes.io/component"] === "collector";
 const podReady = (p: Pod) => p.status.phase === "Running" && p.status.conditions?.some((c) => c.type === "Ready" && c.status === "True") === true;
