@@ -12,6 +12,7 @@ import { parseAllDocuments, stringify } from "yaml";
 import { docstringText, markdownInline, markdownText, pythonDocstring, pythonString } from "../../src/render/literals.js";
 import { runCli } from "../support/cli.js";
 import { assertPythonChecksPass, pythonVenv } from "../support/python-checks.js";
+import { seeded } from "../support/seeded.js";
 
 const venv = pythonVenv();
 const python = join(venv, "bin", "python");
@@ -45,18 +46,6 @@ const HOSTILE = [
   "\u0301 combining mark first",
   "x".repeat(500),
 ];
-
-/** A seeded generator (mulberry32): the same random values on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PIECES = ['"', "'", "\\", "{", "}", "<%", "%>", "\n", "\t", " ", "#", "|", "`", "*", "_", "[", "]", "<", ">", "&", "-", "1.", ":", "$", "\\u", "\\N"];
 const RANGES: [number, number][] = [
@@ -140,7 +129,7 @@ const FIXED: Texts = {
 };
 
 function randomTexts(seed: number): Texts {
-  const next = random(seed);
+  const next = seeded(seed);
   const many = (n: number, max?: number) => Array.from({ length: n }, () => randomText(next, max));
   return {
     platform: randomText(next, 500),
@@ -240,7 +229,7 @@ async function generateAndCheck(label: string, t: Texts): Promise<string> {
 }
 
 test("the literal helpers hold exactly the text (Python) and open no construct (Markdown)", () => {
-  const next = random(16);
+  const next = seeded(16);
   const samples = [...HOSTILE, ...Array.from({ length: 300 }, () => randomText(next, 120))];
   // Python: a string literal evaluates to the text; a docstring to its cleandoc form
   const program = samples

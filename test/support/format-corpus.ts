@@ -13,21 +13,10 @@ import { PRESETS, PRESET_NAMES } from "../../src/manifest/presets/index.js";
 import { Tree } from "../../src/tree/tree.js";
 import { PYTHON_VERSIONS } from "../../src/versions.js";
 import { SAMPLE_SERVICES } from "./samples.js";
+import { seeded } from "./seeded.js";
 import { parseManifest } from "../../src/manifest/load.js";
 import { buildPlatform } from "../../src/platform/build-platform.js";
 import { renderPlatform } from "../../src/render/platform.js";
-
-/** A seeded generator (mulberry32): the same names on every run. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const LOWER = "abcdefghijklmnopqrstuvwxyz";
 const ALNUM = `${LOWER}0123456789`;
