@@ -1,19 +1,12 @@
 // Certificates and kubeconfigs of the test cluster (test/e2e/harness/cluster.ts): one CA signs the
 // API server's serving certificate, the kubelet's, and a client certificate per component, whose
 // subject is the identity Kubernetes' built-in RBAC and Node authorizer expect for it.
-import { generateKeyPairSync } from "node:crypto";
-import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { stringify } from "yaml";
+import { clientCertificate, writeKubeconfig, writeServiceAccountKeys, type ClientCert } from "./kube-credentials.js";
 import { signCertificate, writeCertificateAuthority } from "./tls.js";
 import { KUBERNETES_SERVICE_IP, NODE_IP } from "./cluster-node.js";
 
 export const NODE_NAME = "fastdapr-node";
-
-export interface ClientCert {
-  cert: string;
-  key: string;
-}
 
 export interface ClusterPki {
   ca: string;
@@ -33,10 +26,7 @@ export function writeClusterPki(dir: string, server: string): ClusterPki {
     signCertificate(dir, { name, commonName: name, extensions: `subjectAltName=${sans}\nextendedKeyUsage=serverAuth\n` });
     return { cert: join(dir, `${name}.crt`), key: join(dir, `${name}.key`) };
   };
-  const client = (name: string, subject: string): ClientCert => {
-    signCertificate(dir, { name, commonName: name, subject, extensions: "extendedKeyUsage=clientAuth\n" });
-    return { cert: join(dir, `${name}.crt`), key: join(dir, `${name}.key`) };
-  };
+  const client = (name: string, subject: string) => clientCertificate(dir, name, subject);
   const apiserver = serving(
     "apiserver",
     [
@@ -51,11 +41,7 @@ export function writeClusterPki(dir: string, server: string): ClusterPki {
     ].join(","),
   );
   const kubeletServing = serving("kubelet-serving", `IP:${NODE_IP},DNS:${NODE_NAME}`);
-  const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
-  const serviceAccountPrivate = join(dir, "service-account.key");
-  const serviceAccountPublic = join(dir, "service-account.pub");
-  writeFileSync(serviceAccountPrivate, privateKey.export({ type: "pkcs8", format: "pem" }));
-  writeFileSync(serviceAccountPublic, publicKey.export({ type: "spki", format: "pem" }));
+  const { serviceAccountPrivate, serviceAccountPublic } = writeServiceAccountKeys(dir);
   const ca = join(dir, "ca.crt");
   const kubeconfig = (name: string, user: ClientCert) => writeKubeconfig(join(dir, `${name}.kubeconfig`), server, ca, user);
   return {
@@ -77,19 +63,4 @@ export function writeClusterPki(dir: string, server: string): ClusterPki {
       router: kubeconfig("router", client("router", "/O=system:masters/CN=kube-router")),
     },
   };
-}
-
-function writeKubeconfig(file: string, server: string, ca: string, user: ClientCert): string {
-  writeFileSync(
-    file,
-    stringify({
-      apiVersion: "v1",
-      kind: "Config",
-      clusters: [{ name: "fastdapr", cluster: { server, "certificate-authority": ca } }],
-      users: [{ name: "fastdapr", user: { "client-certificate": user.cert, "client-key": user.key } }],
-      contexts: [{ name: "fastdapr", context: { cluster: "fastdapr", user: "fastdapr" } }],
-      "current-context": "fastdapr",
-    }),
-  );
-  return file;
 }

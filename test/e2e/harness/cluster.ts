@@ -9,13 +9,12 @@
 // the teardown removes processes, mounts, the namespace (interfaces, iptables rules) and cgroups.
 // kubectl runs inside the namespace too. No registry is reachable: the images are imported from
 // the tarballs provision-cluster.sh saved into containerd's k8s.io namespace.
-import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { loadKubeRuntime, type KubeRuntime, type KubectlRun } from "./kube.js";
 import { spawnManaged, type ManagedProcess } from "./proc.js";
-import { cacheRoot, waitFor } from "./util.js";
+import { cacheRoot, runCaptured, waitFor } from "./util.js";
 import { BRIDGE, DNS_SERVICE_IP, NODE_IP, POD_CIDR, POD_GATEWAY, SERVICE_CIDR, createNode, type Node } from "./cluster-node.js";
 import { NODE_NAME, writeClusterPki } from "./cluster-pki.js";
 import { coreDnsManifest } from "./cluster-addons.js";
@@ -93,7 +92,7 @@ export async function startCluster(): Promise<Cluster> {
   };
   const exec = (command: string, args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv } = {}) => {
     const [c, a] = node.inNetns(command, args);
-    return runCapture(c, a, opts.input, opts.env);
+    return runCaptured(c, a, opts);
   };
   try {
     const server = `https://${NODE_IP}:6443`;
@@ -240,13 +239,13 @@ export async function startCluster(): Promise<Cluster> {
     const sock = d("containerd.sock");
     writeFileSync(d("containerd.toml"), containerdConfig(node.dir, sock, rt));
     const containerd = inNode("containerd", rt.containerd, ["--config", d("containerd.toml")]);
-    await waitFor("containerd", async () => (await runCapture(rt.ctr, ["--address", sock, "version"])).code === 0, {
+    await waitFor("containerd", async () => (await runCaptured(rt.ctr, ["--address", sock, "version"])).code === 0, {
       timeoutMs: 60_000,
       intervalMs: 300,
       abortIf: exited(containerd),
     });
     const importImage = async (tar: string) => {
-      const r = await runCapture(rt.ctr, ["--address", sock, "-n", "k8s.io", "images", "import", "--no-unpack=false", tar]);
+      const r = await runCaptured(rt.ctr, ["--address", sock, "-n", "k8s.io", "images", "import", "--no-unpack=false", tar]);
       if (r.code !== 0) throw new Error(`ctr images import ${tar} failed:\n${r.stderr}${r.stdout}`);
     };
     for (const tar of rt.imageTars) await importImage(tar);
@@ -406,17 +405,4 @@ disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapsho
     bin_dir = "${rt.cniBin}"
     conf_dir = "${dir}/cni/conf"
 `;
-}
-
-function runCapture(command: string, args: string[], input?: string, env?: NodeJS.ProcessEnv): Promise<KubectlRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ["pipe", "pipe", "pipe"], env: env ?? process.env });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on("data", (b: Buffer) => (stderr += b.toString()));
-    child.once("error", reject);
-    child.once("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(input ?? "");
-  });
 }

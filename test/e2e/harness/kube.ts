@@ -7,15 +7,14 @@
 // charts register them) through its egress selector: the "cluster" egress is an HTTP CONNECT proxy
 // on a Unix socket, served here, that maps a Service's ClusterIP:port to a process on loopback and
 // refuses every other destination. Nothing leaves 127.0.0.1.
-import { spawn } from "node:child_process";
-import { generateKeyPairSync } from "node:crypto";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createConnection, createServer, type Server, type Socket } from "node:net";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { spawnManaged, type ManagedProcess } from "./proc.js";
+import { clientCertificate, writeKubeconfig, writeServiceAccountKeys, type ClientCert } from "./kube-credentials.js";
 import { signCertificate, writeCertificateAuthority } from "./tls.js";
-import { cacheRoot, fetchT, freePort, tempDir, waitFor } from "./util.js";
+import { cacheRoot, fetchT, freePort, runCaptured, tempDir, waitFor, type CapturedRun } from "./util.js";
 
 /** what scripts/provision-kube.sh wrote to $FASTDAPR_CACHE/kube.json */
 export interface KubeRuntime {
@@ -44,11 +43,7 @@ export function loadKubeRuntime(): KubeRuntime {
   return rt;
 }
 
-export interface KubectlRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+export type KubectlRun = CapturedRun;
 
 export interface ControlPlane {
   runtime: KubeRuntime;
@@ -228,21 +223,7 @@ export async function startControlPlane(): Promise<ControlPlane> {
 }
 
 function runKubectl(bin: string, kubeconfig: string, args: string[], input?: string): Promise<KubectlRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, ["--kubeconfig", kubeconfig, ...args], { stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, KUBECONFIG: "" } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.once("error", reject);
-    child.once("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(input ?? "");
-  });
-}
-
-interface ClientCert {
-  cert: string;
-  key: string;
+  return runCaptured(bin, ["--kubeconfig", kubeconfig, ...args], { input, env: { ...process.env, KUBECONFIG: "" } });
 }
 
 interface Pki {
@@ -263,39 +244,14 @@ function writePki(dir: string): Pki {
     commonName: "kube-apiserver",
     extensions: "subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes.default.svc\nextendedKeyUsage=serverAuth\n",
   });
-  const client = (name: string, subject: string): ClientCert => {
-    signCertificate(dir, { name, commonName: name, subject, extensions: "extendedKeyUsage=clientAuth\n" });
-    return { cert: join(dir, `${name}.crt`), key: join(dir, `${name}.key`) };
-  };
-  const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
-  const serviceAccountPrivate = join(dir, "service-account.key");
-  const serviceAccountPublic = join(dir, "service-account.pub");
-  writeFileSync(serviceAccountPrivate, privateKey.export({ type: "pkcs8", format: "pem" }));
-  writeFileSync(serviceAccountPublic, publicKey.export({ type: "spki", format: "pem" }));
   return {
     ca: join(dir, "ca.crt"),
     apiserverCert: join(dir, "apiserver.crt"),
     apiserverKey: join(dir, "apiserver.key"),
-    admin: client("admin", "/O=system:masters/CN=fastdapr-e2e-admin"),
-    controllerManager: client("controller-manager", "/CN=system:kube-controller-manager"),
-    serviceAccountPrivate,
-    serviceAccountPublic,
+    admin: clientCertificate(dir, "admin", "/O=system:masters/CN=fastdapr-e2e-admin"),
+    controllerManager: clientCertificate(dir, "controller-manager", "/CN=system:kube-controller-manager"),
+    ...writeServiceAccountKeys(dir),
   };
-}
-
-function writeKubeconfig(file: string, server: string, ca: string, user: ClientCert): string {
-  writeFileSync(
-    file,
-    stringify({
-      apiVersion: "v1",
-      kind: "Config",
-      clusters: [{ name: "e2e", cluster: { server, "certificate-authority": ca } }],
-      users: [{ name: "e2e", user: { "client-certificate": user.cert, "client-key": user.key } }],
-      contexts: [{ name: "e2e", context: { cluster: "e2e", user: "e2e" } }],
-      "current-context": "e2e",
-    }),
-  );
-  return file;
 }
 
 interface EgressProxy {

@@ -1,4 +1,5 @@
-// Ports, waiting, and the provisioned runtime description.
+// Ports, waiting, running a command to its end, and the provisioned runtime description.
+import { spawn } from "node:child_process";
 import { createServer, Socket } from "node:net";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
@@ -120,4 +121,24 @@ export function loadRuntime(): Runtime {
   }
   runtime = r;
   return r;
+}
+
+export interface CapturedRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `command` to its end with `input` on stdin and its output captured; a non-zero exit is an answer, not an error. */
+export function runCaptured(command: string, args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CapturedRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ["pipe", "pipe", "pipe"], env: opts.env ?? process.env });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (b: Buffer) => (stdout += b.toString()));
+    child.stderr.on("data", (b: Buffer) => (stderr += b.toString()));
+    child.once("error", reject);
+    child.once("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(opts.input ?? "");
+  });
 }
