@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { buildServiceModel, type ServiceOptions } from "../../src/model/build-service.js";
 import { renderServiceTree } from "../../src/commands/new.js";
 import { writeTreeTo } from "../support/write-tree.js";
-import { fetchT, json, reserveDaprPorts, runCase, stopAll, waitFor, writeResources, type AppProcess, type Daprd, type Scope } from "./harness/index.js";
+import { APP_ENV, emptied, fetchT, json, LLM_ENV, reserveDaprPorts, runCase, stopAll, waitFor, writeResources, type AppProcess, type Daprd, type Scope } from "./harness/index.js";
 import { startFakeLlm, type ChatRequestRecord, type FakeLlm } from "./harness/fake-llm.js";
 import { componentNames, configFor, readYaml, resourcesFor, venvPath } from "./support/generated-services.js";
 
@@ -44,19 +44,7 @@ after(async () => {
 
 const CASE_MS = 150_000;
 /** variables a developer's shell may carry that must not reach the apps or daprd */
-const SCRUB = [
-  "DAPR_HTTP_PORT",
-  "DAPR_GRPC_PORT",
-  "DAPR_API_TOKEN",
-  "APP_API_TOKEN",
-  "STATE_STORE",
-  "PUBSUB_NAME",
-  "OPENAI_API_KEY",
-  "OPENAI_BASE_URL",
-  "OPENAI_MODEL",
-  "CONVERSATION_COMPONENT",
-];
-const EMPTY = Object.fromEntries(SCRUB.map((k) => [k, ""]));
+const EMPTY = emptied([...APP_ENV, ...LLM_ENV, "CONVERSATION_COMPONENT"]);
 
 interface Agent {
   app: AppProcess;

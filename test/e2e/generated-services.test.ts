@@ -7,6 +7,8 @@ import { execFile } from "node:child_process";
 import { join } from "node:path";
 import {
   accessLog,
+  APP_ENV,
+  emptied,
   fetchT,
   json,
   reserveDaprPorts,
@@ -46,18 +48,8 @@ after(async () => {
 
 const CASE_MS = 150_000;
 /** variables a developer's shell may carry that must not reach the apps, daprd or pytest */
-const SCRUB = [
-  "DAPR_HTTP_PORT",
-  "DAPR_GRPC_PORT",
-  "DAPR_API_TOKEN",
-  "APP_API_TOKEN",
-  "DAPR_CONTRACT_HTTP_PORT",
-  "DAPR_CONTRACT_STATE_STORE",
-  "DAPR_CONTRACT_PUBSUB",
-  "STATE_STORE",
-  "PUBSUB_NAME",
-];
-const EMPTY = Object.fromEntries(SCRUB.map((k) => [k, ""]));
+const SCRUB = [...APP_ENV, "DAPR_CONTRACT_HTTP_PORT", "DAPR_CONTRACT_STATE_STORE", "DAPR_CONTRACT_PUBSUB"];
+const EMPTY = emptied(SCRUB);
 
 interface Running {
   app: AppProcess;

@@ -9,7 +9,22 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { accessLog, fetchT, reserveDaprPorts, runCase, stopAll, waitFor, writeResources, type AppProcess, type Daprd, type DaprPorts, type Scope } from "./harness/index.js";
+import {
+  accessLog,
+  APP_ENV,
+  emptied,
+  fetchT,
+  LLM_ENV,
+  reserveDaprPorts,
+  runCase,
+  stopAll,
+  waitFor,
+  writeResources,
+  type AppProcess,
+  type Daprd,
+  type DaprPorts,
+  type Scope,
+} from "./harness/index.js";
 import { startFakeLlm, type FakeLlm } from "./harness/fake-llm.js";
 import { agentEnv, agentReply, learnerJourney } from "./support/learnflow-journey.js";
 import { venvPath } from "./support/generated-services.js";
@@ -28,8 +43,7 @@ after(async () => {
 });
 
 /** variables a developer's shell may carry that must not reach the apps or daprd */
-const SCRUB = ["DAPR_HTTP_PORT", "DAPR_GRPC_PORT", "DAPR_API_TOKEN", "APP_API_TOKEN", "STATE_STORE", "PUBSUB_NAME", "OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODEL"];
-const EMPTY = Object.fromEntries(SCRUB.map((k) => [k, ""]));
+const EMPTY = emptied([...APP_ENV, ...LLM_ENV]);
 
 interface Running {
   app: AppProcess;

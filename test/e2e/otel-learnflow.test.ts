@@ -11,7 +11,21 @@ import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
-import { fetchT, reserveDaprPorts, runCase, stopAll, waitFor, writeResources, type AppProcess, type Daprd, type DaprPorts, type Scope } from "./harness/index.js";
+import {
+  APP_ENV,
+  emptied,
+  fetchT,
+  LLM_ENV,
+  reserveDaprPorts,
+  runCase,
+  stopAll,
+  waitFor,
+  writeResources,
+  type AppProcess,
+  type Daprd,
+  type DaprPorts,
+  type Scope,
+} from "./harness/index.js";
 import { otelcolBinary, startCollector, type Collector, type ExportedSpan } from "./harness/otel.js";
 import { startFakeLlm } from "./harness/fake-llm.js";
 import { agentEnv, agentReply } from "./support/learnflow-journey.js";
@@ -39,23 +53,15 @@ after(async () => {
 });
 
 /** variables a developer's shell may carry that must not reach the apps or daprd (daprd reads OTEL_* too) */
-const SCRUB = [
-  "DAPR_HTTP_PORT",
-  "DAPR_GRPC_PORT",
-  "DAPR_API_TOKEN",
-  "APP_API_TOKEN",
-  "STATE_STORE",
-  "PUBSUB_NAME",
-  "OPENAI_API_KEY",
-  "OPENAI_BASE_URL",
-  "OPENAI_MODEL",
+const EMPTY = emptied([
+  ...APP_ENV,
+  ...LLM_ENV,
   "OTEL_EXPORTER_OTLP_ENDPOINT",
   "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
   "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT",
   "OTEL_SDK_DISABLED",
   "OTEL_SERVICE_NAME",
-];
-const EMPTY = Object.fromEntries(SCRUB.map((k) => [k, ""]));
+]);
 
 interface Running {
   app: AppProcess;

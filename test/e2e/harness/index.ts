@@ -13,6 +13,7 @@ export * from "./servers.js";
 export * from "./dapr.js";
 export * from "./sentry.js";
 export * from "./tls.js";
+export * from "./app-env.js";
 
 // ------------------------------------------------------------------ in-process HTTP app
 export interface HttpRequestRecord {
