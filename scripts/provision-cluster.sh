@@ -60,19 +60,7 @@ command -v runc >/dev/null 2>&1 || missing+=(runc)
 command -v ipset >/dev/null 2>&1 || missing+=(ipset)
 command -v conntrack >/dev/null 2>&1 || missing+=(conntrack)
 if [ ${#missing[@]} -gt 0 ]; then
-  apt_lock
-  # no service starts from a maintainer script: the harness runs its own containerd
-  policy_added=0
-  if [ ! -e /usr/sbin/policy-rc.d ]; then
-    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod 755 /usr/sbin/policy-rc.d; policy_added=1
-  fi
-  cleanup_policy() { [ "$policy_added" = 1 ] && rm -f /usr/sbin/policy-rc.d; return 0; }
-  trap cleanup_policy EXIT
-  apt_get() { env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 "$@"; }
-  if ! apt-cache show "${missing[@]}" >/dev/null 2>&1; then apt_get update -q; fi
-  apt_get install -y -q --no-install-recommends "${missing[@]}"
-  cleanup_policy; trap - EXIT
-  apt_unlock
+  apt_install "${missing[@]}"
   done_step "installed ${missing[*]}"
 else
   done_step "nothing missing"
@@ -156,7 +144,8 @@ mkdir -p "$IMAGES"
 DAPRD="$(json "$CACHE/runtime.json" daprd)"
 SENTRY="$(json "$CACHE/runtime.json" sentry)"
 INJECTOR="$(json "$CACHE/kube.json" daprInjector)"
-REDIS_IMAGE="$(node --import tsx --input-type=module -e 'import { CONTAINER_IMAGES } from "./src/versions.ts"; console.log(CONTAINER_IMAGES.redis)')"
+load_container_images redis otelCollector
+REDIS_IMAGE="${IMAGE[redis]}"
 built=()
 # scratch_image <tar> <tag> <binary> [user]: FROM scratch with the one static binary as /<name>, its
 # entrypoint (the pod sandbox needs one; the chart's and injector's containers name theirs anyway);
@@ -197,9 +186,7 @@ standin_tar() {
   built+=("$tag")
 }
 standin_tar redis "$REDIS_IMAGE"
-# the dev overlay's OpenTelemetry Collector
-OTELCOL_IMAGE="$(node --import tsx --input-type=module -e 'import { CONTAINER_IMAGES } from "./src/versions.ts"; console.log(CONTAINER_IMAGES.otelCollector)')"
-standin_tar otelcol "$OTELCOL_IMAGE"
+standin_tar otelcol "${IMAGE[otelCollector]}"   # the dev overlay's OpenTelemetry Collector
 done_step "${built[*]:-all cached}"
 
 # ---------------------------------------------------------------- 6. cluster.json

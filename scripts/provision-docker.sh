@@ -61,20 +61,7 @@ missing=()
 command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
 command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
 if [ ${#missing[@]} -gt 0 ]; then
-  apt_lock
-  policy_added=0
-  if [ ! -e /usr/sbin/policy-rc.d ]; then
-    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
-    chmod 755 /usr/sbin/policy-rc.d
-    policy_added=1
-  fi
-  cleanup_policy() { [ "$policy_added" = 1 ] && rm -f /usr/sbin/policy-rc.d; return 0; }
-  trap cleanup_policy EXIT
-  apt_get() { env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 "$@"; }
-  if ! apt-cache show "${missing[@]}" >/dev/null 2>&1; then apt_get update -q; fi
-  apt_get install -y -q --no-install-recommends "${missing[@]}"
-  cleanup_policy; trap - EXIT
-  apt_unlock
+  apt_install "${missing[@]}"
   done_step "installed ${missing[*]}"
 else
   done_step "nothing missing"
@@ -98,13 +85,7 @@ on_exit() {
 trap on_exit EXIT
 done_step "$daemon_state ($DOCKER_HOST)"
 
-# the image names the generated files use, from the generator's own table
-declare -A IMAGE=()
-while IFS='=' read -r key name; do IMAGE[$key]="$name"; done < <(
-  node --import tsx --input-type=module \
-    -e 'import { CONTAINER_IMAGES } from "./src/versions.ts"; for (const [k, v] of Object.entries(CONTAINER_IMAGES)) console.log(`${k}=${v}`)'
-)
-for key in python daprd redis kafka postgres; do [ -n "${IMAGE[$key]:-}" ] || die "src/versions.ts CONTAINER_IMAGES has no $key"; done
+load_container_images python daprd redis kafka postgres otelCollector
 
 image_key() { docker image inspect -f "{{ index .Config.Labels \"$LABEL\" }}" "$1" 2>/dev/null || true; }
 files_hash() { ( cd "$1" && find . -type f | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-16 ); }

@@ -42,10 +42,6 @@ LOG4J_VERSION="2.25.5"               # log4j-slf4j-impl binding, matches kafka 4
 DEP_PLUGIN_VERSION="3.8.1"           # maven-dependency-plugin
 
 
-as_root() {
-  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo -n "$@"; else die "need root for: $*"; fi
-}
-
 pg_bindir() {
   local d
   for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
@@ -64,25 +60,12 @@ command -v mvn >/dev/null 2>&1 || missing+=(maven)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)   # the e2e harness makes Sentry's trust bundle with it
 if [ ${#missing[@]} -gt 0 ]; then
   echo "    installing: ${missing[*]}"
-  apt_lock
-  # Keep maintainer scripts from starting redis/postgres daemons and from
-  # creating the default 'main' PostgreSQL cluster: tests run their own.
-  policy_added=0
-  if [ ! -e /usr/sbin/policy-rc.d ]; then
-    printf '#!/bin/sh\nexit 101\n' | as_root tee /usr/sbin/policy-rc.d >/dev/null
-    as_root chmod 755 /usr/sbin/policy-rc.d
-    policy_added=1
-  fi
+  # no default 'main' PostgreSQL cluster from the package's maintainer script: tests run their own
   if [ ! -e /etc/postgresql-common/createcluster.conf ]; then
     as_root mkdir -p /etc/postgresql-common
     echo "create_main_cluster = false" | as_root tee /etc/postgresql-common/createcluster.conf >/dev/null
   fi
-  cleanup_policy() { [ "$policy_added" = 1 ] && as_root rm -f /usr/sbin/policy-rc.d; return 0; }
-  trap cleanup_policy EXIT
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
-  cleanup_policy; trap - EXIT
-  apt_unlock
+  apt_install "${missing[@]}"
   done_step "installed ${missing[*]}"
 else
   done_step "nothing missing"

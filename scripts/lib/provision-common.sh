@@ -1,5 +1,6 @@
-# Sourced by the provision scripts (provision.sh, provision-docker.sh, provision-kube.sh): the cache
-# root, Go's environment under it, the pinned runtime versions, and the timed steps each prints.
+# Sourced by the provision scripts (provision.sh, provision-docker.sh, provision-kube.sh,
+# provision-otel.sh, provision-cluster.sh): the cache root, Go's environment under it, the pinned
+# runtime versions, the timed steps each prints, apt installs and the generator's image names.
 # Set PROVISION_NAME (error prefix) and optionally STEP_WIDTH (summary column) before sourcing.
 #
 # Go's module and build caches are kept under the cache root ($FASTDAPR_CACHE/go/{mod,build}) so one
@@ -35,3 +36,38 @@ die() { echo "${PROVISION_NAME:-provision}: ERROR: $*" >&2; exit 1; }
 # included, which two installs must not add and remove under each other).
 apt_lock() { exec 9>"$CACHE/.apt.lock"; flock 9; }
 apt_unlock() { flock -u 9; exec 9>&-; }
+
+# load_container_images <key>...: IMAGE[<key>] = the image name the generated files use, from the
+# generator's own table (src/versions.ts CONTAINER_IMAGES), read in one node start
+declare -A IMAGE=()
+load_container_images() {
+  local key name
+  while IFS='=' read -r key name; do IMAGE[$key]="$name"; done < <(
+    cd "$(dirname "${BASH_SOURCE[0]}")/../.." && node --import tsx --input-type=module \
+      -e 'import { CONTAINER_IMAGES } from "./src/versions.ts"; for (const [k, v] of Object.entries(CONTAINER_IMAGES)) console.log(`${k}=${v}`)'
+  )
+  for key in "$@"; do [ -n "${IMAGE[$key]:-}" ] || die "src/versions.ts CONTAINER_IMAGES has no $key"; done
+}
+
+as_root() { # <command>...: itself when root, through sudo -n otherwise
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo -n "$@"; else die "need root for: $*"; fi
+}
+
+# apt_install <package>...: under the apt lock, with a policy-rc.d in place so that no maintainer
+# script starts its daemon (the tests run their own daemons), removed again afterwards even when
+# the install fails. The package lists are refreshed first: a stale list names versions the mirror
+# no longer has.
+apt_install() {
+  local policy_added=0 rc=0
+  apt_lock
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' | as_root tee /usr/sbin/policy-rc.d >/dev/null
+    as_root chmod 755 /usr/sbin/policy-rc.d
+    policy_added=1
+  fi
+  { as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update -q \
+    && as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends "$@"; } || rc=$?
+  if [ "$policy_added" = 1 ]; then as_root rm -f /usr/sbin/policy-rc.d; fi
+  apt_unlock
+  [ "$rc" = 0 ] || die "apt-get install $* failed (exit $rc)"
+}
