@@ -26,6 +26,7 @@ import { median, round1 } from "./lib/measure.js";
 import { ensureVenv } from "./lib/python-venv.js";
 import { writeResult } from "./lib/results.js";
 import { runWrk } from "./lib/wrk.js";
+import { benchRoutesFile } from "./lib/state-route.js";
 
 const seconds = Number(process.argv[2] ?? 3);
 const CONCURRENCY = [1, 8, 32];
@@ -89,29 +90,15 @@ const clientsPython = join(ensureVenv(cache, "clients-venv", { ...PYTHON_DEPENDE
 // a state-read route as a user writes it in the scaffolded routes file
 writeFileSync(
   join(serviceDir, "app", "api", "routes.py"),
-  `"""Routes of the benchmark service (written by bench/runtime.ts)."""
-
-from typing import Any
-
-from fastapi import APIRouter, HTTPException
-
-from app.api.deps import StateDep
-
-router = APIRouter(tags=["bench"])
-
-
-@router.get("/bench/state/{key}")
-async def read_state(key: str, state: StateDep) -> Any:
-    entry = await state.get(key)
-    if entry is None:
-        raise HTTPException(404, "no such key")
-    return entry.value
-
+  benchRoutesFile(
+    "bench/runtime.ts",
+    `
 
 @router.get("/info")
 async def info() -> dict[str, str]:
     return {"service": "bench-service"}
 `,
+  ),
 );
 
 function drive(dapr: Daprd, cfg: Record<string, unknown>): Record<string, unknown> {

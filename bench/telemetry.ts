@@ -19,6 +19,7 @@ import { configFor, resourcesFor, venvPath } from "../test/e2e/support/generated
 import { median } from "./lib/measure.js";
 import { writeResult } from "./lib/results.js";
 import { runWrk, type WrkResult } from "./lib/wrk.js";
+import { benchRoutesFile } from "./lib/state-route.js";
 
 const seconds = Number(process.argv[2] ?? 5);
 const rounds = Number(process.argv[3] ?? 3);
@@ -64,27 +65,7 @@ process.on("exit", () => rmSync(scratch, { recursive: true, force: true }));
 function generate(bin: string, parent: string): string {
   execFileSync(process.execPath, [bin, "new", SERVICE, "--tier", "standard", "--state-key", "bench-read:{id}", "--out", ".", "--json"], { cwd: parent, stdio: "pipe" });
   const dir = join(parent, SERVICE);
-  writeFileSync(
-    join(dir, "app", "api", "routes.py"),
-    `"""Routes of the telemetry benchmark (written by bench/telemetry.ts)."""
-
-from typing import Any
-
-from fastapi import APIRouter, HTTPException
-
-from app.api.deps import StateDep
-
-router = APIRouter(tags=["bench"])
-
-
-@router.get("/bench/state/{key}")
-async def read_state(key: str, state: StateDep) -> Any:
-    entry = await state.get(key)
-    if entry is None:
-        raise HTTPException(404, "no such key")
-    return entry.value
-`,
-  );
+  writeFileSync(join(dir, "app", "api", "routes.py"), benchRoutesFile("bench/telemetry.ts"));
   return dir;
 }
 
