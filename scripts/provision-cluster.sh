@@ -87,21 +87,11 @@ DAPR_DIR="$ROOT/dapr-${DAPR_VERSION}"
 if [ -f "$DAPR_DIR/.complete" ]; then
   done_step "cached $DAPR_DIR"
 else
-  DAPR_MOD="$(mod_dir "github.com/dapr/dapr@v${DAPR_VERSION}")"
-  [ -d "$DAPR_MOD/cmd/operator" ] || die "go mod download github.com/dapr/dapr@v${DAPR_VERSION} failed"
-  # a writable copy: go build refuses the replace directives of a module in the read-only cache
-  DBUILD="$(mktemp -d "${TMPDIR:-/tmp}/fastdapr-dapr-cp.XXXXXX")"
-  cp -r "$DAPR_MOD" "$DBUILD/src" && chmod -R u+w "$DBUILD/src"
   rm -rf "$DAPR_DIR.tmp" && mkdir -p "$DAPR_DIR.tmp"
-  t0=$(now)
-  ( cd "$DBUILD/src" && nice -n 10 go build -trimpath \
-      -ldflags "-s -w -X github.com/dapr/dapr/pkg/buildinfo.version=${DAPR_VERSION}" \
-      -o "$DAPR_DIR.tmp/" ./cmd/operator ./cmd/placement ./cmd/scheduler ) \
-    || die "go build of the dapr control plane ${DAPR_VERSION} failed"
-  echo "    go build operator, placement, scheduler took $(( $(now) - t0 ))s"
+  dapr_go_build "$DAPR_DIR.tmp/" "" operator placement scheduler
   cp -r "$DAPR_MOD/charts/dapr" "$DAPR_DIR.tmp/chart"
   chmod -R u+w "$DAPR_DIR.tmp"
-  rm -rf "$DBUILD"
+  dapr_build_cleanup
   touch "$DAPR_DIR.tmp/.complete"
   rm -rf "$DAPR_DIR" && mv "$DAPR_DIR.tmp" "$DAPR_DIR"
   done_step "built $DAPR_DIR"

@@ -105,18 +105,8 @@ DAPR_CRDS="$INJ_DIR/crds"
 if [ -x "$INJECTOR" ] && [ -f "$INJ_DIR/.complete" ]; then
   done_step "cached $INJ_DIR"
 else
-  DAPR_MOD="$(mod_dir "github.com/dapr/dapr@v${DAPR_VERSION}")"
-  [ -d "$DAPR_MOD/cmd/injector" ] || die "go mod download github.com/dapr/dapr@v${DAPR_VERSION} failed"
-  # a writable copy: go build refuses the replace directives of a module in the read-only cache
-  DBUILD="$(mktemp -d "${TMPDIR:-/tmp}/fastdapr-injector-build.XXXXXX")"
-  cp -r "$DAPR_MOD" "$DBUILD/src" && chmod -R u+w "$DBUILD/src"
-  build_t0=$(now)
   rm -rf "$INJ_DIR.tmp" && mkdir -p "$INJ_DIR.tmp"
-  ( cd "$DBUILD/src" && go build -trimpath \
-      -ldflags "-s -w -X github.com/dapr/dapr/pkg/buildinfo.version=${DAPR_VERSION}" \
-      -o "$INJ_DIR.tmp/injector" ./cmd/injector ) \
-    || die "go build of the dapr injector ${DAPR_VERSION} failed"
-  echo "    go build injector took $(( $(now) - build_t0 ))s"
+  dapr_go_build "$INJ_DIR.tmp/injector" "" injector
   # every CRD the Helm chart installs, and the chart's own webhook template for the test to read
   cp -r "$DAPR_MOD/charts/dapr/crds" "$INJ_DIR.tmp/crds"
   cp "$DAPR_MOD/charts/dapr/charts/dapr_sidecar_injector/templates/dapr_sidecar_injector_webhook_config.yaml" \
@@ -124,7 +114,7 @@ else
   chmod -R u+w "$INJ_DIR.tmp"
   touch "$INJ_DIR.tmp/.complete"
   rm -rf "$INJ_DIR" && mv "$INJ_DIR.tmp" "$INJ_DIR"
-  rm -rf "$DBUILD"
+  dapr_build_cleanup
   done_step "built $INJECTOR"
 fi
 

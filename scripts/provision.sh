@@ -85,46 +85,22 @@ DAPRD_DIR="$CACHE/daprd/${DAPR_VERSION}-${DAPR_TAGS}"
 DAPRD="$DAPRD_DIR/daprd"
 SENTRY_DIR="$CACHE/sentry/${DAPR_VERSION}"
 SENTRY="$SENTRY_DIR/sentry"
-DAPR_SRC=""
-dapr_src() { # a writable copy of github.com/dapr/dapr@vX (go build refuses the read-only module cache's replace directives)
-  [ -n "$DAPR_SRC" ] && return 0
-  BUILD_TMP="$(mktemp -d "${TMPDIR:-/tmp}/fastdapr-dapr-build.XXXXXX")"
-  ( cd "$BUILD_TMP" && go mod init fastdapr-daprd-scratch >/dev/null 2>&1 \
-      && GOFLAGS=-mod=mod go mod download -json "github.com/dapr/dapr@v${DAPR_VERSION}" > dl.json ) \
-    || die "go mod download github.com/dapr/dapr@v${DAPR_VERSION} failed"
-  local mod
-  mod="$(sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p' "$BUILD_TMP/dl.json")"
-  [ -d "$mod" ] || die "module dir not found after download"
-  cp -r "$mod" "$BUILD_TMP/src"
-  chmod -R u+w "$BUILD_TMP/src"
-  DAPR_SRC="$BUILD_TMP/src"
-}
-build_dapr_cmd() { # <cmd> <tags> <output>
-  dapr_src
-  local go_t0; go_t0=$(now)
-  ( cd "$DAPR_SRC" && go build -trimpath -tags "$2" \
-      -ldflags "-s -w -X github.com/dapr/dapr/pkg/buildinfo.version=${DAPR_VERSION}" \
-      -o "$3.tmp" "./cmd/$1" ) \
-    || die "go build of $1 ${DAPR_VERSION} failed (a dependency not served by the module proxy? see docs/real-runtime.md)"
-  mv -f "$3.tmp" "$3"
-  echo "    go build $1 took $(( $(now) - go_t0 ))s"
-}
 built=()
 if [ -x "$DAPRD" ] && [ "$("$DAPRD" --version 2>/dev/null)" = "$DAPR_VERSION" ]; then
   :
 else
   mkdir -p "$DAPRD_DIR"
-  build_dapr_cmd daprd "$DAPR_TAGS" "$DAPRD"
+  dapr_go_build "$DAPRD.tmp" "$DAPR_TAGS" daprd && mv -f "$DAPRD.tmp" "$DAPRD"
   [ "$("$DAPRD" --version)" = "$DAPR_VERSION" ] || die "built daprd reports '$("$DAPRD" --version)'"
   built+=(daprd)
 fi
 # sentry has no --version flag: its folder is keyed by version and the binary is moved in whole
 if [ ! -x "$SENTRY" ]; then
   mkdir -p "$SENTRY_DIR"
-  build_dapr_cmd sentry "" "$SENTRY"
+  dapr_go_build "$SENTRY.tmp" "" sentry && mv -f "$SENTRY.tmp" "$SENTRY"
   built+=(sentry)
 fi
-if [ -n "$DAPR_SRC" ]; then rm -rf "$BUILD_TMP"; fi
+dapr_build_cleanup
 if [ ${#built[@]} -gt 0 ]; then
   done_step "built ${built[*]}: $DAPRD $SENTRY"
 else

@@ -7,16 +7,6 @@
 # staging modules Kubernetes lists but does not publish for every release; no command built here needs them
 UNPUBLISHED_STAGING="k8s.io/sample-cli-plugin k8s.io/sample-controller"
 
-scratch_module() { # <dir>: an empty module to resolve and download from
-  mkdir -p "$1" && ( cd "$1" && go mod init "fastdapr-scratch" >/dev/null 2>&1 )
-}
-mod_dir() { # <module@version>: download (a no-op when cached) and print its folder
-  local d; d="$(mktemp -d "${TMPDIR:-/tmp}/fastdapr-mod.XXXXXX")"
-  scratch_module "$d"
-  ( cd "$d" && GOFLAGS=-mod=mod go mod download -json "$1" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p' )
-  rm -rf "$d"
-}
-
 kube_go_build() { # <version> <outdir> <command>...: builds k8s.io/kubernetes/cmd/<command> into <outdir>
   local version="$1" out="$2"; shift 2
   local staging="0.${version#*.}" kmod kbuild m pkg t0 minor ldflags pkgs=()

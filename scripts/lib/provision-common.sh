@@ -71,3 +71,48 @@ apt_install() {
   apt_unlock
   [ "$rc" = 0 ] || die "apt-get install $* failed (exit $rc)"
 }
+
+scratch_module() { # <dir>: an empty module to resolve and download from
+  mkdir -p "$1" && ( cd "$1" && go mod init "fastdapr-scratch" >/dev/null 2>&1 )
+}
+mod_dir() { # <module@version>: download (a no-op when cached) and print its folder
+  local d; d="$(mktemp -d "${TMPDIR:-/tmp}/fastdapr-mod.XXXXXX")"
+  scratch_module "$d"
+  ( cd "$d" && GOFLAGS=-mod=mod go mod download -json "$1" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p' )
+  rm -rf "$d"
+}
+
+# dapr_module: DAPR_MOD = github.com/dapr/dapr@v$DAPR_VERSION's folder in the (read-only) module cache,
+# downloaded once; its charts/ hold the Helm chart and CRDs
+DAPR_MOD=""
+dapr_module() {
+  [ -n "$DAPR_MOD" ] && return 0
+  DAPR_MOD="$(mod_dir "github.com/dapr/dapr@v${DAPR_VERSION}")"
+  [ -d "$DAPR_MOD/cmd" ] || die "go mod download github.com/dapr/dapr@v${DAPR_VERSION} failed"
+}
+
+# dapr_go_build <out> <tags> <command>...: the Dapr module's ./cmd/<command>s, built as every script
+# builds them (the release's version stamped in, stripped, -trimpath, so the packages they share
+# compile once into the Go build cache). <out> is a file for one command, a folder ending in / for
+# several. Built from one writable copy of the module per script run: go build refuses the replace
+# directives of a module in the read-only cache. dapr_build_cleanup removes that copy.
+DAPR_SRC=""
+dapr_go_build() {
+  local out="$1" tags="$2" t0 cmd pkgs=()
+  shift 2
+  if [ -z "$DAPR_SRC" ]; then
+    dapr_module
+    DAPR_SRC="$(mktemp -d "${TMPDIR:-/tmp}/fastdapr-dapr-build.XXXXXX")/src"
+    cp -r "$DAPR_MOD" "$DAPR_SRC" && chmod -R u+w "$DAPR_SRC"
+  fi
+  for cmd in "$@"; do pkgs+=("./cmd/$cmd"); done
+  t0=$(now)
+  ( cd "$DAPR_SRC" && go build -trimpath -tags "$tags" \
+      -ldflags "-s -w -X github.com/dapr/dapr/pkg/buildinfo.version=${DAPR_VERSION}" \
+      -o "$out" "${pkgs[@]}" ) \
+    || die "go build of $* (dapr ${DAPR_VERSION}) failed (a dependency not served by the module proxy? see docs/real-runtime.md)"
+  echo "    go build $* took $(( $(now) - t0 ))s"
+}
+dapr_build_cleanup() {
+  if [ -n "$DAPR_SRC" ]; then rm -rf "$(dirname "$DAPR_SRC")"; DAPR_SRC=""; fi
+}
